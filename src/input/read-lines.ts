@@ -1,0 +1,89 @@
+import { createReadStream } from 'node:fs';
+import type { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import { AfterburnError } from '../core/errors.js';
+import type { InputFile } from './inputs.js';
+import { type LineHandlers, LineSplitter } from './line-splitter.js';
+
+/** Lines longer than this are skipped and counted without being held in memory. */
+export const DEFAULT_MAX_LINE_BYTES = 4 * 1024 * 1024;
+
+export interface ReadOptions {
+  maxLineBytes?: number;
+  /** Where to stdin comes from (injected so tests and the CLI decide). */
+  stdin?: Readable;
+  /** Called with the number of raw bytes read so far, for progress display. */
+  onBytes?: (bytesRead: number) => void;
+}
+
+export interface ReadResult {
+  lines: number;
+  bytesRead: number;
+}
+
+function openStream(input: InputFile, options: ReadOptions): { raw: Readable; decoded: Readable } {
+  if (input.kind === 'stdin') {
+    const raw = options.stdin ?? process.stdin;
+    return { raw, decoded: raw };
+  }
+  const raw = createReadStream(input.path as string, { highWaterMark: 256 * 1024 });
+  if (input.kind === 'gzip') return { raw, decoded: raw.pipe(createGunzip()) };
+  return { raw, decoded: raw };
+}
+
+function describeStreamError(input: InputFile, error: NodeJS.ErrnoException): AfterburnError {
+  if (input.kind === 'gzip' && (error.code?.startsWith('Z_') || error.errno !== undefined)) {
+    return new AfterburnError(
+      'corrupt_input',
+      `${input.name} is not a readable gzip file (${error.code ?? error.message})`,
+      {
+        hint: 'check the file is complete, or decompress it and pass the .jsonl',
+        cause: error,
+      },
+    );
+  }
+  return new AfterburnError('unreadable', `cannot read ${input.name}: ${error.code ?? error.message}`, {
+    hint: 'check the path and its permissions',
+    cause: error,
+  });
+}
+
+/**
+ * Streams one input through the line splitter. Memory stays bounded by the chunk size plus one
+ * line (at most `maxLineBytes`), whatever the size of the input.
+ */
+export async function readLines(
+  input: InputFile,
+  handlers: LineHandlers,
+  options: ReadOptions = {},
+): Promise<ReadResult> {
+  const splitter = new LineSplitter(handlers, {
+    maxLineBytes: options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES,
+  });
+  const { raw, decoded } = openStream(input, options);
+  let bytesRead = 0;
+  const countRaw = (chunk: Buffer): void => {
+    bytesRead += chunk.length;
+    options.onBytes?.(bytesRead);
+  };
+  const compressed = decoded !== raw;
+  // The gunzip stream does not forward errors of the file stream it reads from.
+  let rawError: NodeJS.ErrnoException | undefined;
+  if (compressed) {
+    raw.on('data', countRaw);
+    raw.on('error', (error: NodeJS.ErrnoException) => {
+      rawError = error;
+      decoded.destroy(error);
+    });
+  }
+  try {
+    for await (const chunk of decoded) {
+      if (!compressed) countRaw(chunk as Buffer);
+      splitter.push(chunk as Buffer);
+    }
+  } catch (error) {
+    throw describeStreamError(input, rawError ?? (error as NodeJS.ErrnoException));
+  }
+  splitter.end(true);
+  return { lines: splitter.linesSeen, bytesRead };
+}
