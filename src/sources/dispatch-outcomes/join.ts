@@ -1,0 +1,245 @@
+import type { DenialRecord, SuggestionRecord, TaskRecord } from '../records.js';
+import type { DispatchRecord, FinalizeRecord } from './schema.js';
+
+/**
+ * Joins dispatch and finalize records as ../shared/docs/sources.md §1 defines, independently of
+ * the order the lines arrived in: records are collected as they stream past, and every decision
+ * that could depend on order is taken in finish() over a canonical order (event time, then the
+ * record's own content), so shuffling a log never changes a count or a finding.
+ */
+
+interface Attempt {
+  readonly attemptId: string;
+  readonly fingerprint: string;
+  readonly arm: string;
+  readonly at: number;
+  readonly allowed: boolean;
+  attemptNumber: number;
+  joined: boolean;
+}
+
+interface PendingFinalize {
+  readonly fingerprint: string;
+  readonly attemptId: string | undefined;
+  readonly arm: string;
+  readonly at: number;
+  readonly status: string;
+  readonly inputTokens: number | null;
+  readonly cacheReadTokens: number | null;
+  readonly cacheCreationTokens: number | null;
+  readonly acceptancePassed: boolean | null;
+  readonly msElapsed: number | null;
+  readonly suggestion: Record<string, unknown> | null;
+  /** Only needed to break exact timestamp ties deterministically. */
+  readonly suggestionKey: string;
+}
+
+export interface JoinCounts {
+  dispatch: number;
+  finalize: number;
+  joined: number;
+  denied: number;
+  unmatched_dispatch: number;
+  unmatched_finalize: number;
+  duplicates: number;
+}
+
+export interface JoinResult {
+  readonly counts: JoinCounts;
+  readonly tasks: TaskRecord[];
+  readonly denials: DenialRecord[];
+  readonly suggestions: SuggestionRecord[];
+}
+
+function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function compareNullableNumbers(a: number | null, b: number | null): number {
+  if (a === b) return 0;
+  if (a === null) return -1;
+  if (b === null) return 1;
+  return a - b;
+}
+
+/** Total order on finalizes over every field an analyzer reads, so ties resolve the same way always. */
+function compareFinalizes(a: PendingFinalize, b: PendingFinalize): number {
+  return (
+    a.at - b.at ||
+    compareStrings(a.attemptId ?? '', b.attemptId ?? '') ||
+    compareStrings(a.arm, b.arm) ||
+    compareStrings(a.status, b.status) ||
+    compareNullableNumbers(a.inputTokens, b.inputTokens) ||
+    compareNullableNumbers(a.cacheReadTokens, b.cacheReadTokens) ||
+    compareNullableNumbers(a.cacheCreationTokens, b.cacheCreationTokens) ||
+    compareNullableNumbers(a.msElapsed, b.msElapsed) ||
+    compareNullableNumbers(
+      a.acceptancePassed === null ? null : Number(a.acceptancePassed),
+      b.acceptancePassed === null ? null : Number(b.acceptancePassed),
+    ) ||
+    compareStrings(a.suggestionKey, b.suggestionKey)
+  );
+}
+
+function compareAttempts(a: Attempt, b: Attempt): number {
+  return (
+    a.at - b.at ||
+    Number(b.allowed) - Number(a.allowed) ||
+    compareStrings(a.arm, b.arm) ||
+    compareStrings(a.fingerprint, b.fingerprint) ||
+    compareStrings(a.attemptId, b.attemptId)
+  );
+}
+
+export class DispatchJoin {
+  private readonly attempts: Attempt[] = [];
+  private readonly finalizes: PendingFinalize[] = [];
+  private readonly denials: DenialRecord[] = [];
+
+  addDispatch(record: DispatchRecord): void {
+    const allowed = record.atomic_hook_outcome === 'allow';
+    this.attempts.push({
+      attemptId: record.attempt_id,
+      fingerprint: record.prompt_fingerprint,
+      arm: record.agent,
+      at: record.ts_dispatched,
+      allowed,
+      attemptNumber: 0,
+      joined: false,
+    });
+    if (!allowed) {
+      this.denials.push({
+        arm: record.agent,
+        at: record.ts_dispatched,
+        blockReasons: record.block_reasons ?? [],
+        rationalization: record.rationalization_match ?? null,
+        sessionId: null,
+      });
+    }
+  }
+
+  /** `suggestionKey` is the canonical form of the suggestion ('' when there is none). */
+  addFinalize(record: FinalizeRecord, suggestionKey: string): void {
+    this.finalizes.push({
+      fingerprint: record.prompt_fingerprint,
+      attemptId: record.attempt_id,
+      arm: record.agent,
+      at: record.ts_completed,
+      status: record.status,
+      inputTokens: record.input_tokens ?? null,
+      cacheReadTokens: record.cache_read_tokens ?? null,
+      cacheCreationTokens: record.cache_creation_tokens ?? null,
+      acceptancePassed: record.acceptance_passed ?? null,
+      msElapsed: record.ms_elapsed ?? null,
+      suggestion: record.suggested_registry_edit ?? null,
+      suggestionKey,
+    });
+  }
+
+  finish(): JoinResult {
+    const counts: JoinCounts = {
+      dispatch: this.attempts.length,
+      finalize: this.finalizes.length,
+      joined: 0,
+      denied: this.denials.length,
+      unmatched_dispatch: 0,
+      unmatched_finalize: 0,
+      duplicates: 0,
+    };
+    const { byId, byFingerprint } = this.indexAttempts();
+    const tasks: TaskRecord[] = [];
+    const suggestions: SuggestionRecord[] = [];
+    const joinedFingerprints = new Set<string>();
+
+    const join = (finalize: PendingFinalize, attempt: Attempt): void => {
+      attempt.joined = true;
+      joinedFingerprints.add(attempt.fingerprint);
+      counts.joined += 1;
+      tasks.push({
+        arm: finalize.arm,
+        taskKey: finalize.fingerprint,
+        attemptNumber: attempt.attemptNumber,
+        completedAt: finalize.at,
+        status: finalize.status,
+        inputTokens: finalize.inputTokens,
+        cacheReadTokens: finalize.cacheReadTokens,
+        cacheCreationTokens: finalize.cacheCreationTokens,
+        acceptancePassed: finalize.acceptancePassed,
+        msElapsed: finalize.msElapsed,
+        sessionId: null,
+      });
+    };
+    const keepSuggestion = (finalize: PendingFinalize): void => {
+      if (finalize.suggestion === null) return;
+      suggestions.push({
+        arm: finalize.arm,
+        at: finalize.at,
+        suggestion: finalize.suggestion,
+        sessionId: null,
+      });
+    };
+
+    const ordered = this.finalizes.sort(compareFinalizes);
+    // Finalizes naming their attempt claim it first: an id is stronger evidence than a timestamp.
+    for (const finalize of ordered) {
+      if (finalize.attemptId === undefined) continue;
+      const attempt = byId.get(finalize.attemptId);
+      if (attempt === undefined || !attempt.allowed || attempt.fingerprint !== finalize.fingerprint) {
+        counts.unmatched_finalize += 1;
+        keepSuggestion(finalize);
+      } else if (attempt.joined) {
+        counts.duplicates += 1;
+      } else {
+        join(finalize, attempt);
+        keepSuggestion(finalize);
+      }
+    }
+    for (const finalize of ordered) {
+      if (finalize.attemptId !== undefined) continue;
+      const attempt = latestOpenAttempt(byFingerprint.get(finalize.fingerprint), finalize.at);
+      if (attempt !== undefined) {
+        join(finalize, attempt);
+        keepSuggestion(finalize);
+      } else if (joinedFingerprints.has(finalize.fingerprint)) {
+        counts.duplicates += 1;
+      } else {
+        counts.unmatched_finalize += 1;
+        keepSuggestion(finalize);
+      }
+    }
+    counts.unmatched_dispatch = counts.dispatch - counts.joined;
+    return { counts, tasks, denials: this.denials, suggestions };
+  }
+
+  /**
+   * One canonical attempt per attempt id (a repeated id never joins twice and stays unmatched),
+   * and per fingerprint the allowed attempts in dispatch order with their attempt numbers.
+   */
+  private indexAttempts(): { byId: Map<string, Attempt>; byFingerprint: Map<string, Attempt[]> } {
+    const byId = new Map<string, Attempt>();
+    const byFingerprint = new Map<string, Attempt[]>();
+    for (const attempt of this.attempts.sort(compareAttempts)) {
+      if (byId.has(attempt.attemptId)) continue;
+      byId.set(attempt.attemptId, attempt);
+      if (!attempt.allowed) continue;
+      let list = byFingerprint.get(attempt.fingerprint);
+      if (list === undefined) {
+        list = [];
+        byFingerprint.set(attempt.fingerprint, list);
+      }
+      list.push(attempt);
+      attempt.attemptNumber = list.length;
+    }
+    return { byId, byFingerprint };
+  }
+}
+
+/** The latest still-open allowed attempt dispatched at or before `at` (attempts are in time order). */
+function latestOpenAttempt(attempts: Attempt[] | undefined, at: number): Attempt | undefined {
+  if (attempts === undefined) return undefined;
+  for (let i = attempts.length - 1; i >= 0; i -= 1) {
+    const attempt = attempts[i] as Attempt;
+    if (attempt.at <= at && !attempt.joined) return attempt;
+  }
+  return undefined;
+}

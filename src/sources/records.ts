@@ -1,0 +1,46 @@
+/**
+ * The common records every source adapter produces and every analyzer reads. A source maps its
+ * own log format onto these; analyzers never see a source's raw lines.
+ */
+
+/** One unit of agent work that finished: a joined dispatch + finalize, a subagent result, … */
+export interface TaskRecord {
+  /** The agent arm that did the work (agent name, subagent type, harness, …). */
+  readonly arm: string;
+  /** Join key of the task (prompt fingerprint); retries of one task share it. */
+  readonly taskKey: string;
+  /** 1 for the first allowed attempt of the task, 2 for its first retry, … */
+  readonly attemptNumber: number;
+  readonly completedAt: number;
+  readonly status: string;
+  readonly inputTokens: number | null;
+  readonly cacheReadTokens: number | null;
+  readonly cacheCreationTokens: number | null;
+  readonly acceptancePassed: boolean | null;
+  readonly msElapsed: number | null;
+  readonly sessionId: string | null;
+}
+
+/** A dispatch the gate refused. */
+export interface DenialRecord {
+  readonly arm: string;
+  readonly at: number;
+  readonly blockReasons: readonly string[];
+  readonly rationalization: string | null;
+  readonly sessionId: string | null;
+}
+
+/** A capability/registry change a producer proposed. */
+export interface SuggestionRecord {
+  readonly arm: string;
+  readonly at: number;
+  /** The suggestion exactly as parsed (may hold keys such as `__proto__` as plain own keys). */
+  readonly suggestion: Record<string, unknown>;
+  readonly sessionId: string | null;
+}
+
+export interface Dataset {
+  readonly tasks: readonly TaskRecord[];
+  readonly denials: readonly DenialRecord[];
+  readonly suggestions: readonly SuggestionRecord[];
+}

@@ -1,0 +1,16 @@
+import { AfterburnError } from '../core/errors.js';
+import { dispatchOutcomes } from './dispatch-outcomes/index.js';
+import type { Source } from './types.js';
+
+/** Every source afterburn can read. Adding one is adding its folder and a line here. */
+export const SOURCES: readonly Source[] = [dispatchOutcomes];
+
+export function findSource(name: string): Source {
+  const source = SOURCES.find((candidate) => candidate.name === name);
+  if (source === undefined) {
+    throw new AfterburnError('unknown_source', `unknown source "${name}"`, {
+      hint: `use one of: ${SOURCES.map((s) => s.name).join(', ')}`,
+    });
+  }
+  return source;
+}

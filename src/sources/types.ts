@@ -1,0 +1,97 @@
+import type { Analyzer, AnalyzerContext } from '../analyzers/types.js';
+import type { Counts, FindingDraft } from '../findings/schema.js';
+
+/** Where a line came from, for warnings a user can act on. */
+export interface LineLocation {
+  readonly input: string;
+  readonly line: number;
+}
+
+export interface SourceDiagnostics {
+  /** A line that was counted as skipped, with a short reason ("not valid JSON", …). */
+  skipped(location: LineLocation, reason: string): void;
+}
+
+/** Reads the lines of one run; knows nothing about files, only text lines and their location. */
+export interface SourceSession<D> {
+  acceptLine(text: string, location: LineLocation): void;
+  /** A line rejected before decoding (too long, invalid UTF-8): counted as skipped. */
+  rejectLine(location: LineLocation, reason: string): void;
+  finish(): SourceResult<D>;
+}
+
+export interface SourceResult<D> {
+  /** The contract's envelope; a source may add keys of its own. */
+  readonly counts: Counts;
+  readonly dataset: D;
+}
+
+export interface SourceEnvironment {
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly homeDir: string;
+}
+
+/**
+ * A telemetry source, typed by the dataset it builds (`D`) and the analyzers that read it. Adding
+ * one is adding a folder under src/sources/ exporting `defineSource({...})`, and a line in the
+ * registry.
+ */
+export interface SourceAdapter<D> {
+  readonly name: string;
+  readonly description: string;
+  /** Environment variable holding the default path, e.g. AFTERBURN_DISPATCH_OUTCOMES_PATH. */
+  readonly pathEnvVar: string;
+  /** Paths read when neither --path nor the variable is given; [] means a path is required. */
+  defaultPaths(environment: SourceEnvironment): string[];
+  /** Which files of a directory given as --path belong to this source. */
+  readonly isLogFile?: (fileName: string) => boolean;
+  readonly analyzers: readonly Analyzer<D>[];
+  open(diagnostics: SourceDiagnostics): SourceSession<D>;
+}
+
+/** A source with its dataset type sealed in: lines go in, counts and findings come out. */
+export interface Source {
+  readonly name: string;
+  readonly description: string;
+  readonly pathEnvVar: string;
+  defaultPaths(environment: SourceEnvironment): string[];
+  readonly isLogFile?: (fileName: string) => boolean;
+  readonly analyzers: readonly Analyzer<never>['meta'][];
+  open(diagnostics: SourceDiagnostics): SealedSession;
+}
+
+export interface SealedSession {
+  acceptLine(text: string, location: LineLocation): void;
+  rejectLine(location: LineLocation, reason: string): void;
+  /** Ends the input and runs the source's analyzers over what was read. */
+  finish(context: AnalyzerContext): { counts: Counts; findings: FindingDraft[] };
+}
+
+export function defineSource<D>(adapter: SourceAdapter<D>): Source {
+  return {
+    name: adapter.name,
+    description: adapter.description,
+    pathEnvVar: adapter.pathEnvVar,
+    defaultPaths: (environment) => adapter.defaultPaths(environment),
+    ...(adapter.isLogFile ? { isLogFile: adapter.isLogFile } : {}),
+    analyzers: adapter.analyzers.map((analyzer) => analyzer.meta),
+    open(diagnostics) {
+      const session = adapter.open(diagnostics);
+      return {
+        acceptLine: (text, location) => session.acceptLine(text, location),
+        rejectLine: (location, reason) => session.rejectLine(location, reason),
+        finish(context) {
+          const { counts, dataset } = session.finish();
+          return {
+            counts,
+            findings: adapter.analyzers.flatMap((analyzer) => analyzer.analyze(dataset, context)),
+          };
+        },
+      };
+    },
+  };
+}
+
+export function pathEnvVarFor(sourceName: string): string {
+  return `AFTERBURN_${sourceName.toUpperCase().replace(/[^A-Z0-9]+/g, '_')}_PATH`;
+}
