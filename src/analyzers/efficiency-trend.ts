@@ -1,0 +1,208 @@
+import { findingId } from '../findings/id.js';
+import type { FindingDraft, Verdict } from '../findings/schema.js';
+import type { TaskRecord } from '../sources/records.js';
+import {
+  decileMedians,
+  mannKendall,
+  minimumAchievablePDecreasing,
+  olsSlope,
+  slopeSign,
+  summarize,
+  theilSen,
+} from '../stats/index.js';
+import { formatInteger, TimeRange, verificationCommand } from './shared.js';
+import type { Analyzer, AnalyzerContext } from './types.js';
+
+export const EFFICIENCY_TREND = 'efficiency_trend';
+const DAY_MS = 86_400_000;
+/** Two points can never show a trend, whatever --min-samples says. */
+const ABSOLUTE_MIN_SAMPLES = 3;
+
+interface Point {
+  readonly at: number;
+  readonly tokens: number;
+  readonly cacheReadRatio: number | null;
+}
+
+/**
+ * Share of the prompt served from the cache: cache_read / (input + cache_read + cache_creation).
+ * Providers report input_tokens without the cached part, so the denominator is the whole prompt.
+ */
+export function cacheReadRatio(task: TaskRecord): number | null {
+  if (task.cacheReadTokens === null || task.inputTokens === null) return null;
+  const prompt = task.inputTokens + task.cacheReadTokens + (task.cacheCreationTokens ?? 0);
+  return prompt === 0 ? null : task.cacheReadTokens / prompt;
+}
+
+export function isCountedTask(task: TaskRecord, requireAcceptance: boolean): boolean {
+  return task.status === 'completed' && (!requireAcceptance || task.acceptancePassed === true);
+}
+
+export interface TrendStatistics {
+  n: number;
+  verdict: Verdict;
+  direction: 'decreasing' | 'flat' | 'increasing';
+  pDecreasing: number;
+  s: number;
+  method: 'exact' | 'normal';
+  olsSlope: number | null;
+  theilSenSlope: number | null;
+  theilSenIntercept: number | null;
+  firstDecileMedian: number | null;
+  lastDecileMedian: number | null;
+}
+
+/**
+ * The trend test shared by every source's efficiency analysis: Mann–Kendall for the verdict
+ * (distribution-free, robust to outliers and to the heavy tails token counts have), Theil–Sen and
+ * OLS for the size of the change. `times` are epoch ms in ascending order.
+ */
+export function trendStatistics(
+  times: ArrayLike<number>,
+  values: ArrayLike<number>,
+  options: { alpha: number; minSamples: number },
+): TrendStatistics {
+  const n = values.length;
+  const origin = n > 0 ? (times[0] as number) : 0;
+  const days = Float64Array.from({ length: n }, (_, i) => ((times[i] as number) - origin) / DAY_MS);
+  const mk = mannKendall(days, values);
+  const fit = theilSen(days, values);
+  const { first, last } = decileMedians(values);
+  const direction =
+    mk.pDecreasing <= options.alpha ? 'decreasing' : mk.pIncreasing <= options.alpha ? 'increasing' : 'flat';
+  const tooFew =
+    n < Math.max(options.minSamples, ABSOLUTE_MIN_SAMPLES) || minimumAchievablePDecreasing(n) > options.alpha;
+  const verdict: Verdict = tooFew ? 'inconclusive' : direction === 'decreasing' ? 'pass' : 'fail';
+  return {
+    n,
+    verdict,
+    direction,
+    pDecreasing: mk.pDecreasing,
+    s: mk.s,
+    method: mk.method,
+    olsSlope: olsSlope(days, values),
+    theilSenSlope: fit?.slope ?? null,
+    theilSenIntercept: fit?.intercept ?? null,
+    firstDecileMedian: first,
+    lastDecileMedian: last,
+  };
+}
+
+function describe(scope: string, stats: TrendStatistics, minSamples: number): string {
+  const slope =
+    stats.theilSenSlope === null ? 'no slope' : `${formatInteger(stats.theilSenSlope)} tokens/day`;
+  const p = `Mann–Kendall p = ${stats.pDecreasing.toPrecision(2)}`;
+  switch (stats.verdict) {
+    case 'pass':
+      return `Input tokens per completed task are trending down for ${scope} (${slope}, ${p}, n = ${stats.n}).`;
+    case 'fail':
+      return `Input tokens per completed task are not trending down for ${scope}: ${stats.direction} (${slope}, ${p}, n = ${stats.n}).`;
+    default:
+      return `Not enough completed tasks to judge the input-token trend for ${scope} (n = ${stats.n}; the verdict needs at least ${minSamples}).`;
+  }
+}
+
+function seriesFinding(
+  arm: string | null,
+  points: readonly Point[],
+  excluded: number,
+  context: AnalyzerContext,
+): FindingDraft {
+  const { options } = context;
+  const times = Float64Array.from(points, (p) => p.at);
+  const tokens = Float64Array.from(points, (p) => p.tokens);
+  const stats = trendStatistics(times, tokens, options);
+  const ratios = points.flatMap((p) => (p.cacheReadRatio === null ? [] : [p.cacheReadRatio]));
+  const range = new TimeRange();
+  if (points.length > 0) {
+    range.add((points[0] as Point).at);
+    range.add((points[points.length - 1] as Point).at);
+  }
+  const scope = arm === null ? 'all arms' : `arm "${arm}"`;
+  const id = findingId(context.source, EFFICIENCY_TREND, arm === null ? 'global' : `arm:${arm}`);
+  const minSamples = Math.max(options.minSamples, ABSOLUTE_MIN_SAMPLES);
+  const excludedNote = excluded > 0 ? `; ${excluded} completed task(s) without input_tokens left out` : '';
+  const deciles =
+    stats.firstDecileMedian === null || stats.lastDecileMedian === null
+      ? 'no points'
+      : `first-decile median ${formatInteger(stats.firstDecileMedian)} → last-decile median ${formatInteger(stats.lastDecileMedian)} input tokens`;
+  return {
+    id,
+    type: EFFICIENCY_TREND,
+    source: context.source,
+    description:
+      describe(scope, stats, minSamples) +
+      (excluded > 0 ? ` ${excluded} completed task(s) had no input_tokens and were left out.` : ''),
+    confidence: Math.min(1, Math.max(0, 1 - stats.pDecreasing)),
+    frequency: stats.n,
+    sessions: [],
+    evidence: `n = ${stats.n} (min ${minSamples}); ${deciles}; OLS ${stats.olsSlope === null ? 'n/a' : formatInteger(stats.olsSlope)} tokens/day${excludedNote}`,
+    verification: verificationCommand(context.source, context.inputs, id),
+    theme: 'efficiency',
+    project_slug: null,
+    occurrences: stats.n,
+    first_seen: range.first,
+    last_seen: range.last,
+    scope: { arm },
+    verdict: stats.verdict,
+    data: {
+      n: stats.n,
+      ols_slope: stats.olsSlope,
+      slope_sign: stats.olsSlope === null ? 0 : slopeSign(stats.olsSlope),
+      theil_sen_slope: stats.theilSenSlope,
+      mk_p_value: stats.pDecreasing,
+      mk_s: stats.s,
+      mk_method: stats.method,
+      direction: stats.direction,
+      first_decile_median: stats.firstDecileMedian,
+      last_decile_median: stats.lastDecileMedian,
+      cache_read_ratio: summarize(ratios),
+      alpha: options.alpha,
+      min_samples: minSamples,
+      require_acceptance: options.requireAcceptance,
+      excluded_missing_input_tokens: excluded,
+    },
+  };
+}
+
+function byTime(a: Point, b: Point): number {
+  return a.at - b.at || a.tokens - b.tokens;
+}
+
+export const efficiencyTrend: Analyzer<{ readonly tasks: readonly TaskRecord[] }> = {
+  meta: {
+    id: EFFICIENCY_TREND,
+    findingType: EFFICIENCY_TREND,
+    description:
+      'Mann–Kendall trend test and Theil–Sen slope of input tokens per completed task, per arm and overall',
+    question: 'Is input-tokens-per-completed-task trending down? (PASS/FAIL a CI step can gate on)',
+  },
+  analyze(dataset, context) {
+    const perArm = new Map<string, { points: Point[]; excluded: number }>();
+    const all: Point[] = [];
+    let excludedAll = 0;
+    for (const task of dataset.tasks) {
+      if (!isCountedTask(task, context.options.requireAcceptance)) continue;
+      let series = perArm.get(task.arm);
+      if (series === undefined) {
+        series = { points: [], excluded: 0 };
+        perArm.set(task.arm, series);
+      }
+      if (task.inputTokens === null) {
+        series.excluded += 1;
+        excludedAll += 1;
+        continue;
+      }
+      const point = { at: task.completedAt, tokens: task.inputTokens, cacheReadRatio: cacheReadRatio(task) };
+      series.points.push(point);
+      all.push(point);
+    }
+    if (all.length === 0 && excludedAll === 0) return [];
+    const findings = [seriesFinding(null, all.sort(byTime), excludedAll, context)];
+    for (const arm of [...perArm.keys()].sort()) {
+      const series = perArm.get(arm) as { points: Point[]; excluded: number };
+      findings.push(seriesFinding(arm, series.points.sort(byTime), series.excluded, context));
+    }
+    return findings;
+  },
+};

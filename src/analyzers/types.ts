@@ -1,0 +1,35 @@
+import type { FindingDraft } from '../findings/schema.js';
+
+export interface AnalysisOptions {
+  /** One-sided significance level of the trend test. */
+  readonly alpha: number;
+  /** Fewer points than this give an inconclusive verdict. */
+  readonly minSamples: number;
+  /** Only tasks whose acceptance command passed count as completed. */
+  readonly requireAcceptance: boolean;
+}
+
+/** What an analyzer may know about its run; it never reads files, env vars or the clock itself. */
+export interface AnalyzerContext {
+  readonly source: string;
+  /** Input names as given, for verification commands. */
+  readonly inputs: readonly string[];
+  readonly options: AnalysisOptions;
+}
+
+/**
+ * An analyzer is like a lint rule: metadata plus a pure function from a dataset of common records
+ * to findings. `D` names only the records it reads (e.g. `{ tasks }`), so any source whose dataset
+ * has them can list it. Adding one is adding a file and a line in the source's analyzer list.
+ */
+export interface Analyzer<D> {
+  readonly meta: {
+    readonly id: string;
+    /** The `type` of the findings it produces. */
+    readonly findingType: string;
+    readonly description: string;
+    /** The question it answers, shown in `afterburn sources` and the README. */
+    readonly question: string;
+  };
+  analyze(dataset: D, context: AnalyzerContext): FindingDraft[];
+}

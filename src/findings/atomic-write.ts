@@ -1,0 +1,151 @@
+/**
+ * Crash-safe replacement of a store file. Readers see either the old content or the new content,
+ * never a torn mix: the data goes to a temporary file in the same directory (rename is only
+ * atomic within one file system), is fsynced before the rename (so a crash cannot leave the new
+ * name pointing at unflushed blocks), and the directory is fsynced after it (so the rename itself
+ * survives a power loss).
+ */
+import { randomBytes } from 'node:crypto';
+import * as nodeFs from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { AfterburnError } from '../core/errors.js';
+
+/** The file-handle operations writeFileAtomic needs; node's FileHandle satisfies it. */
+export interface AtomicWriteHandle {
+  writeFile(data: string | Uint8Array): Promise<void>;
+  sync(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** The subset of node:fs/promises used, so tests can inject failures such as ENOSPC. */
+export interface AtomicWriteFs {
+  open(path: string, flags: string, mode?: number): Promise<AtomicWriteHandle>;
+  rename(oldPath: string, newPath: string): Promise<void>;
+  unlink(path: string): Promise<void>;
+}
+
+export interface AtomicWriteOptions {
+  fs?: AtomicWriteFs;
+  /** Permission bits for a newly written file (before umask); defaults to 0o666 like writeFile. */
+  mode?: number;
+}
+
+/**
+ * `.<basename>.<pid>.<12 hex>.tmp`: the leading dot hides it from casual listings, the pid says
+ * who left it behind, and the random part keeps concurrent writers of one target apart.
+ */
+const TEMPORARY_NAME = /^\..+\.\d+\.[0-9a-f]{12}\.tmp$/;
+
+/** Platforms (Windows, some network file systems) that cannot fsync a directory say so with these. */
+const UNSUPPORTED_DIRECTORY_SYNC = new Set(['EISDIR', 'EINVAL', 'EPERM', 'ENOTSUP', 'EACCES']);
+
+const INTACT_HINT = 'free disk space or fix permissions; the previous store is intact';
+
+function temporaryName(target: string): string {
+  return `.${target}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+}
+
+function errnoCode(error: unknown): string | undefined {
+  if (typeof error !== 'object' || error === null || !('code' in error)) return undefined;
+  return typeof error.code === 'string' ? error.code : undefined;
+}
+
+/** Node's messages already start with the code ("ENOSPC: no space left on device, write"). */
+function describeError(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const code = errnoCode(error);
+  return code === undefined || message.includes(code) ? message : `${code}: ${message}`;
+}
+
+function storeWriteError(path: string, error: unknown, hint: string): AfterburnError {
+  return new AfterburnError('store_write', `could not write ${path}: ${describeError(error)}`, {
+    hint,
+    cause: error,
+  });
+}
+
+async function syncDirectory(fs: AtomicWriteFs, dir: string): Promise<void> {
+  let handle: AtomicWriteHandle | undefined;
+  try {
+    handle = await fs.open(dir, 'r');
+    await handle.sync();
+  } catch (error) {
+    const code = errnoCode(error);
+    if (code === undefined || !UNSUPPORTED_DIRECTORY_SYNC.has(code)) throw error;
+  } finally {
+    // A read-only directory handle has nothing to flush on close; a close error changes nothing.
+    await handle?.close().catch(() => undefined);
+  }
+}
+
+/**
+ * Replaces `path` with `data` so that a crash or a failed write (full disk, permissions) never
+ * leaves it half-written: on failure the previous file is untouched and the temporary is removed.
+ */
+export async function writeFileAtomic(
+  path: string,
+  data: string | Uint8Array,
+  options: AtomicWriteOptions = {},
+): Promise<void> {
+  const fs = options.fs ?? nodeFs;
+  const dir = dirname(path);
+  const tempPath = join(dir, temporaryName(basename(path)));
+  let handle: AtomicWriteHandle | undefined;
+  let created = false;
+  try {
+    // 'wx' (O_EXCL): never adopt a file someone else made, even on a random-name collision.
+    handle = await fs.open(tempPath, 'wx', options.mode ?? 0o666);
+    created = true;
+    await handle.writeFile(data);
+    await handle.sync();
+    const written = handle;
+    handle = undefined;
+    await written.close();
+    await fs.rename(tempPath, path);
+  } catch (error) {
+    await handle?.close().catch(() => undefined);
+    if (created) await fs.unlink(tempPath).catch(() => undefined);
+    throw storeWriteError(path, error, INTACT_HINT);
+  }
+  try {
+    await syncDirectory(fs, dir);
+  } catch (error) {
+    // The rename already happened, so the old content is gone; saying it is intact would mislead.
+    throw storeWriteError(
+      path,
+      error,
+      'the new content is in place but may not survive a power loss; check the disk',
+    );
+  }
+}
+
+/**
+ * Deletes temporaries left by writers that crashed between creating and renaming them. Only
+ * names matching our own pattern are touched, and only when older than `olderThanMs`, so a
+ * writer still working on its temporary is left alone. Returns how many files were removed.
+ */
+export async function removeStaleTemporaries(dir: string, olderThanMs: number, now: number): Promise<number> {
+  let names: string[];
+  try {
+    names = await nodeFs.readdir(dir);
+  } catch (error) {
+    if (errnoCode(error) === 'ENOENT') return 0;
+    throw storeWriteError(dir, error, `fix permissions on ${dir}`);
+  }
+  let removed = 0;
+  for (const name of names) {
+    if (!TEMPORARY_NAME.test(name)) continue;
+    const path = join(dir, name);
+    try {
+      const info = await nodeFs.lstat(path);
+      if (!info.isFile() || now - info.mtimeMs <= olderThanMs) continue;
+      await nodeFs.unlink(path);
+      removed += 1;
+    } catch (error) {
+      // Another cleaner (or the writer's own rename) got there first: that is the goal anyway.
+      if (errnoCode(error) === 'ENOENT') continue;
+      throw storeWriteError(path, error, `fix permissions on ${dir}`);
+    }
+  }
+  return removed;
+}

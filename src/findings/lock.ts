@@ -1,0 +1,336 @@
+/**
+ * An exclusive lock on a store directory, safe across processes on one machine: `<storeDir>/lock`
+ * is created with O_EXCL and holds the holder's JSON. Locks are held only for the short
+ * read-merge-write of a store update, never during analysis, which is what makes the age rule
+ * below safe. Not reentrant: a nested withStoreLock on the same store waits for itself and times
+ * out.
+ *
+ * A lock is stale, and may be broken, when
+ *  (a) its holder runs on this host and that pid is gone (for our own pid: it was written by an
+ *      earlier process that had the same pid);
+ *  (b) its content is empty or unparseable and the file is older than UNWRITTEN_GRACE_MS: the
+ *      holder creates the file and writes it right away, so it died in between;
+ *  (c) the file is older than staleMs (default 10 minutes): no update takes that long, so the
+ *      holder is hung, lives on another host (whose pids we cannot probe), or its pid was reused
+ *      by an unrelated live process (e.g. after a reboot).
+ * Any other holder is live and is never broken into; we poll until the timeout.
+ *
+ * Breaking is serialised by a second O_EXCL file, `lock.break`, held for the few milliseconds
+ * of a break: the breaker re-reads the lock under it, so two waiters that judged the same lock
+ * stale cannot end up deleting the lock the first of them then took (see removeIfUnchanged).
+ */
+import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs/promises';
+import { hostname as osHostname } from 'node:os';
+import { basename, join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { AfterburnError } from '../core/errors.js';
+
+export interface LockOptions {
+  /** How long to wait for a live holder before giving up (default 10 s). */
+  timeoutMs?: number;
+  /** Delay between attempts while a live holder has the lock (default 50 ms, jittered). */
+  pollMs?: number;
+  /** Age after which any lock is considered abandoned (default 10 minutes). */
+  staleMs?: number;
+  /** Wall clock compared with lock-file mtimes and written as acquiredAt. */
+  now?: () => number;
+  isProcessAlive?: (pid: number) => boolean;
+  hostname?: string;
+}
+
+export interface LockHolder {
+  pid: number;
+  hostname: string;
+  /** ISO timestamp. */
+  acquiredAt: string;
+  command?: string;
+}
+
+/** What is written to disk: the nonce makes every acquisition's bytes unique. */
+interface LockRecord extends LockHolder {
+  nonce?: string;
+}
+
+/** What we saw at a lock path: the exact bytes and which file (inode, mtime) held them. */
+export interface ObservedLock {
+  raw: string;
+  holder: LockRecord | null;
+  ino: number;
+  mtimeMs: number;
+}
+
+type Settings = Required<LockOptions>;
+
+const LOCK_FILE = 'lock';
+const BREAK_FILE = 'lock.break';
+/** Rule (b): generous next to the microseconds between create and write, to tolerate a loaded machine. */
+const UNWRITTEN_GRACE_MS = 2_000;
+/** A break takes milliseconds, so a `lock.break` this old was left by a crashed breaker. */
+const BREAK_STALE_MS = 5_000;
+
+/**
+ * Prefix of every nonce this process writes. A lock naming our pid without it comes from an
+ * earlier process that had our pid; with it, it is ours: held now, or released since we read it.
+ */
+const PROCESS_TOKEN = randomBytes(6).toString('hex');
+let acquisitions = 0;
+
+function errnoCode(error: unknown): string | undefined {
+  if (typeof error !== 'object' || error === null || !('code' in error)) return undefined;
+  return typeof error.code === 'string' ? error.code : undefined;
+}
+
+function fsError(what: string, error: unknown, hint: string): AfterburnError {
+  const message = error instanceof Error ? error.message : String(error);
+  return new AfterburnError('store_write', `could not ${what}: ${message}`, { hint, cause: error });
+}
+
+/** `kill(pid, 0)` probes without signalling: ESRCH means gone, EPERM means alive but not ours. */
+function defaultIsProcessAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return errnoCode(error) !== 'ESRCH';
+  }
+}
+
+function resolveSettings(options: LockOptions): Settings {
+  return {
+    timeoutMs: Math.max(0, options.timeoutMs ?? 10_000),
+    pollMs: Math.max(1, options.pollMs ?? 50),
+    staleMs: options.staleMs ?? 10 * 60_000,
+    now: options.now ?? Date.now,
+    isProcessAlive: options.isProcessAlive ?? defaultIsProcessAlive,
+    hostname: options.hostname ?? osHostname(),
+  };
+}
+
+function parseRecord(raw: string): LockRecord | null {
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch {
+    return null;
+  }
+  if (typeof value !== 'object' || value === null) return null;
+  const { pid, hostname, acquiredAt, command, nonce } = value as Record<string, unknown>;
+  // pid 0 or negative would make kill() probe a whole process group.
+  const validPid = typeof pid === 'number' && Number.isSafeInteger(pid) && pid > 0;
+  if (!validPid || typeof hostname !== 'string' || typeof acquiredAt !== 'string') return null;
+  const record: LockRecord = { pid, hostname, acquiredAt };
+  if (typeof command === 'string') record.command = command;
+  if (typeof nonce === 'string') record.nonce = nonce;
+  return record;
+}
+
+/** Reads the lock at `lockPath` through one handle, so content and identity belong to one file. */
+export async function observeLock(lockPath: string): Promise<ObservedLock | null> {
+  let handle: fs.FileHandle;
+  try {
+    handle = await fs.open(lockPath, 'r');
+  } catch (error) {
+    if (errnoCode(error) === 'ENOENT') return null;
+    throw fsError(`read ${lockPath}`, error, `fix permissions on ${lockPath}`);
+  }
+  try {
+    const info = await handle.stat();
+    const raw = await handle.readFile('utf8');
+    return { raw, holder: parseRecord(raw), ino: info.ino, mtimeMs: info.mtimeMs };
+  } finally {
+    await handle.close();
+  }
+}
+
+function isStale(observed: ObservedLock, settings: Settings, staleMs: number): boolean {
+  const age = settings.now() - observed.mtimeMs;
+  if (age > staleMs) return true;
+  const holder = observed.holder;
+  if (holder === null) return age > UNWRITTEN_GRACE_MS;
+  if (holder.hostname !== settings.hostname) return false;
+  if (holder.pid === process.pid) return !holder.nonce?.startsWith(`${PROCESS_TOKEN}.`);
+  return !settings.isProcessAlive(holder.pid);
+}
+
+function sameLock(a: ObservedLock, b: ObservedLock): boolean {
+  // Bytes alone are not enough for empty files; inode numbers alone can be reused after unlink.
+  return a.raw === b.raw && a.ino === b.ino && a.mtimeMs === b.mtimeMs;
+}
+
+/**
+ * Removes the file at `path` only if it is still the one observed. Renaming it to a unique name
+ * is atomic, so afterwards we alone own whatever was there and can check it; if it was replaced
+ * meanwhile, we moved a live lock and give it back with link(), which (unlike rename) never
+ * overwrites. Exported for tests.
+ */
+export async function removeIfUnchanged(
+  path: string,
+  observed: ObservedLock,
+): Promise<'removed' | 'vanished' | 'restored' | 'displaced'> {
+  const aside = `${path}.removing.${process.pid}.${randomBytes(6).toString('hex')}`;
+  const hint = `fix permissions, or remove ${path} by hand`;
+  try {
+    await fs.rename(path, aside);
+  } catch (error) {
+    if (errnoCode(error) === 'ENOENT') return 'vanished';
+    throw fsError(`remove stale lock ${path}`, error, hint);
+  }
+  const moved = await observeLock(aside);
+  if (moved === null) return 'vanished';
+  if (sameLock(moved, observed)) {
+    await fs.unlink(aside).catch(() => undefined);
+    return 'removed';
+  }
+  try {
+    await fs.link(aside, path);
+    await fs.unlink(aside).catch(() => undefined);
+    return 'restored';
+  } catch (error) {
+    if (errnoCode(error) !== 'EEXIST') throw fsError(`restore lock ${path}`, error, hint);
+    // Someone took the free path before link(). Putting the moved lock back later would orphan
+    // it once its holder released; dropping it is safe, as that holder's release checks bytes.
+    await fs.unlink(aside).catch(() => undefined);
+    return 'displaced';
+  }
+}
+
+/** Creates the lock with O_EXCL; false when someone else holds it. */
+async function tryCreate(lockPath: string, raw: string): Promise<boolean> {
+  let handle: fs.FileHandle;
+  try {
+    handle = await fs.open(lockPath, 'wx');
+  } catch (error) {
+    if (errnoCode(error) === 'EEXIST') return false;
+    throw fsError(`create ${lockPath}`, error, 'free disk space or fix permissions');
+  }
+  try {
+    await handle.writeFile(raw);
+    await handle.sync();
+  } catch (error) {
+    // Remove our half-written lock, unless a waiter already judged it stale and replaced it.
+    const ours = await handle.stat().catch(() => undefined);
+    const current = await fs.stat(lockPath).catch(() => undefined);
+    if (ours && current && ours.ino === current.ino) await fs.unlink(lockPath).catch(() => undefined);
+    await handle.close().catch(() => undefined);
+    throw fsError(`create ${lockPath}`, error, 'free disk space or fix permissions');
+  }
+  await handle.close();
+  return true;
+}
+
+/** Deletes the lock only if it still holds our bytes: if it was broken, it is someone else's now. */
+async function release(lockPath: string, raw: string): Promise<void> {
+  const current = await observeLock(lockPath);
+  if (current === null || current.raw !== raw) return;
+  try {
+    await fs.unlink(lockPath);
+  } catch (error) {
+    const hint = `remove ${lockPath} by hand once no afterburn run is active`;
+    if (errnoCode(error) !== 'ENOENT') throw fsError(`release ${lockPath}`, error, hint);
+  }
+}
+
+function lockRecord(settings: Settings, nonce: string): string {
+  const script = process.argv[1] === undefined ? 'node' : basename(process.argv[1]);
+  const command = [script, ...process.argv.slice(2)].join(' ').slice(0, 200);
+  const acquiredAt = new Date(settings.now()).toISOString();
+  const record: LockRecord = { pid: process.pid, hostname: settings.hostname, acquiredAt, command, nonce };
+  return `${JSON.stringify(record)}\n`;
+}
+
+/**
+ * Breaks the lock if it is (still) stale, holding `lock.break` so that only one waiter at a time
+ * breaks: judging a fresh read under it means nobody else can replace a dead holder's lock
+ * between our look and our removal. True when the lock is gone and worth retrying at once.
+ */
+async function breakIfStale(storeDir: string, lockPath: string, settings: Settings): Promise<boolean> {
+  const breakPath = join(storeDir, BREAK_FILE);
+  const breakRaw = lockRecord(settings, `${PROCESS_TOKEN}.${++acquisitions}`);
+  if (!(await tryCreate(breakPath, breakRaw))) {
+    const breaker = await observeLock(breakPath);
+    if (breaker === null) return true; // that breaker just finished: the lock is likely free
+    // Our own break file, so judged on the real clock: an injected `now` is for the store lock.
+    if (isStale(breaker, { ...settings, now: Date.now }, BREAK_STALE_MS)) {
+      await removeIfUnchanged(breakPath, breaker);
+    }
+    return false;
+  }
+  try {
+    const fresh = await observeLock(lockPath);
+    if (fresh === null) return true;
+    if (!isStale(fresh, settings, settings.staleMs)) return false;
+    return (await removeIfUnchanged(lockPath, fresh)) !== 'restored';
+  } finally {
+    await release(breakPath, breakRaw);
+  }
+}
+
+function lockedError(storeDir: string, observed: ObservedLock): AfterburnError {
+  const holder = observed.holder;
+  const message = holder
+    ? `store ${storeDir} is locked by pid ${holder.pid} on ${holder.hostname} since ${holder.acquiredAt}`
+    : `store ${storeDir} is locked by a process that is still writing its lock file`;
+  return new AfterburnError('store_locked', message, {
+    hint: `wait for that run to finish, or remove ${join(storeDir, LOCK_FILE)} if that process is gone`,
+  });
+}
+
+/** Returns the raw bytes we wrote, which release() needs to recognise our own lock. */
+async function acquire(storeDir: string, lockPath: string, settings: Settings): Promise<string> {
+  try {
+    await fs.mkdir(storeDir, { recursive: true });
+  } catch (error) {
+    throw fsError(`create ${storeDir}`, error, 'fix permissions');
+  }
+  // Unique per acquisition, so release() never mistakes another holder's bytes for ours.
+  const nonce = `${PROCESS_TOKEN}.${++acquisitions}`;
+  // Waiting uses the monotonic clock of the sleeps themselves; `now` is only for file ages.
+  const deadline = performance.now() + settings.timeoutMs;
+  for (;;) {
+    const raw = lockRecord(settings, nonce);
+    if (await tryCreate(lockPath, raw)) return raw;
+    const observed = await observeLock(lockPath);
+    if (observed === null) continue; // released between our attempt and our look: retry at once
+    if (isStale(observed, settings, settings.staleMs) && (await breakIfStale(storeDir, lockPath, settings))) {
+      continue;
+    }
+    if (performance.now() >= deadline) throw lockedError(storeDir, observed);
+    // Jitter keeps several waiters from retrying in lockstep.
+    await sleep(Math.max(1, Math.round(settings.pollMs * (0.5 + Math.random()))));
+  }
+}
+
+/**
+ * Runs `fn` while holding the exclusive lock on `storeDir` (created if missing). Throws
+ * AfterburnError('store_locked') if a live holder keeps it past the timeout. The lock is
+ * released however `fn` ends.
+ */
+export async function withStoreLock<T>(
+  storeDir: string,
+  fn: () => Promise<T>,
+  options: LockOptions = {},
+): Promise<T> {
+  const lockPath = join(storeDir, LOCK_FILE);
+  const raw = await acquire(storeDir, lockPath, resolveSettings(options));
+  let fnFailed = false;
+  try {
+    return await fn();
+  } catch (error) {
+    fnFailed = true;
+    throw error;
+  } finally {
+    // A failure to release must not hide the error that fn threw.
+    await release(lockPath, raw).catch((error: unknown) => {
+      if (!fnFailed) throw error;
+    });
+  }
+}
+
+/** The current holder of `storeDir`'s lock, or null when it is free or its content is unreadable. */
+export async function readLockHolder(storeDir: string): Promise<LockHolder | null> {
+  const observed = await observeLock(join(storeDir, LOCK_FILE));
+  if (!observed?.holder) return null;
+  const { nonce: _nonce, ...holder } = observed.holder;
+  return holder;
+}

@@ -1,0 +1,121 @@
+import { z } from 'zod';
+
+/**
+ * The finding and run-report shapes of the public contract (../shared/docs/contract.md).
+ * Every type in the code is inferred from these schemas, and `afterburn schema` prints the JSON
+ * Schema generated from them, so the three can never drift apart.
+ */
+export const SCHEMA_VERSION = 1 as const;
+
+export const Verdict = z.enum(['pass', 'fail', 'inconclusive']);
+export type Verdict = z.infer<typeof Verdict>;
+
+export const FindingStatus = z.enum(['candidate', 'verified', 'rejected']);
+export type FindingStatus = z.infer<typeof FindingStatus>;
+
+const IsoTime = z.iso.datetime({ offset: false });
+const Count = z.int().nonnegative();
+
+export const CacheReadRatioSummary = z.object({
+  n: Count,
+  p10: z.number().nullable(),
+  p50: z.number().nullable(),
+  p90: z.number().nullable(),
+  mean: z.number().nullable(),
+});
+
+export const EfficiencyTrendData = z.object({
+  n: Count,
+  ols_slope: z.number().nullable().describe('input tokens per day, ordinary least squares'),
+  slope_sign: z.union([z.literal(-1), z.literal(0), z.literal(1)]),
+  theil_sen_slope: z.number().nullable().describe('input tokens per day, median of pairwise slopes'),
+  mk_p_value: z.number().min(0).max(1).describe('one-sided Mann-Kendall p-value for a decrease'),
+  mk_s: z.number().describe("Kendall's S"),
+  mk_method: z.enum(['exact', 'normal']),
+  direction: z.enum(['decreasing', 'flat', 'increasing']),
+  first_decile_median: z.number().nullable(),
+  last_decile_median: z.number().nullable(),
+  cache_read_ratio: CacheReadRatioSummary,
+  alpha: z.number(),
+  min_samples: Count,
+  require_acceptance: z.boolean(),
+  excluded_missing_input_tokens: Count.describe(
+    'completed tasks left out because they carry no input_tokens',
+  ),
+});
+
+export const FrictionData = z.object({
+  kind: z.string().describe('rationalization or block_reason (later sources add their own)'),
+  value: z.string(),
+  rank: z.int().positive(),
+  remediation: z.string(),
+  arms: z.record(z.string(), Count),
+});
+
+export const RegistrySuggestionData = z.object({
+  suggestion: z.unknown().describe('the canonical suggestion object'),
+  signature: z.string(),
+  arms: z.record(z.string(), Count),
+});
+
+export const Note = z.object({ at: IsoTime, status: FindingStatus, text: z.string().nullable() });
+
+export const Finding = z.object({
+  id: z.string().regex(/^[a-z0-9_-]+$/),
+  type: z.string(),
+  source: z.string(),
+  description: z.string(),
+  confidence: z.number().min(0).max(1),
+  frequency: Count,
+  sessions: z.array(z.string()),
+  evidence: z.string(),
+  verification: z.string().nullable(),
+  theme: z.string(),
+  project_slug: z.string().nullable(),
+  created_at: IsoTime,
+  status: FindingStatus,
+  occurrences: Count,
+  first_seen: IsoTime.nullable(),
+  last_seen: IsoTime.nullable(),
+  scope: z.looseObject({ arm: z.string().nullable() }),
+  verdict: Verdict.optional(),
+  data: z.record(z.string(), z.unknown()),
+  notes: z.array(Note).optional(),
+  updated_at: IsoTime.optional(),
+});
+export type Finding = z.infer<typeof Finding>;
+
+/** What an analyzer produces: a finding before the store has given it a status and creation time. */
+export type FindingDraft = Omit<Finding, 'created_at' | 'status' | 'notes' | 'updated_at'>;
+
+export const CountsShape = {
+  lines: Count,
+  blank: Count,
+  skipped: Count,
+  dispatch: Count,
+  finalize: Count,
+  joined: Count,
+  denied: Count,
+  unmatched_dispatch: Count,
+  unmatched_finalize: Count,
+  duplicates: Count,
+};
+export const Counts = z.looseObject(CountsShape);
+export type Counts = z.infer<typeof Counts>;
+
+export const RunReport = z.object({
+  schema_version: z.literal(SCHEMA_VERSION),
+  source: z.string(),
+  inputs: z.array(z.string()),
+  counts: Counts,
+  verdict: Verdict.nullable(),
+  findings: z.array(Finding),
+});
+export type RunReport = z.infer<typeof RunReport>;
+
+export function jsonSchemas(): { run_report: unknown; finding: unknown } {
+  return {
+    run_report: z.toJSONSchema(RunReport, { io: 'output', unrepresentable: 'any' }),
+    finding: z.toJSONSchema(Finding, { io: 'output', unrepresentable: 'any' }),
+  };
+}
