@@ -1,0 +1,172 @@
+import path from 'node:path';
+import type { Command } from 'commander';
+import { discover } from '../core/discover.js';
+import { AfterburnError } from '../core/errors.js';
+import { toJson } from '../core/json.js';
+import type { RunReport, Verdict } from '../findings/schema.js';
+import { FindingStore } from '../findings/store.js';
+import { resolveInputs } from '../input/inputs.js';
+import { DEFAULT_MAX_LINE_BYTES } from '../input/read-lines.js';
+import { renderRunMarkdown } from '../render/markdown.js';
+import { renderRunTable } from '../render/table.js';
+import { findSource } from '../sources/registry.js';
+import { DEFAULT_STORE, FORMAT, type OutputFormat, STORE } from './common-options.js';
+import type { CliIo } from './io.js';
+import {
+  boolean,
+  choice,
+  envOption,
+  nonEmpty,
+  type OptionSpec,
+  positiveInteger,
+  probability,
+  resolve,
+} from './options.js';
+import { SkipReporter } from './skip-reporter.js';
+import { terminalOptions } from './terminal.js';
+
+export const FAIL_ON = ['never', 'fail', 'inconclusive'] as const;
+type FailOn = (typeof FAIL_ON)[number];
+
+/**
+ * Ten points: a steady fall over a dozen tasks can pass (the exact one-sided Mann–Kendall test
+ * reaches p < 0.05 at n = 10 even with a few out-of-order points), while fewer points are too easy
+ * to fool with one lucky run. The contract caps the default at 10.
+ */
+export const DEFAULT_MIN_SAMPLES = 10;
+export const DEFAULT_ALPHA = 0.05;
+
+export const SOURCE: OptionSpec<string> = {
+  flags: '--source <name>',
+  description: 'telemetry source to read (see `afterburn sources`)',
+  env: 'AFTERBURN_SOURCE',
+  parse: nonEmpty,
+  defaultDescription: 'dispatch-outcomes',
+};
+const FAIL_ON_OPTION: OptionSpec<FailOn> = {
+  flags: '--fail-on <level>',
+  description: `exit 1 when the run verdict is at or below this level: ${FAIL_ON.join('|')}`,
+  env: 'AFTERBURN_FAIL_ON',
+  parse: choice(FAIL_ON),
+  defaultDescription: 'never',
+};
+const ALPHA: OptionSpec<number> = {
+  flags: '--alpha <p>',
+  description: 'one-sided significance level of the Mann–Kendall trend test',
+  env: 'AFTERBURN_ALPHA',
+  parse: probability,
+  defaultDescription: String(DEFAULT_ALPHA),
+};
+const MIN_SAMPLES: OptionSpec<number> = {
+  flags: '--min-samples <n>',
+  description: 'fewer completed tasks than this give an inconclusive verdict',
+  env: 'AFTERBURN_MIN_SAMPLES',
+  parse: positiveInteger,
+  defaultDescription: String(DEFAULT_MIN_SAMPLES),
+};
+const REQUIRE_ACCEPTANCE: OptionSpec<boolean> = {
+  flags: '--require-acceptance',
+  description: 'count a task as completed only when its acceptance command passed',
+  env: 'AFTERBURN_REQUIRE_ACCEPTANCE',
+  parse: boolean,
+  defaultDescription: 'false',
+};
+const MAX_LINE_BYTES: OptionSpec<number> = {
+  flags: '--max-line-bytes <n>',
+  description: 'longer lines are skipped and counted, never held in memory',
+  env: 'AFTERBURN_MAX_LINE_BYTES',
+  parse: positiveInteger,
+  defaultDescription: String(DEFAULT_MAX_LINE_BYTES),
+};
+
+interface DiscoverFlags {
+  source?: string;
+  path?: string[];
+  store?: string;
+  format?: string;
+  failOn?: string;
+  alpha?: string;
+  minSamples?: string;
+  requireAcceptance?: boolean;
+  maxLineBytes?: string;
+}
+
+export function gateFails(verdict: Verdict | null, failOn: FailOn): boolean {
+  if (failOn === 'fail') return verdict === 'fail';
+  if (failOn === 'inconclusive') return verdict === 'fail' || verdict === 'inconclusive';
+  return false;
+}
+
+export function defaultFormat(io: CliIo): OutputFormat {
+  return io.stdout.isTTY ? 'table' : 'json';
+}
+
+export function renderReport(report: RunReport, format: OutputFormat, io: CliIo): string {
+  if (format === 'json') return `${toJson(report, 2)}\n`;
+  if (format === 'markdown') return renderRunMarkdown(report);
+  return renderRunTable(report, terminalOptions(io));
+}
+
+export function registerDiscover(program: Command, io: CliIo, setExitCode: (code: number) => void): void {
+  program
+    .command('discover')
+    .description('read a telemetry log, analyse it, store the findings and print the run report')
+    .addOption(envOption(SOURCE))
+    .option(
+      '--path <file|dir|->',
+      'log file, directory of logs, or - for stdin; repeatable (env: AFTERBURN_<SOURCE>_PATH, e.g. AFTERBURN_DISPATCH_OUTCOMES_PATH)',
+      (value: string, previous: string[] = []) => [...previous, value],
+    )
+    .addOption(envOption(STORE))
+    .addOption(envOption(FORMAT))
+    .addOption(envOption(FAIL_ON_OPTION))
+    .addOption(envOption(ALPHA))
+    .addOption(envOption(MIN_SAMPLES))
+    .addOption(envOption(REQUIRE_ACCEPTANCE))
+    .addOption(envOption(MAX_LINE_BYTES))
+    .action(async (flags: DiscoverFlags) => {
+      const source = findSource(resolve(SOURCE, flags.source, io.env, 'dispatch-outcomes'));
+      const paths =
+        flags.path ??
+        envPaths(io, source.pathEnvVar) ??
+        source.defaultPaths({ env: io.env, homeDir: io.homeDir });
+      if (paths.length === 0) {
+        throw new AfterburnError('missing_path', `no input for source ${source.name}`, {
+          hint: `pass --path <file|dir|-> or set ${source.pathEnvVar}`,
+        });
+      }
+      const format = resolve(FORMAT, flags.format, io.env, defaultFormat(io));
+      const failOn = resolve(FAIL_ON_OPTION, flags.failOn, io.env, 'never');
+      const analysis = {
+        alpha: resolve(ALPHA, flags.alpha, io.env, DEFAULT_ALPHA),
+        minSamples: resolve(MIN_SAMPLES, flags.minSamples, io.env, DEFAULT_MIN_SAMPLES),
+        requireAcceptance: resolve(REQUIRE_ACCEPTANCE, flags.requireAcceptance, io.env, false),
+      };
+      const maxLineBytes = resolve(MAX_LINE_BYTES, flags.maxLineBytes, io.env, DEFAULT_MAX_LINE_BYTES);
+      const storeDir = path.resolve(io.cwd, resolve(STORE, flags.store, io.env, DEFAULT_STORE));
+      const inputs = await resolveInputs(paths, io.cwd);
+      const skips = new SkipReporter(io.stderr);
+      const store = new FindingStore(storeDir, { now: io.now });
+      const report = await discover(
+        { source, inputs, analysis, maxLineBytes, diagnostics: skips, stdin: io.stdin },
+        store,
+        io.now,
+      );
+      skips.finish();
+      io.stdout.write(renderReport(report, format, io));
+      if (gateFails(report.verdict, failOn)) {
+        io.stderr.write(`afterburn: gate failed: verdict ${report.verdict} (--fail-on ${failOn})\n`);
+        setExitCode(1);
+      }
+    });
+}
+
+/** The source's path variable may hold several paths separated like PATH (`:` on POSIX). */
+function envPaths(io: CliIo, variable: string): string[] | undefined {
+  const value = io.env[variable];
+  if (value === undefined) return undefined;
+  return value
+    .split(path.delimiter)
+    .map((p) => p.trim())
+    .filter((p) => p !== '');
+}

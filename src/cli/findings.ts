@@ -1,0 +1,84 @@
+import path from 'node:path';
+import type { Command } from 'commander';
+import { toJson } from '../core/json.js';
+import { FindingStatus } from '../findings/schema.js';
+import { FindingStore } from '../findings/store.js';
+import { renderFindingDetail, renderFindingsTable } from '../render/table.js';
+import { DEFAULT_STORE, STORE } from './common-options.js';
+import type { CliIo } from './io.js';
+import { boolean, choice, envOption, nonEmpty, type OptionSpec, resolve } from './options.js';
+import { terminalOptions } from './terminal.js';
+
+const JSON_OUTPUT: OptionSpec<boolean> = {
+  flags: '--json',
+  description: 'print JSON instead of a table',
+  env: 'AFTERBURN_JSON',
+  parse: boolean,
+};
+
+const TYPE_FILTER: OptionSpec<string> = {
+  flags: '--type <type>',
+  description: 'only findings of this type',
+  env: 'AFTERBURN_TYPE',
+  parse: nonEmpty,
+};
+const STATUS_FILTER: OptionSpec<string> = {
+  flags: '--status <status>',
+  description: `only findings with this status: ${FindingStatus.options.join('|')}`,
+  env: 'AFTERBURN_STATUS',
+  parse: choice(FindingStatus.options),
+};
+
+function openStore(io: CliIo, flag: string | undefined): FindingStore {
+  return new FindingStore(path.resolve(io.cwd, resolve(STORE, flag, io.env, DEFAULT_STORE)), { now: io.now });
+}
+
+export function registerFindings(program: Command, io: CliIo): void {
+  const findings = program.command('findings').description('list, show and verify stored findings');
+
+  findings
+    .command('list')
+    .description('list stored findings, most recent type first')
+    .addOption(envOption(TYPE_FILTER))
+    .addOption(envOption(STATUS_FILTER))
+    .addOption(envOption(JSON_OUTPUT))
+    .addOption(envOption(STORE))
+    .action(async (flags: { type?: string; status?: string; json?: boolean; store?: string }) => {
+      const type = resolve<string | undefined>(TYPE_FILTER, flags.type, io.env, undefined);
+      const status = resolve<string | undefined>(STATUS_FILTER, flags.status, io.env, undefined);
+      const json = resolve(JSON_OUTPUT, flags.json, io.env, false);
+      const all = await openStore(io, flags.store).list();
+      const selected = all.filter(
+        (f) => (type === undefined || f.type === type) && (status === undefined || f.status === status),
+      );
+      io.stdout.write(json ? `${toJson(selected, 2)}\n` : renderFindingsTable(selected, terminalOptions(io)));
+    });
+
+  findings
+    .command('show')
+    .description('show one finding (an unambiguous id prefix of 4+ characters is enough)')
+    .argument('<id>', 'finding id')
+    .addOption(envOption(JSON_OUTPUT))
+    .addOption(envOption(STORE))
+    .action(async (id: string, flags: { json?: boolean; store?: string }) => {
+      const finding = await openStore(io, flags.store).get(id);
+      io.stdout.write(
+        resolve(JSON_OUTPUT, flags.json, io.env, false)
+          ? `${toJson(finding, 2)}\n`
+          : renderFindingDetail(finding),
+      );
+    });
+
+  findings
+    .command('verify')
+    .description('mark a finding verified (or rejected with --reject); the status is kept across runs')
+    .argument('<id>', 'finding id')
+    .option('--reject', 'mark it rejected instead')
+    .option('--note <text>', 'why, kept with the finding')
+    .addOption(envOption(STORE))
+    .action(async (id: string, flags: { reject?: boolean; note?: string; store?: string }) => {
+      const status = flags.reject ? 'rejected' : 'verified';
+      const finding = await openStore(io, flags.store).setStatus(id, status, flags.note ?? null);
+      io.stdout.write(`${finding.id}: ${status}\n`);
+    });
+}

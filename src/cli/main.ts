@@ -1,0 +1,132 @@
+import { readFileSync } from 'node:fs';
+import os from 'node:os';
+import { Command, CommanderError } from 'commander';
+import { isAfterburnError } from '../core/errors.js';
+import { registerDiscover } from './discover.js';
+import { registerFindings } from './findings.js';
+import { type CliIo, withoutBlankVariables } from './io.js';
+import { registerSchema } from './schema.js';
+import { registerSources } from './sources.js';
+
+const ENVIRONMENT_HELP = `
+Environment variables (a flag beats its variable; a blank variable counts as unset):
+  AFTERBURN_DISPATCH_OUTCOMES_PATH  --path for the dispatch-outcomes source (several: separate with ':')
+  AFTERBURN_<SOURCE>_PATH           --path for any other source
+  AFTERBURN_SOURCE                  --source
+  AFTERBURN_STORE                   --store (default .afterburn)
+  AFTERBURN_FORMAT                  --format
+  AFTERBURN_FAIL_ON                 --fail-on
+  AFTERBURN_ALPHA                   --alpha
+  AFTERBURN_MIN_SAMPLES             --min-samples
+  AFTERBURN_REQUIRE_ACCEPTANCE      --require-acceptance (true/false)
+  AFTERBURN_MAX_LINE_BYTES          --max-line-bytes
+  AFTERBURN_TYPE, AFTERBURN_STATUS  findings list filters
+  AFTERBURN_JSON                    --json of findings list/show
+  AFTERBURN_DEBUG                   --debug
+  NO_COLOR, FORCE_COLOR, COLUMNS    terminal output
+
+Exit codes: 0 ok, 1 a gate failed (--fail-on), 2 usage, input or store error.`;
+
+function packageVersion(): string {
+  const manifest = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
+  return manifest.version;
+}
+
+export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
+  const program = new Command('afterburn')
+    .description('Turns AI coding-agent telemetry into findings people act on.')
+    .version(packageVersion(), '-V, --version')
+    .option('--debug', 'show stack traces for errors (env: AFTERBURN_DEBUG)')
+    .showSuggestionAfterError(true)
+    .addHelpText('after', ENVIRONMENT_HELP)
+    .configureOutput({
+      writeOut: (text) => io.stdout.write(text),
+      writeErr: (text) => io.stderr.write(text),
+      // Commander's own errors become our one-line format below.
+      outputError: () => {},
+    })
+    .exitOverride();
+  registerDiscover(program, io, setExitCode);
+  registerFindings(program, io);
+  registerSchema(program, io);
+  registerSources(program, io);
+  for (const command of program.commands) {
+    command.exitOverride().configureOutput({
+      writeOut: (t) => io.stdout.write(t),
+      writeErr: (t) => io.stderr.write(t),
+      outputError: () => {},
+    });
+    for (const sub of command.commands) {
+      sub.exitOverride().configureOutput({
+        writeOut: (t) => io.stdout.write(t),
+        writeErr: (t) => io.stderr.write(t),
+        outputError: () => {},
+      });
+    }
+  }
+  return program;
+}
+
+function oneLine(text: string): string {
+  return text
+    .replace(/^error: /, '')
+    .replace(/\s*\n\s*/g, ' ')
+    .trim();
+}
+
+/** Runs the CLI and returns the exit code; never throws. */
+export async function run(argv: readonly string[], io: CliIo): Promise<number> {
+  let exitCode = 0;
+  const program = buildProgram(io, (code) => {
+    exitCode = code;
+  });
+  const debug =
+    argv.includes('--debug') || (io.env.AFTERBURN_DEBUG !== undefined && io.env.AFTERBURN_DEBUG !== '0');
+  try {
+    await program.parseAsync(argv as string[], { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (
+        error.code === 'commander.helpDisplayed' ||
+        error.code === 'commander.version' ||
+        error.exitCode === 0
+      )
+        return 0;
+      if (error.code === 'commander.help') return 0;
+      io.stderr.write(`afterburn: ${oneLine(error.message)} (see afterburn --help)\n`);
+      return 2;
+    }
+    if (isAfterburnError(error)) {
+      io.stderr.write(`afterburn: ${error.oneLine()}\n`);
+      if (debug && error.stack) io.stderr.write(`${error.stack}\n`);
+      return error.exitCode;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    io.stderr.write(
+      `afterburn: internal error: ${message} (please report it; rerun with --debug for details)\n`,
+    );
+    if (debug && error instanceof Error && error.stack) io.stderr.write(`${error.stack}\n`);
+    return 70;
+  }
+}
+
+export async function main(): Promise<void> {
+  const io: CliIo = {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    stdin: process.stdin,
+    env: withoutBlankVariables(process.env),
+    cwd: process.cwd(),
+    homeDir: os.homedir(),
+    now: Date.now,
+  };
+  // A reader that closes the pipe early (`| head`) is not an error.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
+  process.exitCode = await run(process.argv.slice(2), io);
+}

@@ -1,0 +1,32 @@
+import type { Command } from 'commander';
+import { toJson } from '../core/json.js';
+import { SOURCES } from '../sources/registry.js';
+import type { CliIo } from './io.js';
+
+export function registerSources(program: Command, io: CliIo): void {
+  program
+    .command('sources')
+    .description('list the telemetry sources and the analyzers that read them')
+    .option('--json', 'print JSON')
+    .action((flags: { json?: boolean }) => {
+      const sources = SOURCES.map((source) => ({
+        name: source.name,
+        description: source.description,
+        path_variable: source.pathEnvVar,
+        default_paths: source.defaultPaths({ env: io.env, homeDir: io.homeDir }),
+        analyzers: source.analyzers,
+      }));
+      if (flags.json) {
+        io.stdout.write(`${toJson({ sources }, 2)}\n`);
+        return;
+      }
+      const lines = sources.flatMap((s) => [
+        s.name,
+        `  ${s.description}`,
+        `  path: --path or ${s.path_variable}${s.default_paths.length ? ` (default ${s.default_paths.join(', ')})` : ''}`,
+        ...s.analyzers.map((a) => `  ${a.findingType}: ${a.question}`),
+        '',
+      ]);
+      io.stdout.write(`${lines.join('\n')}\n`);
+    });
+}

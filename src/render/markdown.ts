@@ -1,0 +1,86 @@
+import type { RunReport } from '../findings/schema.js';
+import { integer, oneLine, pValue, ratio, signedInteger } from './format.js';
+import { countsLines, reportView } from './view.js';
+
+/** Escapes log text for a markdown table cell: no markup, links, HTML or column breaks get through. */
+export function escapeMarkdown(text: string): string {
+  return oneLine(text)
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/([\\`*_{}[\]()#+!|~])/g, '\\$1');
+}
+
+function table(headers: string[], rows: string[][]): string[] {
+  return [
+    `| ${headers.join(' | ')} |`,
+    `|${headers.map(() => '---').join('|')}|`,
+    ...rows.map((row) => `| ${row.join(' | ')} |`),
+  ];
+}
+
+export function renderRunMarkdown(report: RunReport): string {
+  const view = reportView(report.findings);
+  const verdict = report.verdict === null ? 'no verdict' : `**${report.verdict.toUpperCase()}**`;
+  const out = [
+    `## afterburn: ${report.source}: ${verdict}`,
+    '',
+    countsLines(report).map(escapeMarkdown).join('<br>'),
+    '',
+  ];
+  out.push('### Efficiency trend: input tokens per completed task', '');
+  if (view.trends.length === 0) out.push('No completed tasks with input_tokens.');
+  else
+    out.push(
+      ...table(
+        [
+          'Arm',
+          'Verdict',
+          'n',
+          'Tokens/day (Theil–Sen)',
+          'Mann–Kendall p',
+          'First → last decile median',
+          'Cache-read p50',
+        ],
+        view.trends.map((t) => [
+          escapeMarkdown(t.scope),
+          t.verdict,
+          String(t.n),
+          signedInteger(t.theilSen),
+          pValue(t.pValue),
+          `${integer(t.firstDecile)} → ${integer(t.lastDecile)}`,
+          ratio(t.cacheP50),
+        ]),
+      ),
+    );
+  out.push('', `### Gate friction: ${report.counts.denied} denied dispatch(es)`, '');
+  if (view.friction.length === 0) out.push('No denied dispatches.');
+  else
+    out.push(
+      ...table(
+        ['Rank', 'Kind', 'Value', 'Count', 'Remediation'],
+        view.friction.map((f) => [
+          String(f.rank),
+          f.kind,
+          escapeMarkdown(f.value),
+          String(f.count),
+          escapeMarkdown(f.remediation),
+        ]),
+      ),
+    );
+  out.push('', '### Registry suggestions', '');
+  if (view.suggestions.length === 0) out.push('None proposed.');
+  else
+    out.push(
+      ...table(
+        ['Times', 'Arms', 'Status', 'Suggestion'],
+        view.suggestions.map((s) => [
+          String(s.occurrences),
+          escapeMarkdown(s.arms),
+          s.status,
+          escapeMarkdown(s.suggestion),
+        ]),
+      ),
+    );
+  return `${out.join('\n')}\n`;
+}

@@ -1,0 +1,105 @@
+import type { Finding, RunReport } from '../findings/schema.js';
+
+/**
+ * The parts of a run report that the human renderers show, pulled out once so the table and
+ * markdown renderers present the same facts in the same order.
+ */
+export interface TrendRow {
+  readonly scope: string;
+  readonly verdict: string;
+  readonly n: number;
+  readonly theilSen: number | null;
+  readonly pValue: number | null;
+  readonly firstDecile: number | null;
+  readonly lastDecile: number | null;
+  readonly cacheP50: number | null;
+  readonly direction: string;
+}
+
+export interface FrictionRow {
+  readonly rank: number;
+  readonly kind: string;
+  readonly value: string;
+  readonly count: number;
+  readonly remediation: string;
+}
+
+export interface SuggestionRow {
+  readonly occurrences: number;
+  readonly arms: string;
+  readonly suggestion: string;
+  readonly status: string;
+}
+
+export interface ReportView {
+  readonly trends: TrendRow[];
+  readonly friction: FrictionRow[];
+  readonly suggestions: SuggestionRow[];
+}
+
+const num = (value: unknown): number | null => (typeof value === 'number' ? value : null);
+
+function trendRow(finding: Finding): TrendRow {
+  const data = finding.data;
+  const cache = data.cache_read_ratio as { p50?: unknown } | undefined;
+  return {
+    scope: finding.scope.arm ?? 'all arms',
+    verdict: (finding.verdict ?? 'inconclusive').toUpperCase(),
+    n: num(data.n) ?? 0,
+    theilSen: num(data.theil_sen_slope),
+    pValue: num(data.mk_p_value),
+    firstDecile: num(data.first_decile_median),
+    lastDecile: num(data.last_decile_median),
+    cacheP50: num(cache?.p50),
+    direction: String(data.direction ?? ''),
+  };
+}
+
+export function reportView(findings: readonly Finding[]): ReportView {
+  const trends = findings
+    .filter((f) => f.type === 'efficiency_trend')
+    .sort((a, b) =>
+      a.scope.arm === null
+        ? -1
+        : b.scope.arm === null
+          ? 1
+          : (a.scope.arm as string) < (b.scope.arm as string)
+            ? -1
+            : 1,
+    )
+    .map(trendRow);
+  const friction = findings
+    .filter((f) => f.type === 'friction')
+    .sort(
+      (a, b) =>
+        b.frequency - a.frequency ||
+        (num(a.data.rank) ?? 0) - (num(b.data.rank) ?? 0) ||
+        (a.id < b.id ? -1 : 1),
+    )
+    .map((f) => ({
+      rank: num(f.data.rank) ?? 0,
+      kind: String(f.data.kind),
+      value: String(f.data.value),
+      count: f.frequency,
+      remediation: String(f.data.remediation ?? ''),
+    }));
+  const suggestions = findings
+    .filter((f) => f.type === 'registry_suggestion')
+    .sort((a, b) => b.occurrences - a.occurrences || (a.id < b.id ? -1 : 1))
+    .map((f) => ({
+      occurrences: f.occurrences,
+      arms: Object.keys((f.data.arms as Record<string, number>) ?? {}).join(', '),
+      suggestion: JSON.stringify(f.data.suggestion),
+      status: f.status,
+    }));
+  return { trends, friction, suggestions };
+}
+
+/** The run's counts in two short lines (so they fit a narrow terminal). */
+export function countsLines(report: RunReport): [string, string] {
+  const c = report.counts;
+  return [
+    `${c.lines} lines (${c.blank} blank, ${c.skipped} skipped) · ${c.dispatch} dispatch (${c.denied} denied) · ${c.finalize} finalize`,
+    `${c.joined} joined · unmatched: ${c.unmatched_dispatch} dispatch, ${c.unmatched_finalize} finalize · ${c.duplicates} duplicate(s)`,
+  ];
+}
