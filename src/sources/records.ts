@@ -39,6 +39,18 @@ export interface SuggestionRecord {
   readonly sessionId: string | null;
 }
 
+/** A work item that reached merge (merge-queue). */
+export interface MergeRecord {
+  readonly workItemId: string;
+  readonly project: string | null;
+  readonly storyId: string | null;
+  /** Attempts it took, 1 = merged on the first pass. */
+  readonly attempts: number;
+  /** The final pre-merge verdict (`approved`, `rebase_conflict`, …). */
+  readonly lastVerdict: string | null;
+  readonly mergedAt: number;
+}
+
 export interface Dataset {
   readonly tasks: readonly TaskRecord[];
   readonly denials: readonly DenialRecord[];
