@@ -8,21 +8,21 @@ import type { Analyzer } from './types.js';
 export const MERGE_QUEUE_METRICS = {
   firstPass: {
     metric: 'first_pass_merge_rate',
-    unit: 'merge',
+    unit: 'merges',
     window: 50,
     aggregate: { kind: 'share' },
     thresholds: { up: 0.85, down: 0.7 },
   },
   rebaseConflict: {
     metric: 'rebase_conflict_rate',
-    unit: 'merge',
+    unit: 'merges',
     window: 100,
     aggregate: { kind: 'share' },
     thresholds: { up: 0.1, down: 0.05 },
   },
   p95Attempts: {
     metric: 'p95_attempts_to_merge',
-    unit: 'merge',
+    unit: 'merges',
     window: 100,
     aggregate: { kind: 'quantile', p: 0.95 },
     thresholds: null,

@@ -18,7 +18,7 @@ export const THRESHOLD_CROSSED = 'threshold_crossed';
 export interface RollingMetric {
   /** `first_pass_merge_rate`, … : the name in findings, `afterburn metrics` and the config. */
   readonly metric: string;
-  /** What one item is ("merge", "task", "dispatch"), for descriptions. */
+  /** What the items are ("merges", "tasks", "dispatches"), for descriptions. */
   readonly unit: string;
   readonly window: number;
   readonly aggregate: RollingAggregate;
@@ -103,12 +103,12 @@ function rateFinding(
   const levels = metric.thresholds
     ? `; ${data.state} (up at ${metric.thresholds.up}, down at ${metric.thresholds.down})`
     : '';
-  const fallback = data.fallback ? ` (global window: only ${series.items} ${metric.unit}s here)` : '';
+  const fallback = data.fallback ? ` (global window: only ${series.items} ${metric.unit} here)` : '';
   return {
     id,
     type: ROLLING_RATE,
     source: context.source,
-    description: `${metric.metric} ${label} over the last ${metric.window} ${metric.unit}s = ${formatRate(value, n, metric.window)}${levels}.`,
+    description: `${metric.metric} ${label} over the last ${metric.window} ${metric.unit} = ${formatRate(value, n, metric.window)}${levels}.`,
     confidence: metric.window === 0 ? 0 : Math.min(1, n / metric.window),
     frequency: n,
     sessions: [],
@@ -150,11 +150,11 @@ function crossingFindings(
       id,
       type: THRESHOLD_CROSSED,
       source: context.source,
-      description: `${metric.metric} ${label} crossed ${crossing.direction} through ${level} at ${metric.unit} #${crossing.index + 1} (${at}): ${roundForDisplay(crossing.value)}.`,
+      description: `${metric.metric} ${label} crossed ${crossing.direction} through ${level} at item #${crossing.index + 1} of its ${metric.unit} (${at}): ${roundForDisplay(crossing.value)}.`,
       confidence: 1,
       frequency: 1,
       sessions: [],
-      evidence: `${metric.metric} = ${roundForDisplay(crossing.value)} over the last ${metric.window} ${metric.unit}s`,
+      evidence: `${metric.metric} = ${roundForDisplay(crossing.value)} over the last ${metric.window} ${metric.unit}`,
       verification: verificationCommand(context.source, context.inputs, id),
       theme: 'health',
       project_slug: scopeKind === 'project' ? series.scope : null,

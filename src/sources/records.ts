@@ -39,6 +39,15 @@ export interface SuggestionRecord {
   readonly sessionId: string | null;
 }
 
+/** One gate decision (allowed or denied dispatch), the denominator of the deny rate. */
+export interface GateDecisionRecord {
+  readonly arm: string;
+  readonly at: number;
+  /** The attempt id: breaks ties between decisions at the same time. */
+  readonly key: string;
+  readonly denied: boolean;
+}
+
 /** A work item that reached merge (merge-queue). */
 export interface MergeRecord {
   readonly workItemId: string;
@@ -55,4 +64,9 @@ export interface Dataset {
   readonly tasks: readonly TaskRecord[];
   readonly denials: readonly DenialRecord[];
   readonly suggestions: readonly SuggestionRecord[];
+}
+
+/** The dispatch-outcomes dataset: the common records plus every gate decision. */
+export interface DispatchDataset extends Dataset {
+  readonly gateDecisions: readonly GateDecisionRecord[];
 }

@@ -1,8 +1,9 @@
+import { dispatchHealth, dispatchLatency } from '../../analyzers/dispatch-health.js';
 import { efficiencyTrend } from '../../analyzers/efficiency-trend.js';
 import { gateFriction } from '../../analyzers/gate-friction.js';
 import { registrySuggestions } from '../../analyzers/registry-suggestions.js';
 import { canonicalJson, jsonDepthExceeds, MAX_JSON_DEPTH } from '../../core/canonical-json.js';
-import type { Dataset } from '../records.js';
+import type { DispatchDataset } from '../records.js';
 import {
   defineSource,
   pathEnvVarFor,
@@ -16,7 +17,7 @@ import { RECORD_SCHEMAS } from './schema.js';
 
 export const DISPATCH_OUTCOMES = 'dispatch-outcomes';
 
-function open(diagnostics: SourceDiagnostics): SourceSession<Dataset> {
+function open(diagnostics: SourceDiagnostics): SourceSession<DispatchDataset> {
   const join = new DispatchJoin();
   let lines = 0;
   let blank = 0;
@@ -80,19 +81,24 @@ function open(diagnostics: SourceDiagnostics): SourceSession<Dataset> {
       const joined = join.finish();
       return {
         counts: { lines, blank, skipped, ...joined.counts },
-        dataset: { tasks: joined.tasks, denials: joined.denials, suggestions: joined.suggestions },
+        dataset: {
+          tasks: joined.tasks,
+          denials: joined.denials,
+          suggestions: joined.suggestions,
+          gateDecisions: joined.gateDecisions,
+        },
       };
     },
   };
 }
 
-export const dispatchOutcomesAdapter: SourceAdapter<Dataset> = {
+export const dispatchOutcomesAdapter: SourceAdapter<DispatchDataset> = {
   name: DISPATCH_OUTCOMES,
   description: 'dispatch-gate log: one dispatch record per gate decision, one finalize record per completion',
   pathEnvVar: pathEnvVarFor(DISPATCH_OUTCOMES),
   // The producer is private and machine-local: there is no default location to guess.
   defaultPaths: () => [],
-  analyzers: [efficiencyTrend, gateFriction, registrySuggestions],
+  analyzers: [efficiencyTrend, gateFriction, registrySuggestions, dispatchHealth, dispatchLatency],
   open,
 };
 

@@ -1,4 +1,4 @@
-import type { DenialRecord, SuggestionRecord, TaskRecord } from '../records.js';
+import type { DenialRecord, GateDecisionRecord, SuggestionRecord, TaskRecord } from '../records.js';
 import type { DispatchRecord, FinalizeRecord } from './schema.js';
 
 /**
@@ -49,6 +49,7 @@ export interface JoinResult {
   readonly tasks: TaskRecord[];
   readonly denials: DenialRecord[];
   readonly suggestions: SuggestionRecord[];
+  readonly gateDecisions: GateDecisionRecord[];
 }
 
 function compareStrings(a: string, b: string): number {
@@ -208,7 +209,13 @@ export class DispatchJoin {
       }
     }
     counts.unmatched_dispatch = counts.dispatch - counts.joined;
-    return { counts, tasks, denials: this.denials, suggestions };
+    const gateDecisions = this.attempts.map((attempt) => ({
+      arm: attempt.arm,
+      at: attempt.at,
+      key: attempt.attemptId,
+      denied: !attempt.allowed,
+    }));
+    return { counts, tasks, denials: this.denials, suggestions, gateDecisions };
   }
 
   /**
