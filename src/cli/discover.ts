@@ -11,6 +11,11 @@ import { renderRunMarkdown } from '../render/markdown.js';
 import { renderRunTable } from '../render/table.js';
 import { findSource } from '../sources/registry.js';
 import { DEFAULT_STORE, FORMAT, type OutputFormat, STORE } from './common-options.js';
+import {
+  addHealthSettingsOptions,
+  type HealthSettingsFlags,
+  resolveHealthSettings,
+} from './health-settings.js';
 import type { CliIo } from './io.js';
 import {
   boolean,
@@ -57,7 +62,7 @@ const ALPHA: OptionSpec<number> = {
   parse: probability,
   defaultDescription: String(DEFAULT_ALPHA),
 };
-const MIN_SAMPLES: OptionSpec<number> = {
+export const MIN_SAMPLES: OptionSpec<number> = {
   flags: '--min-samples <n>',
   description: 'fewer completed tasks than this give an inconclusive verdict',
   env: 'AFTERBURN_MIN_SAMPLES',
@@ -71,7 +76,7 @@ const REQUIRE_ACCEPTANCE: OptionSpec<boolean> = {
   parse: boolean,
   defaultDescription: 'false',
 };
-const MAX_LINE_BYTES: OptionSpec<number> = {
+export const MAX_LINE_BYTES: OptionSpec<number> = {
   flags: '--max-line-bytes <n>',
   description: 'longer lines are skipped and counted, never held in memory',
   env: 'AFTERBURN_MAX_LINE_BYTES',
@@ -79,7 +84,7 @@ const MAX_LINE_BYTES: OptionSpec<number> = {
   defaultDescription: String(DEFAULT_MAX_LINE_BYTES),
 };
 
-interface DiscoverFlags {
+interface DiscoverFlags extends HealthSettingsFlags {
   source?: string;
   path?: string[];
   store?: string;
@@ -108,7 +113,7 @@ export function renderReport(report: RunReport, format: OutputFormat, io: CliIo)
 }
 
 export function registerDiscover(program: Command, io: CliIo, setExitCode: (code: number) => void): void {
-  program
+  const command = program
     .command('discover')
     .description('read a telemetry log, analyse it, store the findings and print the run report')
     .addOption(envOption(SOURCE))
@@ -123,46 +128,47 @@ export function registerDiscover(program: Command, io: CliIo, setExitCode: (code
     .addOption(envOption(ALPHA))
     .addOption(envOption(MIN_SAMPLES))
     .addOption(envOption(REQUIRE_ACCEPTANCE))
-    .addOption(envOption(MAX_LINE_BYTES))
-    .action(async (flags: DiscoverFlags) => {
-      const source = findSource(resolve(SOURCE, flags.source, io.env, 'dispatch-outcomes'));
-      const paths =
-        flags.path ??
-        envPaths(io, source.pathEnvVar) ??
-        source.defaultPaths({ env: io.env, homeDir: io.homeDir });
-      if (paths.length === 0) {
-        throw new AfterburnError('missing_path', `no input for source ${source.name}`, {
-          hint: `pass --path <file|dir|-> or set ${source.pathEnvVar}`,
-        });
-      }
-      const format = resolve(FORMAT, flags.format, io.env, defaultFormat(io));
-      const failOn = resolve(FAIL_ON_OPTION, flags.failOn, io.env, 'never');
-      const analysis = {
-        alpha: resolve(ALPHA, flags.alpha, io.env, DEFAULT_ALPHA),
-        minSamples: resolve(MIN_SAMPLES, flags.minSamples, io.env, DEFAULT_MIN_SAMPLES),
-        requireAcceptance: resolve(REQUIRE_ACCEPTANCE, flags.requireAcceptance, io.env, false),
-      };
-      const maxLineBytes = resolve(MAX_LINE_BYTES, flags.maxLineBytes, io.env, DEFAULT_MAX_LINE_BYTES);
-      const storeDir = path.resolve(io.cwd, resolve(STORE, flags.store, io.env, DEFAULT_STORE));
-      const inputs = await resolveInputs(paths, io.cwd);
-      const skips = new SkipReporter(io.stderr);
-      const store = new FindingStore(storeDir, { now: io.now });
-      const report = await discover(
-        { source, inputs, analysis, maxLineBytes, diagnostics: skips, stdin: io.stdin },
-        store,
-        io.now,
-      );
-      skips.finish();
-      io.stdout.write(renderReport(report, format, io));
-      if (gateFails(report.verdict, failOn)) {
-        io.stderr.write(`afterburn: gate failed: verdict ${report.verdict} (--fail-on ${failOn})\n`);
-        setExitCode(1);
-      }
-    });
+    .addOption(envOption(MAX_LINE_BYTES));
+  addHealthSettingsOptions(command).action(async (flags: DiscoverFlags) => {
+    const source = findSource(resolve(SOURCE, flags.source, io.env, 'dispatch-outcomes'));
+    const paths =
+      flags.path ??
+      envPaths(io, source.pathEnvVar) ??
+      source.defaultPaths({ env: io.env, homeDir: io.homeDir });
+    if (paths.length === 0) {
+      throw new AfterburnError('missing_path', `no input for source ${source.name}`, {
+        hint: `pass --path <file|dir|-> or set ${source.pathEnvVar}`,
+      });
+    }
+    const format = resolve(FORMAT, flags.format, io.env, defaultFormat(io));
+    const failOn = resolve(FAIL_ON_OPTION, flags.failOn, io.env, 'never');
+    const analysis = {
+      alpha: resolve(ALPHA, flags.alpha, io.env, DEFAULT_ALPHA),
+      minSamples: resolve(MIN_SAMPLES, flags.minSamples, io.env, DEFAULT_MIN_SAMPLES),
+      requireAcceptance: resolve(REQUIRE_ACCEPTANCE, flags.requireAcceptance, io.env, false),
+      health: (await resolveHealthSettings(flags, io)).health,
+    };
+    const maxLineBytes = resolve(MAX_LINE_BYTES, flags.maxLineBytes, io.env, DEFAULT_MAX_LINE_BYTES);
+    const storeDir = path.resolve(io.cwd, resolve(STORE, flags.store, io.env, DEFAULT_STORE));
+    const inputs = await resolveInputs(paths, io.cwd);
+    const skips = new SkipReporter(io.stderr);
+    const store = new FindingStore(storeDir, { now: io.now });
+    const report = await discover(
+      { source, inputs, analysis, maxLineBytes, diagnostics: skips, stdin: io.stdin },
+      store,
+      io.now,
+    );
+    skips.finish();
+    io.stdout.write(renderReport(report, format, io));
+    if (gateFails(report.verdict, failOn)) {
+      io.stderr.write(`afterburn: gate failed: verdict ${report.verdict} (--fail-on ${failOn})\n`);
+      setExitCode(1);
+    }
+  });
 }
 
 /** The source's path variable may hold several paths separated like PATH (`:` on POSIX). */
-function envPaths(io: CliIo, variable: string): string[] | undefined {
+export function envPaths(io: CliIo, variable: string): string[] | undefined {
   const value = io.env[variable];
   if (value === undefined) return undefined;
   return value

@@ -2,9 +2,12 @@ import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { Command, CommanderError } from 'commander';
 import { isAfterburnError } from '../core/errors.js';
+import { registerBaseline } from './baseline.js';
+import { registerCompare } from './compare.js';
 import { registerDiscover } from './discover.js';
 import { registerFindings } from './findings.js';
 import { type CliIo, withoutBlankVariables } from './io.js';
+import { registerMetrics } from './metrics.js';
 import { registerSchema } from './schema.js';
 import { registerSources } from './sources.js';
 
@@ -21,11 +24,15 @@ Environment variables (a flag beats its variable; a blank variable counts as uns
   AFTERBURN_REQUIRE_ACCEPTANCE      --require-acceptance (true/false)
   AFTERBURN_MAX_LINE_BYTES          --max-line-bytes
   AFTERBURN_TYPE, AFTERBURN_STATUS  findings list filters
-  AFTERBURN_JSON                    --json of findings list/show
+  AFTERBURN_JSON                    --json of findings list/show and metrics
+  AFTERBURN_CONFIG                  --config (health windows, thresholds, limits)
+  AFTERBURN_WINDOW, AFTERBURN_THRESHOLD  --window/--threshold (comma-separated metric=value)
+  AFTERBURN_BASELINE                --baseline of compare
+  AFTERBURN_MAX_DROP, AFTERBURN_MAX_RISE  --max-drop/--max-rise of compare
   AFTERBURN_DEBUG                   --debug
   NO_COLOR, FORCE_COLOR, COLUMNS    terminal output
 
-Exit codes: 0 ok, 1 a gate failed (--fail-on), 2 usage, input or store error.`;
+Exit codes: 0 ok, 1 a gate failed (--fail-on, or a compare limit), 2 usage, input, config or store error.`;
 
 function packageVersion(): string {
   const manifest = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
@@ -52,6 +59,9 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
   registerFindings(program, io);
   registerSchema(program, io);
   registerSources(program, io);
+  registerMetrics(program, io);
+  registerBaseline(program, io);
+  registerCompare(program, io, setExitCode);
   for (const command of program.commands) {
     command.exitOverride().configureOutput({
       writeOut: (t) => io.stdout.write(t),
