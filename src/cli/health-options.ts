@@ -71,7 +71,7 @@ export async function runHealth(flags: HealthFlags, io: CliIo): Promise<HealthRu
       hint: `pass --path <file|dir|-> or set ${source.pathEnvVar}`,
     });
   }
-  const inputs = await resolveInputs(paths, io.cwd);
+  const inputs = await resolveInputs(paths, io.cwd, source.isLogFile);
   const skips = new SkipReporter(io.stderr);
   const { counts, drafts } = await analyze({
     source,

@@ -58,7 +58,12 @@ async function checkReadable(name: string, absolute: string): Promise<void> {
  * Expands `--path` values into the files to read. A missing or unreadable path is an error that
  * names it: a cron job pointed at the wrong place must fail loudly, not report an empty history.
  */
-export async function resolveInputs(paths: readonly string[], cwd: string): Promise<InputFile[]> {
+export async function resolveInputs(
+  paths: readonly string[],
+  cwd: string,
+  /** Which files of a directory are logs; a source may name its own (`*.csv`, `audit.log.N`). */
+  isLogFile: (fileName: string) => boolean = isLogFileName,
+): Promise<InputFile[]> {
   const inputs: InputFile[] = [];
   const seen = new Set<string>();
   const add = (input: InputFile): void => {
@@ -100,7 +105,7 @@ export async function resolveInputs(paths: readonly string[], cwd: string): Prom
           },
         );
       }
-      const logs = entries.filter(isLogFileName).sort(compareLogNames);
+      const logs = entries.filter((entry) => isLogFile(entry)).sort(compareLogNames);
       const files: string[] = [];
       for (const entry of logs) {
         const file = path.join(absolute, entry);
@@ -108,7 +113,10 @@ export async function resolveInputs(paths: readonly string[], cwd: string): Prom
       }
       if (files.length === 0) {
         throw new AfterburnError('no_logs', `no log files in ${given}`, {
-          hint: 'a directory is read for *.jsonl, *.jsonl.gz and rotated *.jsonl.N files',
+          hint:
+            isLogFile === isLogFileName
+              ? 'a directory is read for *.jsonl, *.jsonl.gz and rotated *.jsonl.N files'
+              : 'see afterburn sources for the files this source reads in a directory',
         });
       }
       for (const entry of files) {

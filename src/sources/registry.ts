@@ -1,10 +1,11 @@
 import { AfterburnError } from '../core/errors.js';
 import { dispatchOutcomes } from './dispatch-outcomes/index.js';
+import { flynnAudit } from './flynn-audit/index.js';
 import { mergeQueue } from './merge-queue/index.js';
 import type { Source } from './types.js';
 
 /** Every source afterburn can read. Adding one is adding its folder and a line here. */
-export const SOURCES: readonly Source[] = [dispatchOutcomes, mergeQueue];
+export const SOURCES: readonly Source[] = [dispatchOutcomes, mergeQueue, flynnAudit];
 
 export function findSource(name: string): Source {
   const source = SOURCES.find((candidate) => candidate.name === name);
