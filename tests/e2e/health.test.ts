@@ -253,3 +253,24 @@ describe('discover with health findings', () => {
     );
   });
 });
+
+describe('schema', () => {
+  it('documents the data of rolling_rate, threshold_crossed and latency findings', async () => {
+    const schemas = JSON.parse((await runCli(['schema'])).stdout) as {
+      finding_data: Record<string, { properties: Record<string, unknown> }>;
+    };
+    expect(Object.keys(schemas.finding_data.rolling_rate?.properties ?? {})).toEqual(
+      expect.arrayContaining(['metric', 'window', 'n', 'value', 'state', 'up', 'down']),
+    );
+    expect(Object.keys(schemas.finding_data.threshold_crossed?.properties ?? {})).toEqual(
+      expect.arrayContaining(['metric', 'direction', 'value', 'at', 'index']),
+    );
+    expect(Object.keys(schemas.finding_data.latency?.properties ?? {})).toEqual([
+      'metric',
+      'n',
+      'p50',
+      'p95',
+      'p99',
+    ]);
+  });
+});
