@@ -24,6 +24,8 @@ export function latencyFindings(
   scopeKind: ScopeKind,
   context: AnalyzerContext,
 ): FindingDraft[] {
+  // No values, no finding: an empty input reports `findings: []` (contract).
+  if (values.length === 0) return [];
   const groups = new Map<string | null, { values: number[]; range: TimeRange }>();
   const add = (scope: string | null, item: TimedValue) => {
     let group = groups.get(scope);
@@ -38,7 +40,6 @@ export function latencyFindings(
     add(null, item);
     if (item.scope !== null) add(item.scope, item);
   }
-  if (!groups.has(null)) groups.set(null, { values: [], range: new TimeRange() });
   const scopes = [null, ...[...groups.keys()].filter((s): s is string => s !== null).sort()];
   return scopes.map((scope) => {
     const group = groups.get(scope) as { values: number[]; range: TimeRange };

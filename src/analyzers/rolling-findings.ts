@@ -49,6 +49,8 @@ export function rollingFindings(
   scopeKind: ScopeKind,
   context: AnalyzerContext,
 ): FindingDraft[] {
+  // No items, no finding: an empty input reports `findings: []` (contract).
+  if (items.length === 0) return [];
   const metric = configured(base, context);
   const series = rollingSeries(items, {
     window: metric.window,

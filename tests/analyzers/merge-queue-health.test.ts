@@ -80,6 +80,10 @@ describe('merge-queue health', () => {
     expect(up?.data.at).toBe(new Date(T0 + 49 * HOUR).toISOString());
   });
 
+  it('reports nothing for no merges (an empty input prints findings: [])', () => {
+    expect(mergeQueueHealth.analyze({ merges: [] }, context)).toEqual([]);
+  });
+
   it('is undefined while the window is not full, never a made-up 0 or 1', () => {
     const findings = mergeQueueHealth.analyze({ merges: history.slice(0, 23) }, context);
     const conflicts = rate(findings, 'rebase_conflict_rate', { project: null });
