@@ -82,5 +82,16 @@ export function renderRunMarkdown(report: RunReport): string {
         ]),
       ),
     );
+  if (view.health.length > 0) {
+    out.push('', '### Health', '', ...view.health.map((line) => `- ${escapeMarkdown(line)}`));
+    if (view.crossings.length > 0) {
+      out.push(
+        '',
+        '#### Threshold crossings',
+        '',
+        ...view.crossings.map((line) => `- ${escapeMarkdown(line)}`),
+      );
+    }
+  }
   return `${out.join('\n')}\n`;
 }

@@ -116,6 +116,16 @@ export function renderRunTable(report: RunReport, options: TerminalOptions): str
       ),
     );
   }
+  if (view.health.length > 0) {
+    out.push('', paint(options, 'bold', 'Health (afterburn metrics)'));
+    out.push(...view.health.map((line) => `  ${oneLine(line)}`));
+    if (view.earlierCrossings > 0) {
+      out.push(
+        `  ${view.earlierCrossings} earlier crossing(s): afterburn findings list --type threshold_crossed`,
+      );
+    }
+    out.push(...view.crossings.map((line) => `  crossed: ${oneLine(line)}`));
+  }
   return `${out.join('\n')}\n`;
 }
 

@@ -1,4 +1,5 @@
 import type { Finding, RunReport } from '../findings/schema.js';
+import { formatMetricLine, snapshotOf } from '../health/snapshot.js';
 
 /**
  * The parts of a run report that the human renderers show, pulled out once so the table and
@@ -35,7 +36,15 @@ export interface ReportView {
   readonly trends: TrendRow[];
   readonly friction: FrictionRow[];
   readonly suggestions: SuggestionRow[];
+  /** Health rates and percentiles as `metric = value (n=…)` lines; [] when the source has none. */
+  readonly health: string[];
+  /** The latest threshold crossings (at most 10), oldest first, as their descriptions. */
+  readonly crossings: string[];
+  /** Crossings left out of `crossings` (see `findings list --type threshold_crossed`). */
+  readonly earlierCrossings: number;
 }
+
+const MAX_CROSSINGS_SHOWN = 10;
 
 const num = (value: unknown): number | null => (typeof value === 'number' ? value : null);
 
@@ -92,7 +101,28 @@ export function reportView(findings: readonly Finding[]): ReportView {
       suggestion: JSON.stringify(f.data.suggestion),
       status: f.status,
     }));
-  return { trends, friction, suggestions };
+  const health = snapshotOf(findings).map(formatMetricLine);
+  const crossings = findings
+    .filter((f) => f.type === 'threshold_crossed')
+    .sort((a, b) =>
+      (a.first_seen ?? '') < (b.first_seen ?? '')
+        ? -1
+        : (a.first_seen ?? '') > (b.first_seen ?? '')
+          ? 1
+          : a.id < b.id
+            ? -1
+            : 1,
+    )
+    .map((f) => f.description);
+  const shown = crossings.slice(-MAX_CROSSINGS_SHOWN);
+  return {
+    trends,
+    friction,
+    suggestions,
+    health,
+    crossings: shown,
+    earlierCrossings: crossings.length - shown.length,
+  };
 }
 
 /** The run's counts in two short lines (so they fit a narrow terminal). */

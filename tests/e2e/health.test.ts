@@ -274,3 +274,25 @@ describe('schema', () => {
     ]);
   });
 });
+
+describe('discover renders health', () => {
+  it('lists the rates and the crossings in the table and markdown views', async () => {
+    const cwd = tempDir();
+    const file = mergeLog(cwd, 80, (i) => i < 50);
+    const table = await runCli(['discover', '--source', 'merge-queue', '--path', file, '--format', 'table'], {
+      cwd,
+    });
+    expect(table.stdout).toContain('Health (afterburn metrics)');
+    // Last 50 of 80: items 30..79, first-pass 20 of them.
+    expect(table.stdout).toContain('  first_pass_merge_rate = 0.4 (n=50/50) below');
+    expect(table.stdout).toMatch(
+      /crossed: first_pass_merge_rate overall crossed up through 0\.85 at item #50 /,
+    );
+    const markdown = await runCli(
+      ['discover', '--source', 'merge-queue', '--path', file, '--format', 'markdown'],
+      { cwd },
+    );
+    expect(markdown.stdout).toContain('### Health');
+    expect(markdown.stdout).toContain('#### Threshold crossings');
+  });
+});
