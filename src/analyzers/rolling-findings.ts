@@ -56,6 +56,7 @@ export function rollingFindings(
     window: metric.window,
     aggregate: metric.aggregate,
     thresholds: metric.thresholds,
+    keepPoints: false,
   });
   return series.flatMap((one) => [
     rateFinding(one, metric, scopeKind, context),
@@ -119,7 +120,7 @@ function rateFinding(
     theme: 'health',
     project_slug: scopeKind === 'project' ? series.scope : null,
     occurrences: series.items,
-    first_seen: series.points[0] ? isoTime(series.points[0].at) : null,
+    first_seen: series.firstAt === null ? null : isoTime(series.firstAt),
     last_seen: current ? isoTime(current.at) : null,
     scope: scopeOf(scopeKind, series.scope),
     data,

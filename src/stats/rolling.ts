@@ -31,6 +31,8 @@ export interface RollingSpec {
   readonly window: number;
   readonly aggregate: RollingAggregate;
   readonly thresholds: Hysteresis | null;
+  /** Keep the point after every item (tests, charts); off, only the current one is kept. */
+  readonly keepPoints?: boolean;
 }
 
 export type HysteresisState = 'above' | 'below' | 'unknown';
@@ -59,10 +61,12 @@ export interface RollingSeries {
   readonly scope: string | null;
   /** Items of the scope (all items for the global series). */
   readonly items: number;
-  /** The value after every item of the scope, in event-time order. */
+  /** The value after every item of the scope, in event-time order ([] without `keepPoints`). */
   readonly points: readonly RollingPoint[];
   readonly crossings: readonly Crossing[];
-  /** The current value: the last point, or an empty window when the scope has no items. */
+  /** Event time of the scope's first item. */
+  readonly firstAt: number | null;
+  /** The current value: the point after the last item; null when the scope has no items. */
   readonly current: RollingPoint | null;
 }
 
@@ -96,10 +100,16 @@ export class HysteresisTracker {
   }
 }
 
-/** A sliding window of the last `size` values. */
+/**
+ * A sliding window of the last `size` values in a ring buffer. A share keeps an exact integer
+ * count of non-zero values (O(1) per item, no float drift); a quantile keeps the window sorted
+ * (binary-search insert and delete, O(size) per item instead of a sort).
+ */
 class Window {
-  private readonly values: number[] = [];
-  private sum = 0;
+  private readonly ring: number[] = [];
+  private next = 0;
+  private ones = 0;
+  private readonly sorted: number[] = [];
 
   constructor(
     private readonly size: number,
@@ -107,30 +117,54 @@ class Window {
   ) {}
 
   push(value: number): void {
-    this.values.push(value);
-    this.sum += value;
-    if (this.values.length > this.size) this.sum -= this.values.shift() as number;
+    if (this.ring.length === this.size) {
+      const leaving = this.ring[this.next] as number;
+      this.ring[this.next] = value;
+      this.next = (this.next + 1) % this.size;
+      this.forget(leaving);
+    } else {
+      this.ring.push(value);
+    }
+    this.remember(value);
+  }
+
+  private remember(value: number): void {
+    if (this.aggregate.kind === 'share') {
+      if (value !== 0) this.ones += 1;
+    } else {
+      this.sorted.splice(lowerBound(this.sorted, value), 0, value);
+    }
+  }
+
+  private forget(value: number): void {
+    if (this.aggregate.kind === 'share') {
+      if (value !== 0) this.ones -= 1;
+    } else {
+      this.sorted.splice(lowerBound(this.sorted, value), 1);
+    }
   }
 
   get n(): number {
-    return this.values.length;
+    return this.ring.length;
   }
 
   get value(): number | null {
-    if (this.values.length < this.size) return null;
-    if (this.aggregate.kind === 'share') return countOnes(this.values) / this.size;
-    return quantile7(
-      [...this.values].sort((a, b) => a - b),
-      this.aggregate.p,
-    );
+    if (this.ring.length < this.size) return null;
+    if (this.aggregate.kind === 'share') return this.ones / this.size;
+    return quantile7(this.sorted, this.aggregate.p);
   }
 }
 
-/** Exact share numerator: counting avoids float drift of a running sum over millions of items. */
-function countOnes(values: readonly number[]): number {
-  let count = 0;
-  for (const value of values) if (value !== 0) count += 1;
-  return count;
+/** First index whose value is not below `value` in an ascending array. */
+function lowerBound(sorted: readonly number[], value: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((sorted[mid] as number) < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 export function compareItems(a: RollingItem, b: RollingItem): number {
@@ -142,6 +176,9 @@ interface ScopeState {
   readonly tracker: HysteresisTracker;
   readonly points: RollingPoint[];
   readonly crossings: Crossing[];
+  items: number;
+  first: RollingPoint | null;
+  last: RollingPoint | null;
 }
 
 /**
@@ -159,21 +196,36 @@ export function rollingSeries(items: readonly RollingItem[], spec: RollingSpec):
     tracker: new HysteresisTracker(spec.thresholds),
     points: [],
     crossings: [],
+    items: 0,
+    first: null,
+    last: null,
   });
+  const keepPoints = spec.keepPoints ?? true;
   const global = newState();
   const scopes = new Map<string, ScopeState>();
-  const record = (state: ScopeState, item: RollingItem, point: Omit<RollingPoint, 'state' | 'index'>) => {
-    const index = state.points.length;
-    const direction = state.tracker.observe(point.value);
-    if (direction !== null && point.value !== null) {
-      state.crossings.push({ direction, value: point.value, at: item.at, index });
+  const record = (
+    state: ScopeState,
+    item: RollingItem,
+    n: number,
+    value: number | null,
+    fallback: boolean,
+  ) => {
+    const index = state.items;
+    state.items += 1;
+    const direction = state.tracker.observe(value);
+    if (direction !== null && value !== null) {
+      state.crossings.push({ direction, value, at: item.at, index });
     }
-    state.points.push({ ...point, index, state: state.tracker.state });
+    const point: RollingPoint = { index, at: item.at, n, value, state: state.tracker.state, fallback };
+    if (keepPoints) state.points.push(point);
+    if (state.first === null) state.first = point;
+    state.last = point;
   };
   for (const item of sorted) {
     global.window.push(item.value);
-    const globalPoint = { at: item.at, n: global.window.n, value: global.window.value, fallback: false };
-    record(global, item, globalPoint);
+    const globalN = global.window.n;
+    const globalValue = global.window.value;
+    record(global, item, globalN, globalValue, false);
     if (item.scope === null) continue;
     let scope = scopes.get(item.scope);
     if (scope === undefined) {
@@ -181,21 +233,16 @@ export function rollingSeries(items: readonly RollingItem[], spec: RollingSpec):
       scopes.set(item.scope, scope);
     }
     scope.window.push(item.value);
-    const own = scope.window.n >= spec.window;
-    record(
-      scope,
-      item,
-      own
-        ? { at: item.at, n: scope.window.n, value: scope.window.value, fallback: false }
-        : { ...globalPoint, fallback: true },
-    );
+    if (scope.window.n >= spec.window) record(scope, item, scope.window.n, scope.window.value, false);
+    else record(scope, item, globalN, globalValue, true);
   }
   const toSeries = (scope: string | null, state: ScopeState): RollingSeries => ({
     scope,
-    items: state.points.length,
+    items: state.items,
     points: state.points,
     crossings: state.crossings,
-    current: state.points.at(-1) ?? null,
+    firstAt: state.first?.at ?? null,
+    current: state.last,
   });
   return [
     toSeries(null, global),
