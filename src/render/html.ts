@@ -74,10 +74,10 @@ function frictionSection(report: RunReport): SafeHtml {
     const ofKind = rows.filter((r) => r.kind === kind).slice(0, 10);
     return ofKind.length === 0
       ? ''
-      : barChart(
+      : html`<h3>${title}</h3>${barChart(
           title,
           ofKind.map((r) => ({ label: r.value, count: r.count })),
-        );
+        )}`;
   };
   return html`${chart('block_reason', 'Top block reasons')}${chart('rationalization', 'Top rationalizations')}<table><caption>Friction and how to remove it</caption><thead><tr><th class="num">rank</th><th>kind</th><th>value</th><th class="num">count</th><th>remediation</th></tr></thead><tbody>${rows.map(
     (r) =>
