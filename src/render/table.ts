@@ -1,7 +1,7 @@
 import { styleText } from 'node:util';
 import type { Finding, RunReport } from '../findings/schema.js';
 import { integer, oneLine, pValue, ratio, signedInteger } from './format.js';
-import { type Column, renderTextTable } from './text-table.js';
+import { type Column, renderTextTable, truncate } from './text-table.js';
 import { countsLines, type FrictionRow, reportView, type SuggestionRow, type TrendRow } from './view.js';
 
 export interface TerminalOptions {
@@ -89,13 +89,8 @@ export function renderRunTable(report: RunReport, options: TerminalOptions): str
   );
   out.push(...countsLines(report));
   if (options.width < COMPACT_BELOW) {
-    out.push(
-      paint(
-        options,
-        'dim',
-        `compact layout (${options.width} columns): decile medians, cache ratio, friction kind and arms left out; ${COMPACT_BELOW}+ columns show them`,
-      ),
-    );
+    const note = `compact (${options.width} cols): decile, cache, kind, arms columns hidden; ${COMPACT_BELOW}+ shows them`;
+    out.push(paint(options, 'dim', truncate(note, options.width)));
   }
 
   out.push('', paint(options, 'bold', 'Efficiency trend: input tokens per completed task'));
