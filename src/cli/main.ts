@@ -26,7 +26,7 @@ Environment variables (a flag beats its variable; a blank variable counts as uns
   AFTERBURN_TYPE, AFTERBURN_STATUS  findings list filters
   AFTERBURN_JSON                    --json of findings list/show
   AFTERBURN_DEBUG                   --debug
-  NO_COLOR, FORCE_COLOR, COLUMNS    terminal output
+  NO_COLOR, FORCE_COLOR, COLUMNS    terminal output (TERM=dumb also turns colour off)
   GITHUB_ACTIONS                    true turns --github on
   GITHUB_STEP_SUMMARY               the file --github appends the markdown summary to
 
