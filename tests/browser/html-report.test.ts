@@ -111,7 +111,7 @@ describe('HTML report in headless chromium', () => {
           svg.querySelector(':scope > title')?.textContent && svg.querySelector(':scope > desc')?.textContent,
       ).length,
       medianBox: document.querySelector('svg.chart path.median')?.getBoundingClientRect().height ?? 0,
-      text: document.body.innerText,
+      text: document.body.textContent ?? '',
     }));
 
     expect(consoleErrors).toEqual([]);

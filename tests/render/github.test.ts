@@ -11,7 +11,7 @@ import {
 } from '../../src/render/github.js';
 
 /** What the runner does to a value: the inverse of the escaping. */
-function unescape(text: string): string {
+function decodeWorkflowValue(text: string): string {
   return text.replace(/%(0D|0A|3A|2C|25)/g, (_, code: string) =>
     String.fromCharCode(Number.parseInt(code, 16)),
   );
@@ -63,8 +63,8 @@ describe('GitHub workflow commands', () => {
         const property = escapeProperty(text);
         expect(data).not.toMatch(/[\r\n]/);
         expect(property).not.toMatch(/[\r\n:,]/);
-        expect(unescape(data)).toBe(text);
-        expect(unescape(property)).toBe(text);
+        expect(decodeWorkflowValue(data)).toBe(text);
+        expect(decodeWorkflowValue(property)).toBe(text);
       }),
     );
   });
