@@ -9,7 +9,8 @@ import { integer, ratio } from './format.js';
  */
 export interface Section {
   readonly title: string;
-  readonly columns: readonly { header: string; align?: 'left' | 'right' }[];
+  /** The flexible column (truncated on a narrow terminal) is the slice name. */
+  readonly columns: readonly { header: string; align?: 'left' | 'right'; flexible?: boolean }[];
   readonly rows: string[][];
 }
 
@@ -34,6 +35,17 @@ function share(value: number | null): string {
   return value === null ? '–' : `${Math.round(100 * value)}%`;
 }
 
+const METRIC_LABEL: Readonly<Record<string, string>> = {
+  input_tokens: 'input',
+  output_tokens: 'output',
+  cost_usd_micros: 'cost',
+};
+const ASSESSMENT_LABEL: Readonly<Record<string, string>> = {
+  usable: 'usable',
+  not_usable: 'not usable',
+  insufficient_data: 'too few',
+};
+
 function estimateSection(findings: readonly Finding[]): Section | null {
   const rows = findings
     .filter((f) => f.type === 'estimate_accuracy')
@@ -41,7 +53,7 @@ function estimateSection(findings: readonly Finding[]): Section | null {
       const d = f.data;
       const amount = d.metric === 'cost_usd_micros' ? dollarsFromMicros : integer;
       return [
-        d.metric === 'cost_usd_micros' ? 'cost' : String(d.metric),
+        METRIC_LABEL[String(d.metric)] ?? String(d.metric),
         scopeOf(d),
         String(num(d.n) ?? 0),
         String(num(d.missing) ?? 0),
@@ -50,7 +62,7 @@ function estimateSection(findings: readonly Finding[]): Section | null {
         share(num(d.p90_abs_error_pct) === null ? null : (num(d.p90_abs_error_pct) as number) / 100),
         amount(num(d.estimated_total)),
         amount(num(d.actual_total)),
-        String(d.assessment ?? '').replace(/_/g, ' '),
+        ASSESSMENT_LABEL[String(d.assessment)] ?? String(d.assessment),
       ];
     });
   if (rows.length === 0) return null;
@@ -58,7 +70,7 @@ function estimateSection(findings: readonly Finding[]): Section | null {
     title: 'Estimate accuracy (bias = median signed error; + means estimates run high)',
     columns: [
       { header: 'METRIC' },
-      { header: 'SCOPE' },
+      { header: 'SCOPE', flexible: true },
       { header: 'N', align: 'right' },
       { header: 'MISSING', align: 'right' },
       { header: 'BIAS', align: 'right' },
@@ -86,7 +98,7 @@ function outcomeSection(findings: readonly Finding[]): Section | null {
   return {
     title: 'Outcome rates',
     columns: [
-      { header: 'SCOPE' },
+      { header: 'SCOPE', flexible: true },
       { header: 'N', align: 'right' },
       ...names.map((name) => ({ header: name.toUpperCase(), align: 'right' as const })),
     ],
@@ -119,12 +131,12 @@ function pressureSection(findings: readonly Finding[]): Section | null {
   return {
     title: 'Context pressure and retries',
     columns: [
-      { header: 'SCOPE' },
+      { header: 'SCOPE', flexible: true },
       { header: 'N', align: 'right' },
       { header: 'UTIL P50', align: 'right' },
       { header: 'UTIL P95', align: 'right' },
       { header: '>90%', align: 'right' },
-      { header: 'COMPACTIONS/TASK', align: 'right' },
+      { header: 'COMPACT/TASK', align: 'right' },
       { header: 'RETRIES MEAN', align: 'right' },
       { header: 'RETRIES P95', align: 'right' },
     ],

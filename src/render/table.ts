@@ -70,8 +70,7 @@ export function renderRunTable(report: RunReport, options: TerminalOptions): str
 
   for (const section of slicedSections(report.findings)) {
     out.push('', paint(options, 'bold', section.title));
-    const columns = section.columns.map((column, i) => ({ ...column, flexible: i === 0 }));
-    out.push(...renderTextTable(columns, section.rows, { width: options.width, indent: '  ' }));
+    out.push(...renderTextTable(section.columns, section.rows, { width: options.width, indent: '  ' }));
   }
 
   const friction = frictionHeading(report);
