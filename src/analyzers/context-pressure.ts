@@ -1,5 +1,6 @@
 import { findingId } from '../findings/id.js';
 import type { FindingDraft } from '../findings/schema.js';
+import type { ContextPressureData, Distribution } from '../findings/task-completions-data.js';
 import type { TaskCompletionEvent } from '../sources/task-completions/schema.js';
 import { quantile7 } from '../stats/index.js';
 import { percent, TimeRange, verificationCommand } from './shared.js';
@@ -9,13 +10,6 @@ import type { Analyzer, AnalyzerContext } from './types.js';
 export const CONTEXT_PRESSURE = 'context_pressure';
 /** A task that ends above this share of its context window had little room left. */
 export const HIGH_UTILIZATION = 0.9;
-
-export interface Distribution {
-  readonly n: number;
-  readonly mean: number | null;
-  readonly p50: number | null;
-  readonly p95: number | null;
-}
 
 export function distribution(values: readonly number[]): Distribution {
   const n = values.length;
@@ -53,6 +47,20 @@ function toFinding(slice: EventSlice<TaskCompletionEvent>, context: AnalyzerCont
   const above = slice.events.filter((e) => (e.context_utilization_final ?? 0) > HIGH_UTILIZATION).length;
   const range = new TimeRange();
   for (const event of slice.events) range.add(event.timestamp);
+  const data: ContextPressureData = {
+    dimension: slice.dimension,
+    key: slice.key,
+    n: slice.events.length,
+    retries,
+    utilization: {
+      ...utilization,
+      above_threshold: above,
+      above_threshold_share: utilization.n === 0 ? null : above / utilization.n,
+      threshold: HIGH_UTILIZATION,
+    },
+    compactions,
+    rotations,
+  };
   const id = findingId(context.source, CONTEXT_PRESSURE, `${slice.dimension}:${slice.key ?? ''}`);
   const label = sliceLabel(slice);
   const pressure =
@@ -75,20 +83,7 @@ function toFinding(slice: EventSlice<TaskCompletionEvent>, context: AnalyzerCont
     first_seen: range.first,
     last_seen: range.last,
     scope: sliceScope(slice),
-    data: {
-      dimension: slice.dimension,
-      key: slice.key,
-      n: slice.events.length,
-      retries,
-      utilization: {
-        ...utilization,
-        above_threshold: above,
-        above_threshold_share: utilization.n === 0 ? null : above / utilization.n,
-        threshold: HIGH_UTILIZATION,
-      },
-      compactions,
-      rotations,
-    },
+    data,
   };
 }
 

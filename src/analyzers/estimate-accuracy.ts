@@ -1,6 +1,7 @@
 import { dollarsFromMicros } from '../core/money.js';
 import { findingId } from '../findings/id.js';
 import type { FindingDraft } from '../findings/schema.js';
+import type { EstimateAccuracyData } from '../findings/task-completions-data.js';
 import type { TaskCompletionEvent } from '../sources/task-completions/schema.js';
 import { quantile7 } from '../stats/index.js';
 import { formatInteger, TimeRange, verificationCommand } from './shared.js';
@@ -18,10 +19,10 @@ export const ESTIMATE_ACCURACY = 'estimate_accuracy';
 export const MAX_ABS_BIAS_PCT = 10;
 export const MAX_P90_ABS_ERROR_PCT = 25;
 
-export type Assessment = 'usable' | 'not_usable' | 'insufficient_data';
+export type Assessment = EstimateAccuracyData['assessment'];
 
 interface Metric {
-  readonly name: 'input_tokens' | 'output_tokens' | 'cost_usd_micros';
+  readonly name: EstimateAccuracyData['metric'];
   readonly label: string;
   readonly estimate: (event: TaskCompletionEvent) => number | null | undefined;
   readonly actual: (event: TaskCompletionEvent) => number | null | undefined;
@@ -169,6 +170,27 @@ function toFinding(
   const assessment = assess(summary, minSamples);
   const range = new TimeRange();
   for (const event of slice.events) range.add(event.timestamp);
+  const data: EstimateAccuracyData = {
+    metric: metric.name,
+    dimension: slice.dimension,
+    key: slice.key,
+    events: slice.events.length,
+    n: summary.n,
+    missing: summary.missing,
+    missing_actual: summary.missingActual,
+    zero_actual: summary.zeroActual,
+    bias_pct: summary.biasPct,
+    mape_pct: summary.mapePct,
+    p90_abs_error_pct: summary.p90AbsPct,
+    estimated_total: summary.estimatedTotal,
+    actual_total: summary.actualTotal,
+    assessment,
+    rule: {
+      min_samples: minSamples,
+      max_abs_bias_pct: MAX_ABS_BIAS_PCT,
+      max_p90_abs_error_pct: MAX_P90_ABS_ERROR_PCT,
+    },
+  };
   const id = findingId(
     context.source,
     ESTIMATE_ACCURACY,
@@ -190,27 +212,7 @@ function toFinding(
     first_seen: range.first,
     last_seen: range.last,
     scope: sliceScope(slice),
-    data: {
-      metric: metric.name,
-      dimension: slice.dimension,
-      key: slice.key,
-      events: slice.events.length,
-      n: summary.n,
-      missing: summary.missing,
-      missing_actual: summary.missingActual,
-      zero_actual: summary.zeroActual,
-      bias_pct: summary.biasPct,
-      mape_pct: summary.mapePct,
-      p90_abs_error_pct: summary.p90AbsPct,
-      estimated_total: summary.estimatedTotal,
-      actual_total: summary.actualTotal,
-      assessment,
-      rule: {
-        min_samples: minSamples,
-        max_abs_bias_pct: MAX_ABS_BIAS_PCT,
-        max_p90_abs_error_pct: MAX_P90_ABS_ERROR_PCT,
-      },
-    },
+    data,
   };
 }
 

@@ -1,11 +1,12 @@
 import { findingId } from '../findings/id.js';
 import type { FindingDraft } from '../findings/schema.js';
+import type { QualityGateFrictionData } from '../findings/task-completions-data.js';
 import type { TaskCompletionEvent } from '../sources/task-completions/schema.js';
 import { FRICTION } from './gate-friction.js';
 import { increment, percent, sortedCounts, TimeRange, verificationCommand } from './shared.js';
 import type { Analyzer, AnalyzerContext } from './types.js';
 
-export const QUALITY_GATE = 'quality_gate';
+export const QUALITY_GATE = 'quality_gate' as const;
 
 /** What to change so a gate stops failing agents' work; gates are the five the orchestrator runs. */
 const HINTS: ReadonlyMap<string, string> = new Map([
@@ -93,6 +94,17 @@ function toFinding(tally: GateTally, rank: number, context: AnalyzerContext): Fi
   const remediation = qualityGateHint(tally.gate);
   const arms = sortedCounts(tally.harnesses);
   const languages = sortedCounts(tally.languages);
+  const data: QualityGateFrictionData = {
+    kind: QUALITY_GATE,
+    value: tally.gate,
+    rank,
+    remediation,
+    arms,
+    languages,
+    runs: tally.runs,
+    failures: tally.failures,
+    failure_rate: tally.failures / tally.runs,
+  };
   return {
     id,
     type: FRICTION,
@@ -109,17 +121,7 @@ function toFinding(tally: GateTally, rank: number, context: AnalyzerContext): Fi
     first_seen: tally.range.first,
     last_seen: tally.range.last,
     scope: { arm: null },
-    data: {
-      kind: QUALITY_GATE,
-      value: tally.gate,
-      rank,
-      remediation,
-      arms,
-      languages,
-      runs: tally.runs,
-      failures: tally.failures,
-      failure_rate: tally.failures / tally.runs,
-    },
+    data,
   };
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CONTEXT_PRESSURE } from '../../src/analyzers/context-pressure.js';
+import { ContextPressureData } from '../../src/findings/task-completions-data.js';
 import { analyzeEvents, taskEvent } from '../helpers/task-completions.js';
 
 describe('context_pressure', () => {
@@ -13,15 +14,15 @@ describe('context_pressure', () => {
     ];
     const findings = analyzeEvents(fields.map((f, i) => taskEvent({ event_id: `e${i}`, ...f })));
     const global = findings.find((f) => f.type === CONTEXT_PRESSURE && f.data.key === null);
-    const data = global?.data as Record<string, Record<string, number>>;
-    expect(global?.data.n).toBe(5);
+    const data = ContextPressureData.parse(global?.data);
+    expect(data.n).toBe(5);
     // Sorted 0.5, 0.9, 0.91, 0.95: type-7 p50 at h = 1.5, p95 at h = 2.85. Exactly 0.9 is not above 0.9.
     expect(data.utilization).toMatchObject({ n: 4, above_threshold: 2, above_threshold_share: 0.5 });
-    expect(data.utilization?.p50).toBeCloseTo(0.905, 12);
-    expect(data.utilization?.p95).toBeCloseTo(0.944, 12);
+    expect(data.utilization.p50).toBeCloseTo(0.905, 12);
+    expect(data.utilization.p95).toBeCloseTo(0.944, 12);
     // Retries 0, 1, 2, 5: mean 2, p95 2 + 0.85 × 3. The event without retry_count is not a zero.
     expect(data.retries).toMatchObject({ n: 4, mean: 2 });
-    expect(data.retries?.p95).toBeCloseTo(4.55, 12);
+    expect(data.retries.p95).toBeCloseTo(4.55, 12);
     expect(data.compactions).toMatchObject({ n: 4, mean: 1 });
     expect(global?.description).toContain('50% of tasks ended above 90% context utilisation');
   });

@@ -5,6 +5,7 @@ import {
   MAX_P90_ABS_ERROR_PCT,
 } from '../../src/analyzers/estimate-accuracy.js';
 import type { FindingDraft } from '../../src/findings/schema.js';
+import { EstimateAccuracyData } from '../../src/findings/task-completions-data.js';
 import { analyzeEvents, type EventFields, generateEvents, taskEvent } from '../helpers/task-completions.js';
 
 function accuracy(findings: FindingDraft[], metric: string, dimension = 'global', key: string | null = null) {
@@ -87,6 +88,7 @@ describe('estimate_accuracy', () => {
       taskEvent({ event_id: 'b', harness: 'claude_code', model: null }),
     ];
     const findings = analyzeEvents(events).filter((f) => f.type === ESTIMATE_ACCURACY);
+    for (const finding of findings) EstimateAccuracyData.parse(finding.data);
     expect(findings.map((f) => `${f.data.metric}/${f.data.dimension}/${f.data.key}`)).toEqual(
       ['input_tokens', 'output_tokens', 'cost_usd_micros'].flatMap((metric) => [
         `${metric}/global/null`,

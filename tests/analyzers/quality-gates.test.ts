@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { QUALITY_GATE, qualityGateHint } from '../../src/analyzers/quality-gates.js';
 import { FrictionData } from '../../src/findings/schema.js';
+import { QualityGateFrictionData } from '../../src/findings/task-completions-data.js';
 import { analyzeEvents, generateEvents, taskEvent } from '../helpers/task-completions.js';
 
 const gates = (events: Record<string, unknown>[]) =>
@@ -70,6 +71,7 @@ describe('quality-gate friction', () => {
         codex: failing.filter((e) => e.harness === 'codex').length,
       });
     }
+    for (const finding of findings) QualityGateFrictionData.parse(finding.data);
     const counts = findings.map((f) => f.frequency);
     expect(counts).toEqual([...counts].sort((a, b) => b - a));
     expect(findings.map((f) => f.data.rank)).toEqual(findings.map((_, i) => i + 1));
