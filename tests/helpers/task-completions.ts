@@ -72,7 +72,7 @@ export function generateEvents(seed: number, count: number): EventFields[] {
     const harness = GENERATED_HARNESSES[i % 2] as string;
     const factor = harness === 'codex' ? 1.5 : 1;
     const input =
-      2 * Math.round(harness === 'codex' ? 6000 + random() * 4000 : 9000 - i * 40 + random() * 400);
+      2 * Math.round(harness === 'codex' ? 6000 + random() * 4000 : 9000 * 0.99 ** i + random() * 400);
     const output = 2 * Math.round(500 + random() * 1500);
     const cost = input * 3 + output * 15;
     const missingEstimate = i % 10 === 9;
