@@ -1,8 +1,9 @@
 import { styleText } from 'node:util';
 import type { Finding, RunReport } from '../findings/schema.js';
 import { integer, oneLine, pValue, ratio, signedInteger } from './format.js';
+import { slicedSections } from './sections.js';
 import { renderTextTable } from './text-table.js';
-import { countsLines, reportView } from './view.js';
+import { countsLines, eventSource, frictionHeading, reportView } from './view.js';
 
 export interface TerminalOptions {
   readonly width: number;
@@ -67,9 +68,15 @@ export function renderRunTable(report: RunReport, options: TerminalOptions): str
     );
   }
 
-  out.push('', paint(options, 'bold', `Gate friction: ${report.counts.denied} denied dispatch(es)`));
+  for (const section of slicedSections(report.findings)) {
+    out.push('', paint(options, 'bold', section.title));
+    out.push(...renderTextTable(section.columns, section.rows, { width: options.width, indent: '  ' }));
+  }
+
+  const friction = frictionHeading(report);
+  out.push('', paint(options, 'bold', friction.title));
   if (view.friction.length === 0) {
-    out.push('  no denied dispatches');
+    out.push(`  ${friction.none}`);
   } else {
     const rows = view.friction.map((f) => [
       String(f.rank),
@@ -93,6 +100,7 @@ export function renderRunTable(report: RunReport, options: TerminalOptions): str
     );
   }
 
+  if (eventSource(report) && view.suggestions.length === 0) return `${out.join('\n')}\n`;
   out.push('', paint(options, 'bold', 'Registry suggestions'));
   if (view.suggestions.length === 0) {
     out.push('  none proposed');
