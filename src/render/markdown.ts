@@ -1,6 +1,7 @@
 import type { RunReport } from '../findings/schema.js';
 import { integer, oneLine, pValue, ratio, signedInteger } from './format.js';
-import { countsLines, reportView } from './view.js';
+import { slicedSections } from './sections.js';
+import { countsLines, eventSource, frictionHeading, reportView } from './view.js';
 
 /** Escapes log text for a markdown table cell: no markup, links, HTML or column breaks get through. */
 export function escapeMarkdown(text: string): string {
@@ -53,8 +54,20 @@ export function renderRunMarkdown(report: RunReport): string {
         ]),
       ),
     );
-  out.push('', `### Gate friction: ${report.counts.denied} denied dispatch(es)`, '');
-  if (view.friction.length === 0) out.push('No denied dispatches.');
+  for (const section of slicedSections(report.findings)) {
+    out.push(
+      '',
+      `### ${escapeMarkdown(section.title)}`,
+      '',
+      ...table(
+        section.columns.map((column) => column.header),
+        section.rows.map((row) => row.map(escapeMarkdown)),
+      ),
+    );
+  }
+  const friction = frictionHeading(report);
+  out.push('', `### ${friction.title}`, '');
+  if (view.friction.length === 0) out.push(`${friction.none[0]?.toUpperCase()}${friction.none.slice(1)}.`);
   else
     out.push(
       ...table(
@@ -68,6 +81,7 @@ export function renderRunMarkdown(report: RunReport): string {
         ]),
       ),
     );
+  if (eventSource(report) && view.suggestions.length === 0) return `${out.join('\n')}\n`;
   out.push('', '### Registry suggestions', '');
   if (view.suggestions.length === 0) out.push('None proposed.');
   else

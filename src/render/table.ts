@@ -1,8 +1,17 @@
 import { styleText } from 'node:util';
 import type { Finding, RunReport } from '../findings/schema.js';
 import { integer, oneLine, pValue, ratio, signedInteger } from './format.js';
+import { slicedSections } from './sections.js';
 import { type Column, renderTextTable, truncate } from './text-table.js';
-import { countsLines, type FrictionRow, reportView, type SuggestionRow, type TrendRow } from './view.js';
+import {
+  countsLines,
+  eventSource,
+  type FrictionRow,
+  frictionHeading,
+  reportView,
+  type SuggestionRow,
+  type TrendRow,
+} from './view.js';
 
 export interface TerminalOptions {
   readonly width: number;
@@ -102,10 +111,17 @@ export function renderRunTable(report: RunReport, options: TerminalOptions): str
       ),
     );
 
-  out.push('', paint(options, 'bold', `Gate friction: ${report.counts.denied} denied dispatch(es)`));
-  if (view.friction.length === 0) out.push('  no denied dispatches');
+  for (const sliced of slicedSections(report.findings)) {
+    out.push('', paint(options, 'bold', sliced.title));
+    out.push(...renderTextTable(sliced.columns, sliced.rows, { width: options.width, indent: '  ' }));
+  }
+
+  const friction = frictionHeading(report);
+  out.push('', paint(options, 'bold', friction.title));
+  if (view.friction.length === 0) out.push(`  ${friction.none}`);
   else out.push(...section(view.friction, FRICTION_COLUMNS, options));
 
+  if (eventSource(report) && view.suggestions.length === 0) return `${out.join('\n')}\n`;
   out.push('', paint(options, 'bold', 'Registry suggestions'));
   if (view.suggestions.length === 0) out.push('  none proposed');
   else out.push(...section(view.suggestions, SUGGESTION_COLUMNS, options));

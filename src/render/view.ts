@@ -95,9 +95,35 @@ export function reportView(findings: readonly Finding[]): ReportView {
   return { trends, friction, suggestions };
 }
 
+/** A source of standalone events (task completions) rather than joined dispatch/finalize pairs. */
+export function eventSource(report: RunReport): boolean {
+  return typeof report.counts.events === 'number';
+}
+
+/** Friction from a dispatch gate counts denied dispatches; from task completions, failed quality gates. */
+export function frictionHeading(report: RunReport): { title: string; none: string } {
+  if (eventSource(report)) {
+    return {
+      title: 'Quality-gate friction: failing gates, most failures first',
+      none: 'no quality gate failed',
+    };
+  }
+  return {
+    title: `Gate friction: ${report.counts.denied} denied dispatch(es)`,
+    none: 'no denied dispatches',
+  };
+}
+
 /** The run's counts in two short lines (so they fit a narrow terminal). */
 export function countsLines(report: RunReport): [string, string] {
   const c = report.counts;
+  // Event sources (no dispatch/finalize join) count events and duplicate event ids instead.
+  if (eventSource(report)) {
+    return [
+      `${c.lines} lines (${c.blank} blank, ${c.skipped} skipped) · ${c.events} events`,
+      `${c.duplicates} duplicate event id(s) (counted, analysed once)`,
+    ];
+  }
   return [
     `${c.lines} lines (${c.blank} blank, ${c.skipped} skipped) · ${c.dispatch} dispatch (${c.denied} denied) · ${c.finalize} finalize`,
     `${c.joined} joined · unmatched: ${c.unmatched_dispatch} dispatch, ${c.unmatched_finalize} finalize · ${c.duplicates} duplicate(s)`,

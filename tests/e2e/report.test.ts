@@ -2,6 +2,7 @@ import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FIXTURE, runCli, tempDir } from '../helpers/cli.js';
+import { generateEvents, toLines } from '../helpers/task-completions.js';
 
 async function discovered(): Promise<{ cwd: string; report: unknown }> {
   const cwd = tempDir();
@@ -92,5 +93,23 @@ describe('e2e: afterburn report', () => {
     });
     expect(off.stderr).not.toContain('::');
     expect(readFileSync(summary, 'utf8')).toBe(written);
+  });
+
+  it('renders an event source (task-completions) with its own sections in every format', async () => {
+    const cwd = tempDir();
+    writeFileSync(path.join(cwd, 'events.jsonl'), `${toLines(generateEvents(9, 60)).join('\n')}\n`);
+    const args = ['--source', 'task-completions'];
+    const table = await runCli(['discover', ...args, '--path', 'events.jsonl', '--format', 'table'], { cwd });
+    expect(table.code).toBe(0);
+    expect((await runCli(['report', ...args, '--format', 'table'], { cwd })).stdout).toBe(table.stdout);
+    const html = await runCli(['report', ...args, '--out', 'tasks.html'], { cwd });
+    expect(html.code, html.stderr).toBe(0);
+    const page = readFileSync(path.join(cwd, 'tasks.html'), 'utf8');
+    // Every section title of the terminal table is a heading of the page, and the counts are the events'.
+    const titles = table.stdout.split('\n').filter((line) => /^[A-Z][a-z]/.test(line));
+    expect(titles.length).toBeGreaterThan(3);
+    for (const title of titles) expect(page).toContain(`<h2>${title.replace(/&/g, '&amp;')}</h2>`);
+    expect(page).toContain('events</div>');
+    expect(page).not.toContain('Registry suggestions');
   });
 });
