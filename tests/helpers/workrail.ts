@@ -165,3 +165,11 @@ export function writeSession(root: string, session: SessionBuilder, options: Wri
   writeFileSync(path.join(dir, 'manifest.jsonl'), `${manifest.join('\n')}\n`);
   return dir;
 }
+
+/** Every line read is one of these: the invariant the workrail counts keep. */
+export function accountedLines(counts: Readonly<Record<string, unknown>>): number {
+  return ['blank', 'skipped', 'manifest', 'events', 'ignored'].reduce(
+    (sum, key) => sum + Number(counts[key]),
+    0,
+  );
+}
