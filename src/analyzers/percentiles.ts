@@ -22,7 +22,7 @@ export interface PercentileOptions {
   readonly unit: string;
   /** What a measurement's group is (`workflow`). */
   readonly dimension: string;
-  /** Human name of the metric, e.g. "session duration". */
+  /** Human name of the metric, in lower case: "session duration". */
   readonly label: string;
   /** What a unit is called in descriptions ("session"). */
   readonly noun: string;
@@ -39,6 +39,10 @@ function formatValue(value: number, unit: string): string {
   if (value < 60_000) return `${(value / 1000).toFixed(1)} s`;
   if (value < 3_600_000) return `${(value / 60_000).toFixed(1)} min`;
   return `${(value / 3_600_000).toFixed(1)} h`;
+}
+
+function capitalized(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 function sliceFinding(
@@ -69,7 +73,7 @@ function sliceFinding(
     type: options.type,
     source: context.source,
     description: enough
-      ? `${options.label} for ${label}: ${shown} (n = ${n}).`
+      ? `${capitalized(options.label)} for ${label}: ${shown} (n = ${n}).`
       : `Too few ${options.noun}s for percentiles of ${options.label} for ${label} (n = ${n}; needs ${options.minSamples}).`,
     confidence: Math.min(1, n / 30),
     frequency: n,

@@ -82,5 +82,14 @@ export function renderRunMarkdown(report: RunReport): string {
         ]),
       ),
     );
+  if (view.others.length > 0) {
+    out.push('', '### Other findings', '');
+    out.push(
+      ...table(
+        ['Type', 'Scope', 'Description'],
+        view.others.map((o) => [o.type, escapeMarkdown(o.scope), escapeMarkdown(o.description)]),
+      ),
+    );
+  }
   return `${out.join('\n')}\n`;
 }

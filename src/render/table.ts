@@ -116,6 +116,16 @@ export function renderRunTable(report: RunReport, options: TerminalOptions): str
       ),
     );
   }
+  if (view.others.length > 0) {
+    out.push('', paint(options, 'bold', 'Other findings'));
+    out.push(
+      ...renderTextTable(
+        [{ header: 'TYPE' }, { header: 'SCOPE' }, { header: 'DESCRIPTION', flexible: true }],
+        view.others.map((o) => [o.type, oneLine(o.scope), oneLine(o.description)]),
+        { width: options.width, indent: '  ' },
+      ),
+    );
+  }
   return `${out.join('\n')}\n`;
 }
 

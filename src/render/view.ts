@@ -1,4 +1,4 @@
-import type { Finding, RunReport } from '../findings/schema.js';
+import { CountsShape, type Finding, type RunReport } from '../findings/schema.js';
 
 /**
  * The parts of a run report that the human renderers show, pulled out once so the table and
@@ -31,11 +31,21 @@ export interface SuggestionRow {
   readonly status: string;
 }
 
+/** A finding of a type without a section of its own (outcome rates, percentiles, …). */
+export interface OtherRow {
+  readonly type: string;
+  readonly scope: string;
+  readonly description: string;
+}
+
 export interface ReportView {
   readonly trends: TrendRow[];
   readonly friction: FrictionRow[];
   readonly suggestions: SuggestionRow[];
+  readonly others: OtherRow[];
 }
+
+const SECTION_TYPES = new Set(['efficiency_trend', 'friction', 'registry_suggestion']);
 
 const num = (value: unknown): number | null => (typeof value === 'number' ? value : null);
 
@@ -92,14 +102,24 @@ export function reportView(findings: readonly Finding[]): ReportView {
       suggestion: JSON.stringify(f.data.suggestion),
       status: f.status,
     }));
-  return { trends, friction, suggestions };
+  const others = findings
+    .filter((f) => !SECTION_TYPES.has(f.type))
+    .map((f) => ({ type: f.type, scope: f.scope.arm ?? 'all', description: f.description }));
+  return { trends, friction, suggestions, others };
 }
 
-/** The run's counts in two short lines (so they fit a narrow terminal). */
-export function countsLines(report: RunReport): [string, string] {
+/**
+ * The run's counts in short lines (so they fit a narrow terminal): the contract's envelope, then
+ * the keys a source adds of its own (sessions, in_progress, …), when it adds any.
+ */
+export function countsLines(report: RunReport): string[] {
   const c = report.counts;
+  const own = Object.entries(c)
+    .filter(([key]) => !Object.hasOwn(CountsShape, key))
+    .map(([key, value]) => `${key} ${String(value)}`);
   return [
     `${c.lines} lines (${c.blank} blank, ${c.skipped} skipped) · ${c.dispatch} dispatch (${c.denied} denied) · ${c.finalize} finalize`,
     `${c.joined} joined · unmatched: ${c.unmatched_dispatch} dispatch, ${c.unmatched_finalize} finalize · ${c.duplicates} duplicate(s)`,
+    ...(own.length > 0 ? [own.join(' · ')] : []),
   ];
 }

@@ -12,7 +12,7 @@ const options = {
   metric: 'session_duration_ms',
   unit: 'ms',
   dimension: 'workflow',
-  label: 'Session duration',
+  label: 'session duration',
   noun: 'session',
   theme: 'health',
   minSamples: 4,

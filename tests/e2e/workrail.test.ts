@@ -148,6 +148,18 @@ describe('e2e: afterburn discover --source workrail', () => {
     expect(find('latency', 'global', null)?.verification).toContain(`--path ${root}`);
   });
 
+  it('shows the outcome rates, percentiles and session counts in the table and markdown', async () => {
+    for (const format of ['table', 'markdown']) {
+      const result = await runCli(['discover', '--source', 'workrail', '--path', root, '--format', format]);
+      expect(result.code).toBe(0);
+      expect(result.stdout).toContain('Other findings');
+      // Markdown escapes `_`, `(` and `)`.
+      expect(result.stdout).toMatch(/sessions 20 · completed 19 · in\\?_progress 1/);
+      expect(result.stdout).toMatch(/79% of all sessions ended in success \\?\(n = 19\\?\)/);
+      expect(result.stdout).toMatch(/Session duration for workflow "wf\.feature": p50 6\.5 min/);
+    }
+  });
+
   it('reads $WORKRAIL_DATA_DIR by default and gives the same findings', async () => {
     const byPath = await discover(['--path', root]);
     const byEnv = await discover([], { WORKRAIL_DATA_DIR: root });

@@ -79,7 +79,7 @@ export const sessionDuration: Analyzer<Sessions> = {
         type: LATENCY,
         metric: 'session_duration_ms',
         unit: 'ms',
-        label: 'Session duration',
+        label: 'session duration',
         minSamples: context.options.minSamples,
       },
       context,
@@ -102,12 +102,12 @@ export const sessionDiffSize: Analyzer<Sessions> = {
         measure(dataset.sessions, (s) =>
           s.linesAdded === null || s.linesRemoved === null ? null : s.linesAdded + s.linesRemoved,
         ),
-        { ...options, metric: 'lines_changed', unit: 'lines', label: 'Lines changed per session' },
+        { ...options, metric: 'lines_changed', unit: 'lines', label: 'lines changed per session' },
         context,
       ),
       ...percentileFindings(
         measure(dataset.sessions, (s) => s.filesChanged),
-        { ...options, metric: 'files_changed', unit: 'files', label: 'Files changed per session' },
+        { ...options, metric: 'files_changed', unit: 'files', label: 'files changed per session' },
         context,
       ),
     ];
