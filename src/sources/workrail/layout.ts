@@ -76,8 +76,8 @@ async function sessionFiles(absolute: string, name: string): Promise<InputFile[]
   return files;
 }
 
-async function looksLikeSession(absolute: string): Promise<boolean> {
-  const entries = await entriesOf(absolute, absolute);
+async function looksLikeSession(absolute: string, given: string): Promise<boolean> {
+  const entries = await entriesOf(absolute, given);
   return entries.some(
     (entry) =>
       (entry.isFile() && entry.name === MANIFEST_FILE) || (entry.isDirectory() && entry.name === EVENTS_DIR),
@@ -86,7 +86,7 @@ async function looksLikeSession(absolute: string): Promise<boolean> {
 
 /** A data root (holding `sessions/`), a `sessions/` folder, or one session folder. */
 async function filesUnder(given: string, absolute: string): Promise<InputFile[]> {
-  if (await looksLikeSession(absolute)) return sessionFiles(absolute, given);
+  if (await looksLikeSession(absolute, given)) return sessionFiles(absolute, given);
   const sessionsAbsolute = path.join(absolute, SESSIONS_DIR);
   const [root, name] = (await isDirectory(sessionsAbsolute))
     ? [sessionsAbsolute, path.join(given, SESSIONS_DIR)]

@@ -15,10 +15,9 @@ const JsonObject = z.custom<Record<string, unknown>>(
 
 export const ManifestRecord = z.object({ kind: Key });
 
+/** Only the path is needed to know which segment is closed; the rest (indices, sha256) is not checked. */
 export const SegmentClosed = z.object({
   kind: z.literal('segment_closed'),
-  firstEventIndex: Index,
-  lastEventIndex: Index,
   segmentRelPath: Key,
 });
 
