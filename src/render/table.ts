@@ -100,26 +100,38 @@ export function renderRunTable(report: RunReport, options: TerminalOptions): str
     );
   }
 
-  if (eventSource(report) && view.suggestions.length === 0) return `${out.join('\n')}\n`;
-  out.push('', paint(options, 'bold', 'Registry suggestions'));
-  if (view.suggestions.length === 0) {
-    out.push('  none proposed');
-  } else {
-    const rows = view.suggestions.map((s) => [
-      String(s.occurrences),
-      oneLine(s.arms),
-      s.status,
-      oneLine(s.suggestion),
-    ]);
+  // An event source that proposes no registry edits has no such section.
+  if (!(eventSource(report) && view.suggestions.length === 0)) {
+    out.push('', paint(options, 'bold', 'Registry suggestions'));
+    if (view.suggestions.length === 0) {
+      out.push('  none proposed');
+    } else {
+      const rows = view.suggestions.map((s) => [
+        String(s.occurrences),
+        oneLine(s.arms),
+        s.status,
+        oneLine(s.suggestion),
+      ]);
+      out.push(
+        ...renderTextTable(
+          [
+            { header: 'TIMES', align: 'right' },
+            { header: 'ARMS' },
+            { header: 'STATUS' },
+            { header: 'SUGGESTION', flexible: true },
+          ],
+          rows,
+          { width: options.width, indent: '  ' },
+        ),
+      );
+    }
+  }
+  if (view.others.length > 0) {
+    out.push('', paint(options, 'bold', 'Other findings'));
     out.push(
       ...renderTextTable(
-        [
-          { header: 'TIMES', align: 'right' },
-          { header: 'ARMS' },
-          { header: 'STATUS' },
-          { header: 'SUGGESTION', flexible: true },
-        ],
-        rows,
+        [{ header: 'TYPE' }, { header: 'SCOPE' }, { header: 'DESCRIPTION', flexible: true }],
+        view.others.map((o) => [o.type, oneLine(o.scope), oneLine(o.description)]),
         { width: options.width, indent: '  ' },
       ),
     );
