@@ -81,20 +81,31 @@ export function renderRunMarkdown(report: RunReport): string {
         ]),
       ),
     );
-  if (eventSource(report) && view.suggestions.length === 0) return `${out.join('\n')}\n`;
-  out.push('', '### Registry suggestions', '');
-  if (view.suggestions.length === 0) out.push('None proposed.');
-  else
+  // An event source that proposes no registry edits has no such section.
+  if (!(eventSource(report) && view.suggestions.length === 0)) {
+    out.push('', '### Registry suggestions', '');
+    if (view.suggestions.length === 0) out.push('None proposed.');
+    else
+      out.push(
+        ...table(
+          ['Times', 'Arms', 'Status', 'Suggestion'],
+          view.suggestions.map((s) => [
+            String(s.occurrences),
+            escapeMarkdown(s.arms),
+            s.status,
+            escapeMarkdown(s.suggestion),
+          ]),
+        ),
+      );
+  }
+  if (view.others.length > 0) {
+    out.push('', '### Other findings', '');
     out.push(
       ...table(
-        ['Times', 'Arms', 'Status', 'Suggestion'],
-        view.suggestions.map((s) => [
-          String(s.occurrences),
-          escapeMarkdown(s.arms),
-          s.status,
-          escapeMarkdown(s.suggestion),
-        ]),
+        ['Type', 'Scope', 'Description'],
+        view.others.map((o) => [o.type, escapeMarkdown(o.scope), escapeMarkdown(o.description)]),
       ),
     );
+  }
   return `${out.join('\n')}\n`;
 }

@@ -8,6 +8,7 @@ import {
   eventSource,
   type FrictionRow,
   frictionHeading,
+  type OtherRow,
   reportView,
   type SuggestionRow,
   type TrendRow,
@@ -88,6 +89,12 @@ const SUGGESTION_COLUMNS: RunColumn<SuggestionRow>[] = [
   { header: 'SUGGESTION', flexible: true, cell: (s) => oneLine(s.suggestion) },
 ];
 
+const OTHER_COLUMNS: RunColumn<OtherRow>[] = [
+  { header: 'TYPE', cell: (o) => o.type },
+  { header: 'SCOPE', cell: (o) => oneLine(o.scope) },
+  { header: 'DESCRIPTION', flexible: true, cell: (o) => oneLine(o.description) },
+];
+
 /** The human summary of a run: counts, the verdict per arm, top friction, suggestions. */
 export function renderRunTable(report: RunReport, options: TerminalOptions): string {
   const view = reportView(report.findings);
@@ -121,10 +128,16 @@ export function renderRunTable(report: RunReport, options: TerminalOptions): str
   if (view.friction.length === 0) out.push(`  ${friction.none}`);
   else out.push(...section(view.friction, FRICTION_COLUMNS, options));
 
-  if (eventSource(report) && view.suggestions.length === 0) return `${out.join('\n')}\n`;
-  out.push('', paint(options, 'bold', 'Registry suggestions'));
-  if (view.suggestions.length === 0) out.push('  none proposed');
-  else out.push(...section(view.suggestions, SUGGESTION_COLUMNS, options));
+  // An event source that proposes no registry edits has no such section.
+  if (!(eventSource(report) && view.suggestions.length === 0)) {
+    out.push('', paint(options, 'bold', 'Registry suggestions'));
+    if (view.suggestions.length === 0) out.push('  none proposed');
+    else out.push(...section(view.suggestions, SUGGESTION_COLUMNS, options));
+  }
+  if (view.others.length > 0) {
+    out.push('', paint(options, 'bold', 'Other findings'));
+    out.push(...section(view.others, OTHER_COLUMNS, options));
+  }
   return `${out.join('\n')}\n`;
 }
 

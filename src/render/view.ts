@@ -1,4 +1,4 @@
-import type { Finding, RunReport } from '../findings/schema.js';
+import { CountsShape, type Finding, type RunReport } from '../findings/schema.js';
 
 /**
  * The parts of a run report that the human renderers show, pulled out once so the table and
@@ -31,11 +31,29 @@ export interface SuggestionRow {
   readonly status: string;
 }
 
+/** A finding of a type without a section of its own (outcome rates, percentiles, …). */
+export interface OtherRow {
+  readonly type: string;
+  readonly scope: string;
+  readonly description: string;
+}
+
 export interface ReportView {
   readonly trends: TrendRow[];
   readonly friction: FrictionRow[];
   readonly suggestions: SuggestionRow[];
+  readonly others: OtherRow[];
 }
+
+/** Types with a section of their own (here or in sections.ts); the rest are listed as other findings. */
+const SECTION_TYPES = new Set([
+  'efficiency_trend',
+  'friction',
+  'registry_suggestion',
+  'estimate_accuracy',
+  'outcome_rates',
+  'context_pressure',
+]);
 
 const num = (value: unknown): number | null => (typeof value === 'number' ? value : null);
 
@@ -92,40 +110,54 @@ export function reportView(findings: readonly Finding[]): ReportView {
       suggestion: JSON.stringify(f.data.suggestion),
       status: f.status,
     }));
-  return { trends, friction, suggestions };
+  const others = findings
+    .filter((f) => !SECTION_TYPES.has(f.type))
+    .map((f) => ({ type: f.type, scope: f.scope.arm ?? 'all', description: f.description }));
+  return { trends, friction, suggestions, others };
 }
 
-/** A source of standalone events (task completions) rather than joined dispatch/finalize pairs. */
+/** Count keys a source adds to the contract's envelope (events, sessions, in_progress, …). */
+export function ownCounts(report: RunReport): [string, unknown][] {
+  return Object.entries(report.counts).filter(([key]) => !Object.hasOwn(CountsShape, key));
+}
+
+/** Sources of standalone events (task completions, WorkRail) have no dispatch/finalize join to show. */
 export function eventSource(report: RunReport): boolean {
-  return typeof report.counts.events === 'number';
+  const c = report.counts;
+  return c.dispatch === 0 && c.finalize === 0 && ownCounts(report).length > 0;
 }
 
 /** Friction from a dispatch gate counts denied dispatches; from task completions, failed quality gates. */
 export function frictionHeading(report: RunReport): { title: string; none: string } {
-  if (eventSource(report)) {
+  if (report.findings.some((f) => f.type === 'friction' && f.data.kind === 'quality_gate')) {
     return {
       title: 'Quality-gate friction: failing gates, most failures first',
       none: 'no quality gate failed',
     };
   }
+  if (eventSource(report)) return { title: 'Friction', none: 'none found' };
   return {
     title: `Gate friction: ${report.counts.denied} denied dispatch(es)`,
     none: 'no denied dispatches',
   };
 }
 
-/** The run's counts in two short lines (so they fit a narrow terminal). */
-export function countsLines(report: RunReport): [string, string] {
+/**
+ * The run's counts in short lines (so they fit a narrow terminal): the contract's envelope (for an
+ * event source only the line counts), then the keys a source adds of its own.
+ */
+export function countsLines(report: RunReport): string[] {
   const c = report.counts;
-  // Event sources (no dispatch/finalize join) count events and duplicate event ids instead.
+  const own = ownCounts(report).map(([key, value]) => `${key} ${String(value)}`);
   if (eventSource(report)) {
     return [
-      `${c.lines} lines (${c.blank} blank, ${c.skipped} skipped) · ${c.events} events`,
-      `${c.duplicates} duplicate event id(s) (counted, analysed once)`,
+      `${c.lines} lines (${c.blank} blank, ${c.skipped} skipped) · ${c.duplicates} duplicate(s)`,
+      own.join(' · '),
     ];
   }
   return [
     `${c.lines} lines (${c.blank} blank, ${c.skipped} skipped) · ${c.dispatch} dispatch (${c.denied} denied) · ${c.finalize} finalize`,
     `${c.joined} joined · unmatched: ${c.unmatched_dispatch} dispatch, ${c.unmatched_finalize} finalize · ${c.duplicates} duplicate(s)`,
+    ...(own.length > 0 ? [own.join(' · ')] : []),
   ];
 }

@@ -1,5 +1,6 @@
 import type { Analyzer, AnalyzerContext } from '../analyzers/types.js';
 import type { Counts, FindingDraft } from '../findings/schema.js';
+import type { InputFile } from '../input/inputs.js';
 
 /** Where a line came from, for warnings a user can act on. */
 export interface LineLocation {
@@ -45,9 +46,17 @@ export interface SourceAdapter<D> {
   defaultPaths(environment: SourceEnvironment): string[];
   /** Which files of a directory given as --path belong to this source. */
   readonly isLogFile?: (fileName: string) => boolean;
+  /**
+   * For a source whose logs are a directory layout rather than a set of log files: turns the paths
+   * (as given) into the files to read, in reading order, replacing the generic --path expansion.
+   * The run report then lists the paths as given, not every file read.
+   */
+  readonly expandInputs?: ExpandInputs;
   readonly analyzers: readonly Analyzer<D>[];
   open(diagnostics: SourceDiagnostics): SourceSession<D>;
 }
+
+export type ExpandInputs = (paths: readonly string[], cwd: string) => Promise<InputFile[]>;
 
 /** A source with its dataset type sealed in: lines go in, counts and findings come out. */
 export interface Source {
@@ -56,6 +65,7 @@ export interface Source {
   readonly pathEnvVar: string;
   defaultPaths(environment: SourceEnvironment): string[];
   readonly isLogFile?: (fileName: string) => boolean;
+  readonly expandInputs?: ExpandInputs;
   readonly analyzers: readonly Analyzer<never>['meta'][];
   open(diagnostics: SourceDiagnostics): SealedSession;
 }
@@ -74,6 +84,7 @@ export function defineSource<D>(adapter: SourceAdapter<D>): Source {
     pathEnvVar: adapter.pathEnvVar,
     defaultPaths: (environment) => adapter.defaultPaths(environment),
     ...(adapter.isLogFile ? { isLogFile: adapter.isLogFile } : {}),
+    ...(adapter.expandInputs ? { expandInputs: adapter.expandInputs } : {}),
     analyzers: adapter.analyzers.map((analyzer) => analyzer.meta),
     open(diagnostics) {
       const session = adapter.open(diagnostics);
