@@ -144,11 +144,11 @@ export function registerDiscover(program: Command, io: CliIo, setExitCode: (code
       };
       const maxLineBytes = resolve(MAX_LINE_BYTES, flags.maxLineBytes, io.env, DEFAULT_MAX_LINE_BYTES);
       const storeDir = path.resolve(io.cwd, resolve(STORE, flags.store, io.env, DEFAULT_STORE));
-      const inputs = await resolveInputs(paths, io.cwd);
+      const inputs = await resolveInputs(paths, io.cwd, source.logFiles);
       const skips = new SkipReporter(io.stderr);
       const store = new FindingStore(storeDir, { now: io.now });
       const report = await discover(
-        { source, inputs, analysis, maxLineBytes, diagnostics: skips, stdin: io.stdin },
+        { source, inputs, givenPaths: paths, analysis, maxLineBytes, diagnostics: skips, stdin: io.stdin },
         store,
         io.now,
       );

@@ -18,6 +18,11 @@ import type { Source, SourceDiagnostics } from '../sources/types.js';
 export interface DiscoverRequest {
   readonly source: Source;
   readonly inputs: readonly InputFile[];
+  /**
+   * The paths as given (directories not expanded), for verification commands: a transcript tree
+   * of a thousand files is re-checked with one `--path`, not a thousand. Defaults to the inputs.
+   */
+  readonly givenPaths?: readonly string[];
   readonly analysis: AnalysisOptions;
   readonly maxLineBytes: number;
   readonly diagnostics: SourceDiagnostics;
@@ -55,7 +60,7 @@ export async function analyze(request: DiscoverRequest): Promise<Analysis> {
   }
   const context = {
     source: request.source.name,
-    inputs: request.inputs.map((i) => i.name),
+    inputs: request.givenPaths ?? request.inputs.map((i) => i.name),
     options: request.analysis,
   };
   const { counts, findings } = session.finish(context);
