@@ -1,5 +1,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import type { AnalysisOptions } from '../../src/analyzers/types.js';
+import type { FindingDraft } from '../../src/findings/schema.js';
+import { type ClaudeCodeDataset, claudeCodeAdapter } from '../../src/sources/claude-code/index.js';
+import type { SourceResult } from '../../src/sources/types.js';
 
 /**
  * Builds synthetic Claude Code transcript trees with the real line shapes (sources.md §2): a
@@ -180,14 +184,9 @@ export interface SessionSpec {
   subagentFiles?: boolean;
 }
 
-function writeLines(file: string, lines: readonly string[]): void {
-  mkdirSync(path.dirname(file), { recursive: true });
-  writeFileSync(file, `${lines.join('\n')}\n`);
-}
-
-/** Writes one session under `<root>/<project>/`; returns the number of lines written per file. */
-export function writeSession(root: string, spec: SessionSpec): number {
-  const dir = path.join(root, spec.project);
+/** The files of one session, by path relative to the projects root, with their lines. */
+export function sessionFiles(spec: SessionSpec): Map<string, string[]> {
+  const files = new Map<string, string[]>();
   const main = [
     JSON.stringify({ type: 'summary', summary: 'a session', leafUuid: 'x' }),
     JSON.stringify({
@@ -198,22 +197,75 @@ export function writeSession(root: string, spec: SessionSpec): number {
       message: { role: 'user', content: 'please do the things' },
     }),
   ];
-  let written = 0;
+  files.set(`${spec.project}/${spec.sessionId}.jsonl`, main);
   for (const call of spec.calls) {
     main.push(callLine(spec.sessionId, call));
     if ((call.outcome ?? 'completed') !== 'missing') main.push(resultLine(spec.sessionId, call));
     if (spec.subagentFiles !== false && call.transcript) {
-      const lines = subagentLines(spec.sessionId, call);
-      const base = path.join(dir, spec.sessionId, 'subagents', `agent-${call.agentId}`);
-      writeLines(`${base}.jsonl`, lines);
-      writeFileSync(
-        `${base}.meta.json`,
-        JSON.stringify({ agentType: call.subagentType ?? 'general-purpose' }),
+      files.set(
+        `${spec.project}/${spec.sessionId}/subagents/agent-${call.agentId}.jsonl`,
+        subagentLines(spec.sessionId, call),
       );
-      written += lines.length;
     }
   }
   main.push(...(spec.extraLines ?? []));
-  writeLines(path.join(dir, `${spec.sessionId}.jsonl`), main);
-  return written + main.length;
+  return files;
+}
+
+/** Writes sessions under `root` (a `projects/` directory), with a `.meta.json` beside each subagent file. */
+export function writeTree(root: string, specs: readonly SessionSpec[]): void {
+  for (const spec of specs) {
+    for (const [relative, lines] of sessionFiles(spec)) {
+      const file = path.join(root, relative);
+      mkdirSync(path.dirname(file), { recursive: true });
+      writeFileSync(file, `${lines.join('\n')}\n`);
+      if (relative.includes('/subagents/')) {
+        writeFileSync(
+          file.replace(/\.jsonl$/, '.meta.json'),
+          JSON.stringify({ agentType: 'general-purpose' }),
+        );
+      }
+    }
+  }
+}
+
+const OPTIONS: AnalysisOptions = { alpha: 0.05, minSamples: 10, requireAcceptance: false };
+
+/** Feeds files through the adapter as the CLI would (file by file, in the given order). */
+export function runClaudeCode(
+  files: ReadonlyMap<string, readonly string[]> | Iterable<[string, readonly string[]]>,
+  options: Partial<AnalysisOptions> = {},
+): { result: SourceResult<ClaudeCodeDataset>; findings: FindingDraft[]; skipped: string[] } {
+  const skipped: string[] = [];
+  const session = claudeCodeAdapter.open({
+    skipped: (location, reason) => skipped.push(`${location.input}:${location.line}: ${reason}`),
+  });
+  for (const [name, lines] of files) {
+    for (const [index, text] of lines.entries()) {
+      session.acceptLine(text, { input: `projects/${name}`, line: index + 1 });
+    }
+  }
+  const result = session.finish();
+  const context = { source: 'claude-code', inputs: ['projects'], options: { ...OPTIONS, ...options } };
+  const findings = claudeCodeAdapter.analyzers.flatMap((analyzer) =>
+    analyzer.analyze(result.dataset, context),
+  );
+  return { result, findings, skipped };
+}
+
+/** Every line is accounted for, and the join counts add up (sources.md, README). */
+export function expectBalancedCounts(counts: Readonly<Record<string, unknown>>): void {
+  const c = counts as Record<string, number>;
+  const lineKinds = ['blank', 'skipped', 'tool_calls', 'results', 'messages', 'other', 'unknown_type'];
+  if (c.lines !== lineKinds.reduce((sum, key) => sum + (c[key] ?? Number.NaN), 0)) {
+    throw new Error(`lines do not add up: ${JSON.stringify(c)}`);
+  }
+  if (c.dispatch !== (c.joined ?? 0) + (c.unmatched_dispatch ?? 0))
+    throw new Error(`dispatch: ${JSON.stringify(c)}`);
+  if (c.finalize !== (c.joined ?? 0) + (c.unmatched_finalize ?? 0) + (c.duplicates ?? 0)) {
+    throw new Error(`finalize: ${JSON.stringify(c)}`);
+  }
+  if (c.joined !== (c.usage_from_result ?? 0) + (c.usage_from_transcript ?? 0) + (c.no_usage ?? 0)) {
+    throw new Error(`usage: ${JSON.stringify(c)}`);
+  }
 }
