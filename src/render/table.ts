@@ -2,7 +2,7 @@ import { styleText } from 'node:util';
 import type { Finding, RunReport } from '../findings/schema.js';
 import { integer, oneLine, pValue, ratio, signedInteger } from './format.js';
 import { renderTextTable } from './text-table.js';
-import { countsLines, reportView } from './view.js';
+import { countsLines, reportView, sectionHeadings } from './view.js';
 
 export interface TerminalOptions {
   readonly width: number;
@@ -23,6 +23,7 @@ function paint(options: TerminalOptions, format: Style, text: string): string {
 /** The human summary of a run: counts, the verdict per arm, top friction, suggestions. */
 export function renderRunTable(report: RunReport, options: TerminalOptions): string {
   const view = reportView(report.findings);
+  const headings = sectionHeadings(report, view);
   const out: string[] = [];
   const verdict = report.verdict === null ? 'NO VERDICT' : report.verdict.toUpperCase();
   out.push(
@@ -67,9 +68,9 @@ export function renderRunTable(report: RunReport, options: TerminalOptions): str
     );
   }
 
-  out.push('', paint(options, 'bold', `Gate friction: ${report.counts.denied} denied dispatch(es)`));
+  out.push('', paint(options, 'bold', headings.friction));
   if (view.friction.length === 0) {
-    out.push('  no denied dispatches');
+    out.push(`  ${headings.noFriction}`);
   } else {
     const rows = view.friction.map((f) => [
       String(f.rank),
@@ -93,6 +94,30 @@ export function renderRunTable(report: RunReport, options: TerminalOptions): str
     );
   }
 
+  if (view.latency.length > 0) {
+    out.push('', paint(options, 'bold', 'Latency (ms)'));
+    out.push(
+      ...renderTextTable(
+        [
+          { header: 'ARM', flexible: true },
+          { header: 'N', align: 'right' },
+          { header: 'P50', align: 'right' },
+          { header: 'P95', align: 'right' },
+          { header: 'P99', align: 'right' },
+        ],
+        view.latency.map((l) => [
+          oneLine(l.scope),
+          String(l.n),
+          integer(l.p50),
+          integer(l.p95),
+          integer(l.p99),
+        ]),
+        { width: options.width, indent: '  ' },
+      ),
+    );
+  }
+
+  if (!headings.showSuggestions) return `${out.join('\n')}\n`;
   out.push('', paint(options, 'bold', 'Registry suggestions'));
   if (view.suggestions.length === 0) {
     out.push('  none proposed');

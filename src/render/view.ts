@@ -31,10 +31,45 @@ export interface SuggestionRow {
   readonly status: string;
 }
 
+export interface LatencyRow {
+  readonly scope: string;
+  readonly n: number;
+  readonly p50: number | null;
+  readonly p95: number | null;
+  readonly p99: number | null;
+}
+
 export interface ReportView {
   readonly trends: TrendRow[];
   readonly friction: FrictionRow[];
   readonly suggestions: SuggestionRow[];
+  readonly latency: LatencyRow[];
+}
+
+/**
+ * Friction differs by source: a gate's denied dispatches, or failed subagent calls (sources that
+ * count `failed` and deny nothing). Suggestions only exist where a producer proposes them.
+ */
+export interface SectionHeadings {
+  readonly friction: string;
+  readonly noFriction: string;
+  readonly showSuggestions: boolean;
+}
+
+export function sectionHeadings(report: RunReport, view: ReportView): SectionHeadings {
+  const failed = report.counts.failed;
+  if (typeof failed === 'number' && report.counts.denied === 0) {
+    return {
+      friction: `Subagent friction: ${failed} failed subagent call(s)`,
+      noFriction: 'no failed subagent calls',
+      showSuggestions: view.suggestions.length > 0,
+    };
+  }
+  return {
+    friction: `Gate friction: ${report.counts.denied} denied dispatch(es)`,
+    noFriction: 'no denied dispatches',
+    showSuggestions: true,
+  };
 }
 
 const num = (value: unknown): number | null => (typeof value === 'number' ? value : null);
@@ -92,7 +127,25 @@ export function reportView(findings: readonly Finding[]): ReportView {
       suggestion: JSON.stringify(f.data.suggestion),
       status: f.status,
     }));
-  return { trends, friction, suggestions };
+  const latency = findings
+    .filter((f) => f.type === 'latency')
+    .sort((a, b) =>
+      a.scope.arm === null
+        ? -1
+        : b.scope.arm === null
+          ? 1
+          : (a.scope.arm as string) < (b.scope.arm as string)
+            ? -1
+            : 1,
+    )
+    .map((f) => ({
+      scope: f.scope.arm ?? 'all arms',
+      n: num(f.data.n) ?? 0,
+      p50: num(f.data.p50),
+      p95: num(f.data.p95),
+      p99: num(f.data.p99),
+    }));
+  return { trends, friction, suggestions, latency };
 }
 
 /** The run's counts in two short lines (so they fit a narrow terminal). */
