@@ -3,7 +3,7 @@ import type { Finding, RunReport } from '../findings/schema.js';
 import { integer, oneLine, pValue, ratio, signedInteger } from './format.js';
 import { slicedSections } from './sections.js';
 import { renderTextTable } from './text-table.js';
-import { countsLines, eventSource, frictionHeading, reportView } from './view.js';
+import { countsLines, reportView, sectionHeadings } from './view.js';
 
 export interface TerminalOptions {
   readonly width: number;
@@ -24,6 +24,7 @@ function paint(options: TerminalOptions, format: Style, text: string): string {
 /** The human summary of a run: counts, the verdict per arm, top friction, suggestions. */
 export function renderRunTable(report: RunReport, options: TerminalOptions): string {
   const view = reportView(report.findings);
+  const headings = sectionHeadings(report, view);
   const out: string[] = [];
   const verdict = report.verdict === null ? 'NO VERDICT' : report.verdict.toUpperCase();
   out.push(
@@ -73,10 +74,9 @@ export function renderRunTable(report: RunReport, options: TerminalOptions): str
     out.push(...renderTextTable(section.columns, section.rows, { width: options.width, indent: '  ' }));
   }
 
-  const friction = frictionHeading(report);
-  out.push('', paint(options, 'bold', friction.title));
+  out.push('', paint(options, 'bold', headings.friction));
   if (view.friction.length === 0) {
-    out.push(`  ${friction.none}`);
+    out.push(`  ${headings.noFriction}`);
   } else {
     const rows = view.friction.map((f) => [
       String(f.rank),
@@ -100,8 +100,30 @@ export function renderRunTable(report: RunReport, options: TerminalOptions): str
     );
   }
 
-  // An event source that proposes no registry edits has no such section.
-  if (!(eventSource(report) && view.suggestions.length === 0)) {
+  if (view.latency.length > 0) {
+    out.push('', paint(options, 'bold', 'Latency (ms)'));
+    out.push(
+      ...renderTextTable(
+        [
+          { header: 'ARM', flexible: true },
+          { header: 'N', align: 'right' },
+          { header: 'P50', align: 'right' },
+          { header: 'P95', align: 'right' },
+          { header: 'P99', align: 'right' },
+        ],
+        view.latency.map((l) => [
+          oneLine(l.scope),
+          String(l.n),
+          integer(l.p50),
+          integer(l.p95),
+          integer(l.p99),
+        ]),
+        { width: options.width, indent: '  ' },
+      ),
+    );
+  }
+
+  if (headings.showSuggestions) {
     out.push('', paint(options, 'bold', 'Registry suggestions'));
     if (view.suggestions.length === 0) {
       out.push('  none proposed');
