@@ -153,12 +153,21 @@ export function registerDiscover(program: Command, io: CliIo, setExitCode: (code
       const storeDir = path.resolve(io.cwd, resolve(STORE, flags.store, io.env, DEFAULT_STORE));
       const inputs = source.expandInputs
         ? await source.expandInputs(paths, io.cwd)
-        : await resolveInputs(paths, io.cwd);
+        : await resolveInputs(paths, io.cwd, source.logFiles);
       const inputNames = source.expandInputs ? { inputNames: paths } : {};
       const skips = new SkipReporter(io.stderr);
       const store = new FindingStore(storeDir, { now: io.now });
       const report = await discover(
-        { source, inputs, ...inputNames, analysis, maxLineBytes, diagnostics: skips, stdin: io.stdin },
+        {
+          source,
+          inputs,
+          ...inputNames,
+          givenPaths: paths,
+          analysis,
+          maxLineBytes,
+          diagnostics: skips,
+          stdin: io.stdin,
+        },
         store,
         io.now,
       );

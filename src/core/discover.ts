@@ -20,6 +20,11 @@ export interface DiscoverRequest {
   readonly inputs: readonly InputFile[];
   /** What the report and verification commands name as inputs, when not the files read (a data directory). */
   readonly inputNames?: readonly string[];
+  /**
+   * The paths as given (directories not expanded), for verification commands: a transcript tree
+   * of a thousand files is re-checked with one `--path`, not a thousand. Defaults to the inputs.
+   */
+  readonly givenPaths?: readonly string[];
   readonly analysis: AnalysisOptions;
   readonly maxLineBytes: number;
   readonly diagnostics: SourceDiagnostics;
@@ -57,7 +62,7 @@ export async function analyze(request: DiscoverRequest): Promise<Analysis> {
   }
   const context = {
     source: request.source.name,
-    inputs: inputNamesOf(request),
+    inputs: request.givenPaths ?? inputNamesOf(request),
     options: request.analysis,
   };
   const { counts, findings } = session.finish(context);

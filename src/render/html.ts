@@ -4,7 +4,14 @@ import { barChart, cacheRatioChart, resetChartIds, trendChart } from './html-cha
 import { html, SafeHtml } from './html-escape.js';
 import { REPORT_CSS } from './html-style.js';
 import { slicedSections } from './sections.js';
-import { eventSource, frictionHeading, ownCounts, reportView } from './view.js';
+import {
+  eventSource,
+  ownCounts,
+  type ReportView,
+  reportView,
+  type SectionHeadings,
+  sectionHeadings,
+} from './view.js';
 
 /**
  * The HTML report: one self-contained page (inline CSS and SVG, no script, nothing fetched), so it
@@ -53,21 +60,14 @@ function countsGrid(report: RunReport): SafeHtml {
 }
 
 /** The sliced finding types (estimate accuracy, outcome rates, context pressure) as plain tables. */
-function slicedTables(report: RunReport): SafeHtml[] {
-  return slicedSections(report.findings).map(
-    (section) =>
-      html`<h2>${section.title}</h2><table><thead><tr>${section.columns.map((column) =>
-        column.align === 'right'
-          ? html`<th class="num">${column.header}</th>`
-          : html`<th>${column.header}</th>`,
-      )}</tr></thead><tbody>${section.rows.map(
-        (row) =>
-          html`<tr>${row.map((cell, i) =>
-            section.columns[i]?.align === 'right'
-              ? html`<td class="num">${cell}</td>`
-              : html`<td>${cell}</td>`,
-          )}</tr>`,
-      )}</tbody></table>`,
+function slicedTables(report: RunReport): (SafeHtml | '')[] {
+  return slicedSections(report.findings).map((section) =>
+    plainTable(
+      section.title,
+      section.columns.map((c) => c.header),
+      section.rows,
+      section.columns.flatMap((c, i) => (c.align === 'right' ? [i] : [])),
+    ),
   );
 }
 
@@ -100,26 +100,32 @@ function trendSection(finding: Finding): SafeHtml {
   }</div>`;
 }
 
-function frictionSection(report: RunReport): SafeHtml {
-  const rows = reportView(report.findings).friction;
-  if (rows.length === 0) return html`<p>${frictionHeading(report).none}.</p>`;
-  const chart = (kind: string, title: string): SafeHtml | '' => {
-    const ofKind = rows.filter((r) => r.kind === kind).slice(0, 10);
-    return ofKind.length === 0
-      ? ''
-      : html`<h3>${title}</h3>${barChart(
-          title,
-          ofKind.map((r) => ({ label: r.value, count: r.count })),
-        )}`;
-  };
-  return html`${chart('block_reason', 'Top block reasons')}${chart('rationalization', 'Top rationalizations')}<table><caption>Friction and how to remove it</caption><thead><tr><th class="num">rank</th><th>kind</th><th>value</th><th class="num">count</th><th>remediation</th></tr></thead><tbody>${rows.map(
+const KIND_TITLE: Readonly<Record<string, string>> = {
+  block_reason: 'Top block reasons',
+  rationalization: 'Top rationalizations',
+  quality_gate: 'Top failing quality gates',
+};
+
+function frictionSection(view: ReportView, headings: SectionHeadings): SafeHtml {
+  const rows = view.friction;
+  if (rows.length === 0) return html`<p>${headings.noFriction}.</p>`;
+  const kinds = [...new Set(rows.map((r) => r.kind))];
+  const charts = kinds.map((kind) => {
+    const title = KIND_TITLE[kind] ?? `Top friction: ${kind.replace(/_/g, ' ')}`;
+    const top = rows.filter((r) => r.kind === kind).slice(0, 10);
+    return html`<h3>${title}</h3>${barChart(
+      title,
+      top.map((r) => ({ label: r.value, count: r.count })),
+    )}`;
+  });
+  return html`${charts}<table><caption>Friction and how to remove it</caption><thead><tr><th class="num">rank</th><th>kind</th><th>value</th><th class="num">count</th><th>remediation</th></tr></thead><tbody>${rows.map(
     (r) =>
       html`<tr><td class="num">${r.rank}</td><td>${r.kind}</td><td class="wrap">${r.value}</td><td class="num">${r.count}</td><td>${r.remediation}</td></tr>`,
   )}</tbody></table>`;
 }
 
-function suggestionsSection(report: RunReport): SafeHtml {
-  const rows = reportView(report.findings).suggestions;
+function suggestionsSection(view: ReportView): SafeHtml {
+  const rows = view.suggestions;
   if (rows.length === 0) return html`<p>None proposed.</p>`;
   return html`<table><thead><tr><th class="num">times</th><th>arms</th><th>status</th><th>suggestion</th></tr></thead><tbody>${rows.map(
     (s) =>
@@ -127,16 +133,31 @@ function suggestionsSection(report: RunReport): SafeHtml {
   )}</tbody></table>`;
 }
 
-function otherFindings(report: RunReport): SafeHtml | '' {
-  const others = reportView(report.findings).others;
-  if (others.length === 0) return '';
-  return html`<h2>Other findings</h2><table><thead><tr><th>type</th><th>scope</th><th>description</th></tr></thead><tbody>${others.map(
-    (o) => html`<tr><td>${o.type}</td><td>${o.scope}</td><td>${o.description}</td></tr>`,
+/** A titled table of plain cells; columns listed in `numeric` are right-aligned. */
+function plainTable(
+  title: string,
+  headers: string[],
+  rows: string[][],
+  numeric: number[] = [],
+): SafeHtml | '' {
+  if (rows.length === 0) return '';
+  const cell = (i: number, text: string, tag: 'th' | 'td'): SafeHtml =>
+    numeric.includes(i)
+      ? tag === 'th'
+        ? html`<th class="num">${text}</th>`
+        : html`<td class="num">${text}</td>`
+      : tag === 'th'
+        ? html`<th>${text}</th>`
+        : html`<td>${text}</td>`;
+  return html`<h2>${title}</h2><table><thead><tr>${headers.map((h, i) => cell(i, h, 'th'))}</tr></thead><tbody>${rows.map(
+    (row) => html`<tr>${row.map((text, i) => cell(i, text, 'td'))}</tr>`,
   )}</tbody></table>`;
 }
 
 export function renderRunHtml(report: RunReport, options: HtmlOptions = {}): string {
   resetChartIds();
+  const view = reportView(report.findings);
+  const headings = sectionHeadings(report, view);
   const trends = report.findings
     .filter((f) => f.type === 'efficiency_trend')
     .sort((a, b) =>
@@ -161,12 +182,19 @@ ${countsGrid(report)}</header>
     trends.length === 0 ? html`<p>No completed tasks with input_tokens.</p>` : trends.map(trendSection)
   }
 ${slicedTables(report)}
-<h2>${frictionHeading(report).title}</h2>${frictionSection(report)}
-${
-  eventSource(report) && reportView(report.findings).suggestions.length === 0
-    ? ''
-    : html`<h2>Registry suggestions</h2>${suggestionsSection(report)}`
-}${otherFindings(report)}</main>
+<h2>${headings.friction}</h2>${frictionSection(view, headings)}
+${plainTable(
+  'Latency (ms)',
+  ['arm', 'n', 'p50', 'p95', 'p99'],
+  view.latency.map((l) => [l.scope, String(l.n), integer(l.p50), integer(l.p95), integer(l.p99)]),
+  [1, 2, 3, 4],
+)}
+${headings.showSuggestions ? html`<h2>Registry suggestions</h2>${suggestionsSection(view)}` : ''}
+${plainTable(
+  'Other findings',
+  ['type', 'scope', 'description'],
+  view.others.map((o) => [o.type, o.scope, o.description]),
+)}</main>
 <footer><p class="note">Generated by afterburn from the findings store; every value from the logs is shown as text.</p></footer>
 </body></html>
 `;

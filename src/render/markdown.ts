@@ -1,7 +1,7 @@
 import type { RunReport } from '../findings/schema.js';
 import { integer, oneLine, pValue, ratio, signedInteger } from './format.js';
 import { slicedSections } from './sections.js';
-import { countsLines, eventSource, frictionHeading, reportView } from './view.js';
+import { countsLines, reportView, sectionHeadings } from './view.js';
 
 /** Escapes log text for a markdown table cell: no markup, links, HTML or column breaks get through. */
 export function escapeMarkdown(text: string): string {
@@ -22,6 +22,7 @@ function table(headers: string[], rows: string[][]): string[] {
 
 export function renderRunMarkdown(report: RunReport): string {
   const view = reportView(report.findings);
+  const headings = sectionHeadings(report, view);
   const verdict = report.verdict === null ? 'no verdict' : `**${report.verdict.toUpperCase()}**`;
   const out = [
     `## afterburn: ${report.source}: ${verdict}`,
@@ -65,9 +66,9 @@ export function renderRunMarkdown(report: RunReport): string {
       ),
     );
   }
-  const friction = frictionHeading(report);
-  out.push('', `### ${friction.title}`, '');
-  if (view.friction.length === 0) out.push(`${friction.none[0]?.toUpperCase()}${friction.none.slice(1)}.`);
+  out.push('', `### ${headings.friction}`, '');
+  if (view.friction.length === 0)
+    out.push(`${headings.noFriction[0]?.toUpperCase()}${headings.noFriction.slice(1)}.`);
   else
     out.push(
       ...table(
@@ -81,8 +82,24 @@ export function renderRunMarkdown(report: RunReport): string {
         ]),
       ),
     );
-  // An event source that proposes no registry edits has no such section.
-  if (!(eventSource(report) && view.suggestions.length === 0)) {
+  if (view.latency.length > 0) {
+    out.push(
+      '',
+      '### Latency (ms)',
+      '',
+      ...table(
+        ['Arm', 'n', 'p50', 'p95', 'p99'],
+        view.latency.map((l) => [
+          escapeMarkdown(l.scope),
+          String(l.n),
+          integer(l.p50),
+          integer(l.p95),
+          integer(l.p99),
+        ]),
+      ),
+    );
+  }
+  if (headings.showSuggestions) {
     out.push('', '### Registry suggestions', '');
     if (view.suggestions.length === 0) out.push('None proposed.');
     else

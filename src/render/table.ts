@@ -5,12 +5,12 @@ import { slicedSections } from './sections.js';
 import { type Column, renderTextTable, truncate } from './text-table.js';
 import {
   countsLines,
-  eventSource,
   type FrictionRow,
-  frictionHeading,
+  type LatencyRow,
   type OtherRow,
   reportView,
   type SuggestionRow,
+  sectionHeadings,
   type TrendRow,
 } from './view.js';
 
@@ -89,6 +89,14 @@ const SUGGESTION_COLUMNS: RunColumn<SuggestionRow>[] = [
   { header: 'SUGGESTION', flexible: true, cell: (s) => oneLine(s.suggestion) },
 ];
 
+const LATENCY_COLUMNS: RunColumn<LatencyRow>[] = [
+  { header: 'ARM', flexible: true, cell: (l) => oneLine(l.scope) },
+  { header: 'N', align: 'right', cell: (l) => String(l.n) },
+  { header: 'P50', align: 'right', cell: (l) => integer(l.p50) },
+  { header: 'P95', align: 'right', cell: (l) => integer(l.p95) },
+  { header: 'P99', align: 'right', cell: (l) => integer(l.p99) },
+];
+
 const OTHER_COLUMNS: RunColumn<OtherRow>[] = [
   { header: 'TYPE', cell: (o) => o.type },
   { header: 'SCOPE', cell: (o) => oneLine(o.scope) },
@@ -98,6 +106,7 @@ const OTHER_COLUMNS: RunColumn<OtherRow>[] = [
 /** The human summary of a run: counts, the verdict per arm, top friction, suggestions. */
 export function renderRunTable(report: RunReport, options: TerminalOptions): string {
   const view = reportView(report.findings);
+  const headings = sectionHeadings(report, view);
   const out: string[] = [];
   const verdict = report.verdict === null ? 'NO VERDICT' : report.verdict.toUpperCase();
   out.push(
@@ -123,13 +132,16 @@ export function renderRunTable(report: RunReport, options: TerminalOptions): str
     out.push(...renderTextTable(sliced.columns, sliced.rows, { width: options.width, indent: '  ' }));
   }
 
-  const friction = frictionHeading(report);
-  out.push('', paint(options, 'bold', friction.title));
-  if (view.friction.length === 0) out.push(`  ${friction.none}`);
+  out.push('', paint(options, 'bold', headings.friction));
+  if (view.friction.length === 0) out.push(`  ${headings.noFriction}`);
   else out.push(...section(view.friction, FRICTION_COLUMNS, options));
 
-  // An event source that proposes no registry edits has no such section.
-  if (!(eventSource(report) && view.suggestions.length === 0)) {
+  if (view.latency.length > 0) {
+    out.push('', paint(options, 'bold', 'Latency (ms)'));
+    out.push(...section(view.latency, LATENCY_COLUMNS, options));
+  }
+
+  if (headings.showSuggestions) {
     out.push('', paint(options, 'bold', 'Registry suggestions'));
     if (view.suggestions.length === 0) out.push('  none proposed');
     else out.push(...section(view.suggestions, SUGGESTION_COLUMNS, options));

@@ -38,11 +38,56 @@ export interface OtherRow {
   readonly description: string;
 }
 
+export interface LatencyRow {
+  readonly scope: string;
+  readonly n: number;
+  readonly p50: number | null;
+  readonly p95: number | null;
+  readonly p99: number | null;
+}
+
 export interface ReportView {
   readonly trends: TrendRow[];
   readonly friction: FrictionRow[];
   readonly suggestions: SuggestionRow[];
   readonly others: OtherRow[];
+  readonly latency: LatencyRow[];
+}
+
+/**
+ * Friction differs by source: a gate's denied dispatches, or failed subagent calls (sources that
+ * count `failed` and deny nothing). Suggestions only exist where a producer proposes them.
+ */
+export interface SectionHeadings {
+  readonly friction: string;
+  readonly noFriction: string;
+  readonly showSuggestions: boolean;
+}
+
+export function sectionHeadings(report: RunReport, view: ReportView): SectionHeadings {
+  if (view.friction.some((f) => f.kind === 'quality_gate')) {
+    return {
+      friction: 'Quality-gate friction: failing gates, most failures first',
+      noFriction: 'no quality gate failed',
+      showSuggestions: view.suggestions.length > 0,
+    };
+  }
+  const failed = report.counts.failed;
+  if (typeof failed === 'number' && report.counts.denied === 0) {
+    return {
+      friction: `Subagent friction: ${failed} failed subagent call(s)`,
+      noFriction: 'no failed subagent calls',
+      showSuggestions: view.suggestions.length > 0,
+    };
+  }
+  if (eventSource(report)) {
+    return { friction: 'Friction', noFriction: 'none found', showSuggestions: view.suggestions.length > 0 };
+  }
+  return {
+    friction: `Gate friction: ${report.counts.denied} denied dispatch(es)`,
+    noFriction: 'no denied dispatches',
+    showSuggestions: true,
+  };
 }
 
 /** Types with a section of their own (here or in sections.ts); the rest are listed as other findings. */
@@ -53,6 +98,7 @@ const SECTION_TYPES = new Set([
   'estimate_accuracy',
   'outcome_rates',
   'context_pressure',
+  'latency',
 ]);
 
 const num = (value: unknown): number | null => (typeof value === 'number' ? value : null);
@@ -113,7 +159,25 @@ export function reportView(findings: readonly Finding[]): ReportView {
   const others = findings
     .filter((f) => !SECTION_TYPES.has(f.type))
     .map((f) => ({ type: f.type, scope: f.scope.arm ?? 'all', description: f.description }));
-  return { trends, friction, suggestions, others };
+  const latency = findings
+    .filter((f) => f.type === 'latency')
+    .sort((a, b) =>
+      a.scope.arm === null
+        ? -1
+        : b.scope.arm === null
+          ? 1
+          : (a.scope.arm as string) < (b.scope.arm as string)
+            ? -1
+            : 1,
+    )
+    .map((f) => ({
+      scope: f.scope.arm ?? 'all arms',
+      n: num(f.data.n) ?? 0,
+      p50: num(f.data.p50),
+      p95: num(f.data.p95),
+      p99: num(f.data.p99),
+    }));
+  return { trends, friction, suggestions, latency, others };
 }
 
 /** Count keys a source adds to the contract's envelope (events, sessions, in_progress, …). */
@@ -125,21 +189,6 @@ export function ownCounts(report: RunReport): [string, unknown][] {
 export function eventSource(report: RunReport): boolean {
   const c = report.counts;
   return c.dispatch === 0 && c.finalize === 0 && ownCounts(report).length > 0;
-}
-
-/** Friction from a dispatch gate counts denied dispatches; from task completions, failed quality gates. */
-export function frictionHeading(report: RunReport): { title: string; none: string } {
-  if (report.findings.some((f) => f.type === 'friction' && f.data.kind === 'quality_gate')) {
-    return {
-      title: 'Quality-gate friction: failing gates, most failures first',
-      none: 'no quality gate failed',
-    };
-  }
-  if (eventSource(report)) return { title: 'Friction', none: 'none found' };
-  return {
-    title: `Gate friction: ${report.counts.denied} denied dispatch(es)`,
-    none: 'no denied dispatches',
-  };
 }
 
 /**

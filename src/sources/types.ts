@@ -1,9 +1,10 @@
 import type { Analyzer, AnalyzerContext } from '../analyzers/types.js';
 import type { Counts, FindingDraft } from '../findings/schema.js';
-import type { InputFile } from '../input/inputs.js';
+import { FLAT_LOG_LAYOUT, type InputFile, type LogFileLayout } from '../input/inputs.js';
 
 /** Where a line came from, for warnings a user can act on. */
 export interface LineLocation {
+  /** The input's name as shown to users (the path as given, joined with the file's relative path). */
   readonly input: string;
   readonly line: number;
 }
@@ -44,8 +45,8 @@ export interface SourceAdapter<D> {
   readonly pathEnvVar: string;
   /** Paths read when neither --path nor the variable is given; [] means a path is required. */
   defaultPaths(environment: SourceEnvironment): string[];
-  /** Which files of a directory given as --path belong to this source. */
-  readonly isLogFile?: (fileName: string) => boolean;
+  /** Which files of a directory (given or default) belong to this source; default: flat rotated *.jsonl. */
+  readonly logFiles?: LogFileLayout;
   /**
    * For a source whose logs are a directory layout rather than a set of log files: turns the paths
    * (as given) into the files to read, in reading order, replacing the generic --path expansion.
@@ -64,7 +65,7 @@ export interface Source {
   readonly description: string;
   readonly pathEnvVar: string;
   defaultPaths(environment: SourceEnvironment): string[];
-  readonly isLogFile?: (fileName: string) => boolean;
+  readonly logFiles: LogFileLayout;
   readonly expandInputs?: ExpandInputs;
   readonly analyzers: readonly Analyzer<never>['meta'][];
   open(diagnostics: SourceDiagnostics): SealedSession;
@@ -83,7 +84,7 @@ export function defineSource<D>(adapter: SourceAdapter<D>): Source {
     description: adapter.description,
     pathEnvVar: adapter.pathEnvVar,
     defaultPaths: (environment) => adapter.defaultPaths(environment),
-    ...(adapter.isLogFile ? { isLogFile: adapter.isLogFile } : {}),
+    logFiles: adapter.logFiles ?? FLAT_LOG_LAYOUT,
     ...(adapter.expandInputs ? { expandInputs: adapter.expandInputs } : {}),
     analyzers: adapter.analyzers.map((analyzer) => analyzer.meta),
     open(diagnostics) {

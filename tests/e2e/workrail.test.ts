@@ -157,7 +157,8 @@ describe('e2e: afterburn discover --source workrail', () => {
       expect(result.stdout).toMatch(/sessions 20 · completed 19 · in\\?_progress 1/);
       // The outcome-rates section: all 19 completed sessions, 79% success.
       expect(result.stdout).toMatch(/all\W+19\W+79%/);
-      expect(result.stdout).toMatch(/Session duration for workflow "wf\.feature": p50 6\.5 min/);
+      // The latency section: session duration of wf.feature, n = 12, p50 6.5 min.
+      expect(result.stdout).toMatch(/wf\\?\.feature\W+12\W+390,000/);
     }
   });
 
