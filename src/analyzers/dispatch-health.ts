@@ -1,7 +1,6 @@
 import type { FindingDraft } from '../findings/schema.js';
 import type { GateDecisionRecord, TaskRecord } from '../sources/records.js';
 import type { RollingItem } from '../stats/rolling.js';
-import { LATENCY, latencyFindings } from './latency-findings.js';
 import { ROLLING_RATE, type RollingMetric, rollingFindings } from './rolling-findings.js';
 import type { Analyzer } from './types.js';
 
@@ -108,21 +107,5 @@ export const dispatchHealth: Analyzer<{
         context,
       ),
     ];
-  },
-};
-
-export const dispatchLatency: Analyzer<{ tasks: readonly TaskRecord[] }> = {
-  meta: {
-    id: 'dispatch-latency',
-    findingType: LATENCY,
-    description:
-      'ms_elapsed p50/p95/p99 of completed tasks, per arm and overall (undefined under --min-samples)',
-    question: 'How long do completed tasks take, per arm?',
-  },
-  analyze(dataset, context): FindingDraft[] {
-    const values = dataset.tasks
-      .filter((t) => t.status === COMPLETED && t.msElapsed !== null)
-      .map((t) => ({ scope: t.arm, at: t.completedAt, value: t.msElapsed as number }));
-    return latencyFindings(values, 'ms_elapsed', 'arm', context);
   },
 };

@@ -1,12 +1,11 @@
-import type { LatencyData } from '../findings/data.js';
 import { findingId } from '../findings/id.js';
 import type { FindingDraft } from '../findings/schema.js';
-import { quantile7 } from '../stats/quantiles.js';
+import { LATENCY, latencyData } from './latency.js';
 import type { ScopeKind } from './rolling-findings.js';
 import { formatInteger, TimeRange, verificationCommand } from './shared.js';
 import type { AnalyzerContext } from './types.js';
 
-export const LATENCY = 'latency';
+export { LATENCY };
 
 export interface TimedValue {
   readonly scope: string | null;
@@ -15,8 +14,8 @@ export interface TimedValue {
 }
 
 /**
- * `latency` findings: p50/p95/p99 (R type 7) of a duration overall and per scope, with n. Under
- * `--min-samples` values the percentiles are null: a p99 of five tasks would be a made-up number.
+ * `latency` findings of a duration overall and per scope (channel, project), with the
+ * percentiles and minimum counts of latency.ts (a percentile p needs n ≥ 1/(1−p)).
  */
 export function latencyFindings(
   values: readonly TimedValue[],
@@ -44,22 +43,17 @@ export function latencyFindings(
   return scopes.map((scope) => {
     const group = groups.get(scope) as { values: number[]; range: TimeRange };
     const n = group.values.length;
-    const sorted = group.values.sort((a, b) => a - b);
-    const enough = n > 0 && n >= context.options.minSamples;
-    const at = (p: number) => (enough ? quantile7(sorted, p) : null);
-    const data: LatencyData = { metric, n, p50: at(0.5), p95: at(0.95), p99: at(0.99) };
+    const data = latencyData(metric, group.values);
     const id = findingId(context.source, LATENCY, `${metric}:${scopeKind}:${scope ?? ''}`);
     const label = scope === null ? 'overall' : `${scopeKind} "${scope}"`;
     const ms = (value: number | null) => (value === null ? 'undefined' : `${formatInteger(value)} ms`);
-    const summary = enough
-      ? `p50 ${ms(data.p50)}, p95 ${ms(data.p95)}, p99 ${ms(data.p99)} (n=${n})`
-      : `undefined (n=${n}, fewer than ${context.options.minSamples})`;
+    const summary = `p50 ${ms(data.p50)}, p95 ${ms(data.p95)}, p99 ${ms(data.p99)} (n=${n}; a percentile p needs n ≥ 1/(1−p))`;
     return {
       id,
       type: LATENCY,
       source: context.source,
       description: `${metric} ${label}: ${summary}.`,
-      confidence: Math.min(1, n / Math.max(1, context.options.minSamples * 3)),
+      confidence: Math.min(1, n / 100),
       frequency: n,
       sessions: [],
       evidence: summary,

@@ -7,10 +7,12 @@ import type { RunReport, Verdict } from '../findings/schema.js';
 import { FindingStore } from '../findings/store.js';
 import { resolveInputs } from '../input/inputs.js';
 import { DEFAULT_MAX_LINE_BYTES } from '../input/read-lines.js';
+import { renderRunHtml } from '../render/html.js';
 import { renderRunMarkdown } from '../render/markdown.js';
 import { renderRunTable } from '../render/table.js';
 import { findSource } from '../sources/registry.js';
 import { DEFAULT_STORE, FORMAT, type OutputFormat, STORE } from './common-options.js';
+import { githubEnabled, githubOption, publishToGitHub } from './github.js';
 import {
   addHealthSettingsOptions,
   type HealthSettingsFlags,
@@ -94,6 +96,7 @@ interface DiscoverFlags extends HealthSettingsFlags {
   minSamples?: string;
   requireAcceptance?: boolean;
   maxLineBytes?: string;
+  github?: boolean;
 }
 
 export function gateFails(verdict: Verdict | null, failOn: FailOn): boolean {
@@ -106,9 +109,11 @@ export function defaultFormat(io: CliIo): OutputFormat {
   return io.stdout.isTTY ? 'table' : 'json';
 }
 
-export function renderReport(report: RunReport, format: OutputFormat, io: CliIo): string {
+/** Every human format of `discover` and `report` goes through here, so both render alike. */
+export function renderReport(report: RunReport, format: OutputFormat, io: CliIo, runAt?: string): string {
   if (format === 'json') return `${toJson(report, 2)}\n`;
   if (format === 'markdown') return renderRunMarkdown(report);
+  if (format === 'html') return renderRunHtml(report, runAt === undefined ? {} : { runAt });
   return renderRunTable(report, terminalOptions(io));
 }
 
@@ -128,7 +133,8 @@ export function registerDiscover(program: Command, io: CliIo, setExitCode: (code
     .addOption(envOption(ALPHA))
     .addOption(envOption(MIN_SAMPLES))
     .addOption(envOption(REQUIRE_ACCEPTANCE))
-    .addOption(envOption(MAX_LINE_BYTES));
+    .addOption(envOption(MAX_LINE_BYTES))
+    .addOption(githubOption());
   addHealthSettingsOptions(command).action(async (flags: DiscoverFlags) => {
     const source = findSource(resolve(SOURCE, flags.source, io.env, 'dispatch-outcomes'));
     const paths =
@@ -148,18 +154,32 @@ export function registerDiscover(program: Command, io: CliIo, setExitCode: (code
       requireAcceptance: resolve(REQUIRE_ACCEPTANCE, flags.requireAcceptance, io.env, false),
       health: (await resolveHealthSettings(flags, io)).health,
     };
+    const github = githubEnabled(flags.github, io);
     const maxLineBytes = resolve(MAX_LINE_BYTES, flags.maxLineBytes, io.env, DEFAULT_MAX_LINE_BYTES);
     const storeDir = path.resolve(io.cwd, resolve(STORE, flags.store, io.env, DEFAULT_STORE));
-    const inputs = await resolveInputs(paths, io.cwd, source.isLogFile);
+    const inputs = source.expandInputs
+      ? await source.expandInputs(paths, io.cwd)
+      : await resolveInputs(paths, io.cwd, source.logFiles);
+    const inputNames = source.expandInputs ? { inputNames: paths } : {};
     const skips = new SkipReporter(io.stderr);
     const store = new FindingStore(storeDir, { now: io.now });
     const report = await discover(
-      { source, inputs, analysis, maxLineBytes, diagnostics: skips, stdin: io.stdin },
+      {
+        source,
+        inputs,
+        ...inputNames,
+        givenPaths: paths,
+        analysis,
+        maxLineBytes,
+        diagnostics: skips,
+        stdin: io.stdin,
+      },
       store,
       io.now,
     );
     skips.finish();
-    io.stdout.write(renderReport(report, format, io));
+    io.stdout.write(renderReport(report, format, io, new Date(io.now()).toISOString()));
+    if (github) await publishToGitHub(report, io);
     if (gateFails(report.verdict, failOn)) {
       io.stderr.write(`afterburn: gate failed: verdict ${report.verdict} (--fail-on ${failOn})\n`);
       setExitCode(1);

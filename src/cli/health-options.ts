@@ -71,11 +71,15 @@ export async function runHealth(flags: HealthFlags, io: CliIo): Promise<HealthRu
       hint: `pass --path <file|dir|-> or set ${source.pathEnvVar}`,
     });
   }
-  const inputs = await resolveInputs(paths, io.cwd, source.isLogFile);
+  const inputs = source.expandInputs
+    ? await source.expandInputs(paths, io.cwd)
+    : await resolveInputs(paths, io.cwd, source.logFiles);
   const skips = new SkipReporter(io.stderr);
   const { counts, drafts } = await analyze({
     source,
     inputs,
+    ...(source.expandInputs ? { inputNames: paths } : {}),
+    givenPaths: paths,
     analysis: {
       alpha: DEFAULT_ALPHA,
       minSamples: resolve(MIN_SAMPLES, flags.minSamples, io.env, DEFAULT_MIN_SAMPLES),
@@ -89,7 +93,7 @@ export async function runHealth(flags: HealthFlags, io: CliIo): Promise<HealthRu
   skips.finish();
   return {
     source: source.name,
-    inputs: inputs.map((i) => i.name),
+    inputs: source.expandInputs ? [...paths] : inputs.map((i) => i.name),
     counts,
     metrics: snapshotOf(drafts),
     config,

@@ -8,6 +8,7 @@ import { registerDiscover } from './discover.js';
 import { registerFindings } from './findings.js';
 import { type CliIo, withoutBlankVariables } from './io.js';
 import { registerMetrics } from './metrics.js';
+import { registerReport } from './report.js';
 import { registerSchema } from './schema.js';
 import { registerSources } from './sources.js';
 
@@ -17,7 +18,9 @@ Environment variables (a flag beats its variable; a blank variable counts as uns
   AFTERBURN_<SOURCE>_PATH           --path for any other source
   AFTERBURN_SOURCE                  --source
   AFTERBURN_STORE                   --store (default .afterburn)
-  AFTERBURN_FORMAT                  --format
+  AFTERBURN_FORMAT                  --format (table, json, markdown, html)
+  AFTERBURN_OUT                     --out of report
+  AFTERBURN_GITHUB                  --github (true/false)
   AFTERBURN_FAIL_ON                 --fail-on
   AFTERBURN_ALPHA                   --alpha
   AFTERBURN_MIN_SAMPLES             --min-samples
@@ -30,7 +33,9 @@ Environment variables (a flag beats its variable; a blank variable counts as uns
   AFTERBURN_BASELINE                --baseline of compare
   AFTERBURN_MAX_DROP, AFTERBURN_MAX_RISE  --max-drop/--max-rise of compare
   AFTERBURN_DEBUG                   --debug
-  NO_COLOR, FORCE_COLOR, COLUMNS    terminal output
+  NO_COLOR, FORCE_COLOR, COLUMNS    terminal output (TERM=dumb also turns colour off)
+  GITHUB_ACTIONS                    true turns --github on
+  GITHUB_STEP_SUMMARY               the file --github appends the markdown summary to
 
 Exit codes: 0 ok, 1 a gate failed (--fail-on, or a compare limit), 2 usage, input, config or store error.`;
 
@@ -57,6 +62,7 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
     .exitOverride();
   registerDiscover(program, io, setExitCode);
   registerFindings(program, io);
+  registerReport(program, io);
   registerSchema(program, io);
   registerSources(program, io);
   registerMetrics(program, io);
@@ -99,13 +105,9 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     return exitCode;
   } catch (error) {
     if (error instanceof CommanderError) {
-      if (
-        error.code === 'commander.helpDisplayed' ||
-        error.code === 'commander.version' ||
-        error.exitCode === 0
-      )
-        return 0;
-      if (error.code === 'commander.help') return 0;
+      // Explicit --help/--version exit 0; help shown because a command was missing is a usage error.
+      if (error.exitCode === 0) return 0;
+      if (error.code === 'commander.help') return 2;
       io.stderr.write(`afterburn: ${oneLine(error.message)} (see afterburn --help)\n`);
       return 2;
     }

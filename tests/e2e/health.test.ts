@@ -282,17 +282,18 @@ describe('discover renders health', () => {
     const table = await runCli(['discover', '--source', 'merge-queue', '--path', file, '--format', 'table'], {
       cwd,
     });
-    expect(table.stdout).toContain('Health (afterburn metrics)');
+    expect(table.stdout).toContain('Health rates');
+    expect(table.stdout).not.toContain('Other findings');
     // Last 50 of 80: items 30..79, first-pass 20 of them.
-    expect(table.stdout).toContain('  first_pass_merge_rate = 0.4 (n=50/50) below');
+    expect(table.stdout).toMatch(/ {2}first_pass_merge_rate +0\.4 +50\/50 +below\n/);
     expect(table.stdout).toMatch(
-      /crossed: first_pass_merge_rate overall crossed up through 0\.85 at item #50 /,
+      /first_pass_merge_rate overall crossed up through 0\.85 at item #50 /,
     );
     const markdown = await runCli(
       ['discover', '--source', 'merge-queue', '--path', file, '--format', 'markdown'],
       { cwd },
     );
-    expect(markdown.stdout).toContain('### Health');
-    expect(markdown.stdout).toContain('#### Threshold crossings');
+    expect(markdown.stdout).toContain('### Health rates\n');
+    expect(markdown.stdout).toMatch(/### Threshold crossings: latest 6 of 6/);
   });
 });

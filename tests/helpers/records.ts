@@ -46,7 +46,9 @@ export interface SkippedLine {
   reason: string;
 }
 
-export function runSource(lines: readonly string[]): SourceResult<DispatchDataset> & { skipped: SkippedLine[] } {
+export function runSource(
+  lines: readonly string[],
+): SourceResult<DispatchDataset> & { skipped: SkippedLine[] } {
   const skipped: SkippedLine[] = [];
   const session = dispatchOutcomesAdapter.open({
     skipped: (location, reason) => skipped.push({ line: location.line, reason }),

@@ -1,6 +1,7 @@
-import { dispatchHealth, dispatchLatency } from '../../analyzers/dispatch-health.js';
+import { dispatchHealth } from '../../analyzers/dispatch-health.js';
 import { efficiencyTrend } from '../../analyzers/efficiency-trend.js';
 import { gateFriction } from '../../analyzers/gate-friction.js';
+import { latency } from '../../analyzers/latency.js';
 import { registrySuggestions } from '../../analyzers/registry-suggestions.js';
 import { canonicalJson, jsonDepthExceeds, MAX_JSON_DEPTH } from '../../core/canonical-json.js';
 import type { DispatchDataset } from '../records.js';
@@ -98,7 +99,7 @@ export const dispatchOutcomesAdapter: SourceAdapter<DispatchDataset> = {
   pathEnvVar: pathEnvVarFor(DISPATCH_OUTCOMES),
   // The producer is private and machine-local: there is no default location to guess.
   defaultPaths: () => [],
-  analyzers: [efficiencyTrend, gateFriction, registrySuggestions, dispatchHealth, dispatchLatency],
+  analyzers: [efficiencyTrend, gateFriction, registrySuggestions, dispatchHealth, latency],
   open,
 };
 

@@ -174,7 +174,11 @@ export const flynnAuditAdapter: SourceAdapter<FlynnDataset> = {
   description: 'gateway audit log: run lifecycle, cancel acknowledgements, reaction matches and skips',
   pathEnvVar: pathEnvVarFor(FLYNN_AUDIT),
   defaultPaths: () => [],
-  isLogFile: (name) => /^audit\.log(\.\d+)?(\.gz)?$/.test(name) || /\.jsonl(\.\d+)?(\.gz)?$/.test(name),
+  logFiles: {
+    recursive: false,
+    accepts: (name) => /^audit\.log(\.\d+)?(\.gz)?$/.test(name) || /\.jsonl(\.\d+)?(\.gz)?$/.test(name),
+    description: 'a directory is read for audit.log, rotated audit.log.N and *.jsonl files',
+  },
   analyzers: [flynnHealth],
   open,
 };

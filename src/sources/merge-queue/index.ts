@@ -172,7 +172,11 @@ export const mergeQueueAdapter: SourceAdapter<MergeQueueDataset> = {
   description: 'work items that reached merge (JSONL or CSV rows, or outbox events with target "merged")',
   pathEnvVar: pathEnvVarFor(MERGE_QUEUE),
   defaultPaths: () => [],
-  isLogFile: (name) => /\.(jsonl|csv)(\.\d+)?(\.gz)?$/.test(name),
+  logFiles: {
+    recursive: false,
+    accepts: (name) => /\.(jsonl|csv)(\.\d+)?(\.gz)?$/.test(name),
+    description: 'a directory is read for *.jsonl and *.csv files (rotated .N and .gz too)',
+  },
   analyzers: [mergeQueueHealth],
   open,
 };
