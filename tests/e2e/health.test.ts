@@ -286,9 +286,7 @@ describe('discover renders health', () => {
     expect(table.stdout).not.toContain('Other findings');
     // Last 50 of 80: items 30..79, first-pass 20 of them.
     expect(table.stdout).toMatch(/ {2}first_pass_merge_rate +0\.4 +50\/50 +below\n/);
-    expect(table.stdout).toMatch(
-      /first_pass_merge_rate overall crossed up through 0\.85 at item #50 /,
-    );
+    expect(table.stdout).toMatch(/first_pass_merge_rate overall crossed up through 0\.85 at item #50 /);
     const markdown = await runCli(
       ['discover', '--source', 'merge-queue', '--path', file, '--format', 'markdown'],
       { cwd },
