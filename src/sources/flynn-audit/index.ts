@@ -1,4 +1,6 @@
 import { flynnHealth } from '../../analyzers/flynn-health.js';
+import { eventSourceCounts } from '../counts.js';
+import { parseJsonObject } from '../json-line.js';
 import {
   defineSource,
   type LineLocation,
@@ -133,13 +135,9 @@ function open(diagnostics: SourceDiagnostics): SourceSession<FlynnDataset> {
         blank += 1;
         return;
       }
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(text);
-      } catch {
-        return skip(location, 'not valid JSON');
-      }
-      const envelope = AuditEnvelope.safeParse(parsed);
+      const parsed = parseJsonObject(text);
+      if ('problem' in parsed) return skip(location, parsed.problem);
+      const envelope = AuditEnvelope.safeParse(parsed.value);
       if (!envelope.success) return skip(location, `audit event ${describeIssue(envelope.error)}`);
       accept(envelope.data, location);
     },
@@ -149,20 +147,7 @@ function open(diagnostics: SourceDiagnostics): SourceSession<FlynnDataset> {
     },
     finish() {
       return {
-        counts: {
-          lines,
-          blank,
-          skipped,
-          dispatch: 0,
-          finalize: 0,
-          joined: 0,
-          denied: 0,
-          unmatched_dispatch: 0,
-          unmatched_finalize: 0,
-          duplicates: 0,
-          events,
-          ignored,
-        },
+        counts: eventSourceCounts({ lines, blank, skipped, duplicates: 0 }, { events, ignored }),
         dataset: { runEnds, cancels, reactions },
       };
     },

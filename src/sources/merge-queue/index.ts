@@ -1,5 +1,7 @@
 import { parse as parseCsv } from 'csv-parse/sync';
 import { mergeQueueHealth } from '../../analyzers/merge-queue-health.js';
+import { eventSourceCounts } from '../counts.js';
+import { parseJsonObject } from '../json-line.js';
 import type { MergeRecord } from '../records.js';
 import {
   defineSource,
@@ -124,16 +126,9 @@ function open(diagnostics: SourceDiagnostics): SourceSession<MergeQueueDataset> 
         return;
       }
       if (!trimmed.startsWith('{')) return acceptCsv(trimmed, location);
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(trimmed);
-      } catch {
-        return skip(location, 'not valid JSON');
-      }
-      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-        return skip(location, 'not a JSON object');
-      }
-      acceptObject(parsed as Record<string, unknown>, location);
+      const parsed = parseJsonObject(trimmed);
+      if ('problem' in parsed) return skip(location, parsed.problem);
+      acceptObject(parsed.value, location);
     },
     rejectLine(location, reason) {
       lines += 1;
@@ -141,21 +136,7 @@ function open(diagnostics: SourceDiagnostics): SourceSession<MergeQueueDataset> 
     },
     finish() {
       return {
-        counts: {
-          lines,
-          blank,
-          skipped,
-          dispatch: 0,
-          finalize: 0,
-          joined: 0,
-          denied: 0,
-          unmatched_dispatch: 0,
-          unmatched_finalize: 0,
-          duplicates,
-          merged,
-          ignored,
-          header,
-        },
+        counts: eventSourceCounts({ lines, blank, skipped, duplicates }, { merged, ignored, header }),
         dataset: { merges: [...merges.values()] },
       };
     },
