@@ -1,5 +1,6 @@
+import { canonicalJson } from '../../core/canonical-json.js';
 import type { DenialRecord, SuggestionRecord, TaskRecord } from '../records.js';
-import type { DispatchRecord, FinalizeRecord } from './schema.js';
+import type { DispatchTuple, FinalizeTuple } from './segment.js';
 
 /**
  * Joins dispatch and finalize records as ../shared/docs/sources.md §1 defines, independently of
@@ -96,43 +97,34 @@ export class DispatchJoin {
   private readonly finalizes: PendingFinalize[] = [];
   private readonly denials: DenialRecord[] = [];
 
-  addDispatch(record: DispatchRecord): void {
-    const allowed = record.atomic_hook_outcome === 'allow';
-    this.attempts.push({
-      attemptId: record.attempt_id,
-      fingerprint: record.prompt_fingerprint,
-      arm: record.agent,
-      at: record.ts_dispatched,
-      allowed,
-      attemptNumber: 0,
-      joined: false,
-    });
-    if (!allowed) {
-      this.denials.push({
-        arm: record.agent,
-        at: record.ts_dispatched,
-        blockReasons: record.block_reasons ?? [],
-        rationalization: record.rationalization_match ?? null,
-        sessionId: null,
-      });
-    }
+  addDispatch([
+    attemptId,
+    fingerprint,
+    arm,
+    at,
+    allowed,
+    blockReasons,
+    rationalization,
+  ]: DispatchTuple): void {
+    this.attempts.push({ attemptId, fingerprint, arm, at, allowed, attemptNumber: 0, joined: false });
+    if (!allowed) this.denials.push({ arm, at, blockReasons, rationalization, sessionId: null });
   }
 
-  /** `suggestionKey` is the canonical form of the suggestion ('' when there is none). */
-  addFinalize(record: FinalizeRecord, suggestionKey: string): void {
+  addFinalize(tuple: FinalizeTuple): void {
+    const suggestion = tuple[10];
     this.finalizes.push({
-      fingerprint: record.prompt_fingerprint,
-      attemptId: record.attempt_id,
-      arm: record.agent,
-      at: record.ts_completed,
-      status: record.status,
-      inputTokens: record.input_tokens ?? null,
-      cacheReadTokens: record.cache_read_tokens ?? null,
-      cacheCreationTokens: record.cache_creation_tokens ?? null,
-      acceptancePassed: record.acceptance_passed ?? null,
-      msElapsed: record.ms_elapsed ?? null,
-      suggestion: record.suggested_registry_edit ?? null,
-      suggestionKey,
+      fingerprint: tuple[0],
+      attemptId: tuple[1] ?? undefined,
+      arm: tuple[2],
+      at: tuple[3],
+      status: tuple[4],
+      inputTokens: tuple[5],
+      cacheReadTokens: tuple[6],
+      cacheCreationTokens: tuple[7],
+      acceptancePassed: tuple[8],
+      msElapsed: tuple[9],
+      suggestion,
+      suggestionKey: suggestion === null ? '' : canonicalJson(suggestion),
     });
   }
 
