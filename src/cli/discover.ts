@@ -71,6 +71,13 @@ const REQUIRE_ACCEPTANCE: OptionSpec<boolean> = {
   parse: boolean,
   defaultDescription: 'false',
 };
+const INCREMENTAL: OptionSpec<boolean> = {
+  flags: '--incremental',
+  description: 'read only what was appended since the last --incremental run (state kept in the store)',
+  env: 'AFTERBURN_INCREMENTAL',
+  parse: boolean,
+  defaultDescription: 'false',
+};
 const MAX_LINE_BYTES: OptionSpec<number> = {
   flags: '--max-line-bytes <n>',
   description: 'longer lines are skipped and counted, never held in memory',
@@ -89,6 +96,7 @@ interface DiscoverFlags {
   minSamples?: string;
   requireAcceptance?: boolean;
   maxLineBytes?: string;
+  incremental?: boolean;
 }
 
 export function gateFails(verdict: Verdict | null, failOn: FailOn): boolean {
@@ -124,6 +132,7 @@ export function registerDiscover(program: Command, io: CliIo, setExitCode: (code
     .addOption(envOption(MIN_SAMPLES))
     .addOption(envOption(REQUIRE_ACCEPTANCE))
     .addOption(envOption(MAX_LINE_BYTES))
+    .addOption(envOption(INCREMENTAL))
     .action(async (flags: DiscoverFlags) => {
       const source = findSource(resolve(SOURCE, flags.source, io.env, 'dispatch-outcomes'));
       const paths =
@@ -144,11 +153,22 @@ export function registerDiscover(program: Command, io: CliIo, setExitCode: (code
       };
       const maxLineBytes = resolve(MAX_LINE_BYTES, flags.maxLineBytes, io.env, DEFAULT_MAX_LINE_BYTES);
       const storeDir = path.resolve(io.cwd, resolve(STORE, flags.store, io.env, DEFAULT_STORE));
+      const incremental = resolve(INCREMENTAL, flags.incremental, io.env, false);
       const inputs = await resolveInputs(paths, io.cwd);
       const skips = new SkipReporter(io.stderr);
       const store = new FindingStore(storeDir, { now: io.now });
       const report = await discover(
-        { source, inputs, analysis, maxLineBytes, diagnostics: skips, stdin: io.stdin },
+        {
+          source,
+          inputs,
+          analysis,
+          maxLineBytes,
+          diagnostics: skips,
+          stdin: io.stdin,
+          ...(incremental
+            ? { incremental: { notice: (m: string) => io.stderr.write(`afterburn: notice: ${m}\n`) } }
+            : {}),
+        },
         store,
         io.now,
       );
