@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { discover } from '../core/discover.js';
@@ -5,7 +6,7 @@ import { AfterburnError } from '../core/errors.js';
 import { toJson } from '../core/json.js';
 import type { RunReport, Verdict } from '../findings/schema.js';
 import { FindingStore } from '../findings/store.js';
-import { resolveInputs } from '../input/inputs.js';
+import { type InputFile, resolveInputs } from '../input/inputs.js';
 import { DEFAULT_MAX_LINE_BYTES } from '../input/read-lines.js';
 import { renderRunMarkdown } from '../render/markdown.js';
 import { renderRunTable } from '../render/table.js';
@@ -22,6 +23,7 @@ import {
   probability,
   resolve,
 } from './options.js';
+import { Progress, showsProgress } from './progress.js';
 import { SkipReporter } from './skip-reporter.js';
 import { terminalOptions } from './terminal.js';
 
@@ -156,6 +158,10 @@ export function registerDiscover(program: Command, io: CliIo, setExitCode: (code
       const incremental = resolve(INCREMENTAL, flags.incremental, io.env, false);
       const inputs = await resolveInputs(paths, io.cwd);
       const skips = new SkipReporter(io.stderr);
+      const progress = showsProgress(io, format)
+        ? new Progress(io.stderr, await totalBytes(inputs), io.now)
+        : null;
+      let progressInput: InputFile | null = null;
       const store = new FindingStore(storeDir, { now: io.now });
       const report = await discover(
         {
@@ -163,8 +169,25 @@ export function registerDiscover(program: Command, io: CliIo, setExitCode: (code
           inputs,
           analysis,
           maxLineBytes,
-          diagnostics: skips,
+          // A warning must not land on the end of the progress line.
+          diagnostics: progress
+            ? {
+                skipped: (location, reason) => {
+                  progress.finish();
+                  skips.skipped(location, reason);
+                },
+              }
+            : skips,
           stdin: io.stdin,
+          ...(progress
+            ? {
+                onBytes: (input: InputFile, bytes: number) => {
+                  if (input !== progressInput) progress.nextInput();
+                  progressInput = input;
+                  progress.update(bytes);
+                },
+              }
+            : {}),
           ...(incremental
             ? { incremental: { notice: (m: string) => io.stderr.write(`afterburn: notice: ${m}\n`) } }
             : {}),
@@ -172,6 +195,7 @@ export function registerDiscover(program: Command, io: CliIo, setExitCode: (code
         store,
         io.now,
       );
+      progress?.finish();
       skips.finish();
       io.stdout.write(renderReport(report, format, io));
       if (gateFails(report.verdict, failOn)) {
@@ -179,6 +203,16 @@ export function registerDiscover(program: Command, io: CliIo, setExitCode: (code
         setExitCode(1);
       }
     });
+}
+
+/** What a run will read, for the progress line; null when stdin is among the inputs. */
+async function totalBytes(inputs: readonly InputFile[]): Promise<number | null> {
+  let total = 0;
+  for (const input of inputs) {
+    if (input.path === null) return null;
+    total += (await stat(input.path)).size;
+  }
+  return total;
 }
 
 /** The source's path variable may hold several paths separated like PATH (`:` on POSIX). */
