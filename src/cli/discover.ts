@@ -216,7 +216,7 @@ async function totalBytes(inputs: readonly InputFile[]): Promise<number | null> 
 }
 
 /** The source's path variable may hold several paths separated like PATH (`:` on POSIX). */
-function envPaths(io: CliIo, variable: string): string[] | undefined {
+export function envPaths(io: CliIo, variable: string): string[] | undefined {
   const value = io.env[variable];
   if (value === undefined) return undefined;
   return value

@@ -11,11 +11,10 @@ import {
 } from '../findings/schema.js';
 import type { FindingStore } from '../findings/store.js';
 import type { InputFile } from '../input/inputs.js';
-import type { RejectedLineReason } from '../input/line-splitter.js';
-import { readLines } from '../input/read-lines.js';
 import type { Source, SourceDiagnostics } from '../sources/types.js';
 import { AfterburnError } from './errors.js';
 import { CursorBook, IncrementalState, identify, type SavedInput } from './incremental.js';
+import { readInto } from './read-input.js';
 
 export interface DiscoverRequest {
   readonly source: Source;
@@ -36,11 +35,6 @@ export interface Analysis {
   /** The state to keep for the next incremental run (undefined without --incremental). */
   readonly state?: IncrementalState;
 }
-
-const REJECTED_REASON: Record<RejectedLineReason, (maxLineBytes: number) => string> = {
-  too_long: (max) => `line longer than ${max} bytes (--max-line-bytes)`,
-  invalid_utf8: () => 'not valid UTF-8 (binary data?)',
-};
 
 /**
  * Streams every input through the source, then runs the analyzers over the common records. With
@@ -64,22 +58,14 @@ export async function analyze(
     if (plan?.notice) request.incremental?.notice(plan.notice);
     const saved = plan?.saved ?? null;
     session.beginInput(saved?.segment);
-    const read = await readLines(
-      input,
-      {
-        line: (text, line) => session.acceptLine(text, { input: input.name, line }),
-        rejected: (reason, line) =>
-          session.rejectLine({ input: input.name, line }, REJECTED_REASON[reason](request.maxLineBytes)),
-      },
-      {
-        maxLineBytes: request.maxLineBytes,
-        ...(request.stdin ? { stdin: request.stdin } : {}),
-        ...(request.onBytes ? { onBytes: (bytes: number) => request.onBytes?.(input, bytes) } : {}),
-        ...(saved ? { start: saved.offset, firstLineNo: saved.lineNo + 1 } : {}),
-        // A plain file may be mid-write; a compressed one is complete once it exists.
-        emitPartial: !incremental || input.kind !== 'file',
-      },
-    );
+    const read = await readInto(session, input, {
+      maxLineBytes: request.maxLineBytes,
+      ...(request.stdin ? { stdin: request.stdin } : {}),
+      ...(request.onBytes ? { onBytes: (bytes: number) => request.onBytes?.(input, bytes) } : {}),
+      ...(saved ? { start: saved.offset, firstLineNo: saved.lineNo + 1 } : {}),
+      // A plain file may be mid-write; a compressed one is complete once it exists.
+      emitPartial: !incremental || input.kind !== 'file',
+    });
     const segment = session.endInput();
     if (incremental && input.path !== null && input.kind !== 'stdin') {
       const offset = input.kind === 'file' ? read.consumedOffset : 0;

@@ -13,7 +13,7 @@ import {
   type SourceSession,
 } from '../types.js';
 import { describeIssue } from '../zod-issue.js';
-import { DispatchJoin } from './join.js';
+import { DispatchJoin, type JoinResult } from './join.js';
 import { RECORD_SCHEMAS } from './schema.js';
 import { dispatchTuple, emptySegment, finalizeTuple, Segment } from './segment.js';
 
@@ -40,8 +40,11 @@ function restore(saved: unknown): Segment {
   return result.data;
 }
 
-function joinParts(segments: readonly Segment[]): { counts: Counts; dataset: Dataset } {
-  const join = new DispatchJoin();
+export function joinSegments(
+  segments: readonly Segment[],
+  detailed = false,
+): { counts: Counts; joined: JoinResult } {
+  const join = new DispatchJoin(detailed);
   let lines = 0;
   let blank = 0;
   let skipped = 0;
@@ -53,13 +56,25 @@ function joinParts(segments: readonly Segment[]): { counts: Counts; dataset: Dat
     for (const finalize of segment.finalizes) join.addFinalize(finalize);
   }
   const joined = join.finish();
+  return { counts: { lines, blank, skipped, ...joined.counts }, joined };
+}
+
+function joinParts(segments: readonly Segment[]): { counts: Counts; dataset: Dataset } {
+  const { counts, joined } = joinSegments(segments);
   return {
-    counts: { lines, blank, skipped, ...joined.counts },
+    counts,
     dataset: { tasks: joined.tasks, denials: joined.denials, suggestions: joined.suggestions },
   };
 }
 
-function open(diagnostics: SourceDiagnostics): SourceSession<Dataset> {
+/** A session's line handling and per-input segments, without the join (export joins its own way). */
+export interface SegmentCollector extends Required<Omit<SourceSession<Dataset>, 'finish'>> {
+  /** Every segment read or restored so far: `saved` ones, then `fresh` ones, per input. */
+  segments(which: 'all' | 'fresh'): Segment[];
+  restoredAny(): boolean;
+}
+
+export function collectSegments(diagnostics: SourceDiagnostics): SegmentCollector {
   const parts: InputPart[] = [];
   let current: InputPart = { saved: null, fresh: emptySegment() };
   parts.push(current);
@@ -136,12 +151,28 @@ function open(diagnostics: SourceDiagnostics): SourceSession<Dataset> {
       };
     },
 
+    segments(which) {
+      if (which === 'fresh') return parts.map((part) => part.fresh);
+      return parts.flatMap((part) => (part.saved === null ? [part.fresh] : [part.saved, part.fresh]));
+    },
+
+    restoredAny: () => parts.some((part) => part.saved !== null),
+  };
+}
+
+function open(diagnostics: SourceDiagnostics): SourceSession<Dataset> {
+  const collector = collectSegments(diagnostics);
+  return {
+    acceptLine: collector.acceptLine,
+    rejectLine: collector.rejectLine,
+    beginInput: collector.beginInput,
+    endInput: collector.endInput,
     finish() {
-      const all = parts.flatMap((part) => (part.saved === null ? [part.fresh] : [part.saved, part.fresh]));
-      const result = joinParts(all);
-      const restored = parts.some((part) => part.saved !== null);
+      const result = joinParts(collector.segments('all'));
       // This run's lines on their own, as if they were the whole log.
-      const countsThisRun = restored ? joinParts(parts.map((part) => part.fresh)).counts : result.counts;
+      const countsThisRun = collector.restoredAny()
+        ? joinParts(collector.segments('fresh')).counts
+        : result.counts;
       return { ...result, countsThisRun };
     },
   };

@@ -30,6 +30,7 @@ interface PendingFinalize {
   readonly cacheCreationTokens: number | null;
   readonly acceptancePassed: boolean | null;
   readonly msElapsed: number | null;
+  readonly outputTokens: number | null;
   readonly suggestion: Record<string, unknown> | null;
   /** Only needed to break exact timestamp ties deterministically. */
   readonly suggestionKey: string;
@@ -50,6 +51,14 @@ export interface JoinResult {
   readonly tasks: TaskRecord[];
   readonly denials: DenialRecord[];
   readonly suggestions: SuggestionRecord[];
+  /** With `detailed`: per task (same index), the attempt it joined, for export. */
+  readonly taskAttempts: TaskAttempt[];
+}
+
+export interface TaskAttempt {
+  readonly attemptId: string;
+  readonly dispatchedAt: number;
+  readonly outputTokens: number | null;
 }
 
 function compareStrings(a: string, b: string): number {
@@ -78,7 +87,8 @@ function compareFinalizes(a: PendingFinalize, b: PendingFinalize): number {
       a.acceptancePassed === null ? null : Number(a.acceptancePassed),
       b.acceptancePassed === null ? null : Number(b.acceptancePassed),
     ) ||
-    compareStrings(a.suggestionKey, b.suggestionKey)
+    compareStrings(a.suggestionKey, b.suggestionKey) ||
+    compareNullableNumbers(a.outputTokens, b.outputTokens)
   );
 }
 
@@ -93,6 +103,9 @@ function compareAttempts(a: Attempt, b: Attempt): number {
 }
 
 export class DispatchJoin {
+  /** `detailed` also keeps which attempt each task joined (export needs it; analyzers do not). */
+  constructor(private readonly detailed = false) {}
+
   private readonly attempts: Attempt[] = [];
   private readonly finalizes: PendingFinalize[] = [];
   private readonly denials: DenialRecord[] = [];
@@ -123,6 +136,7 @@ export class DispatchJoin {
       cacheCreationTokens: tuple[7],
       acceptancePassed: tuple[8],
       msElapsed: tuple[9],
+      outputTokens: tuple[11],
       suggestion,
       suggestionKey: suggestion === null ? '' : canonicalJson(suggestion),
     });
@@ -143,7 +157,15 @@ export class DispatchJoin {
     const suggestions: SuggestionRecord[] = [];
     const joinedFingerprints = new Set<string>();
 
+    const taskAttempts: TaskAttempt[] = [];
     const join = (finalize: PendingFinalize, attempt: Attempt): void => {
+      if (this.detailed) {
+        taskAttempts.push({
+          attemptId: attempt.attemptId,
+          dispatchedAt: attempt.at,
+          outputTokens: finalize.outputTokens,
+        });
+      }
       attempt.joined = true;
       joinedFingerprints.add(attempt.fingerprint);
       counts.joined += 1;
@@ -200,7 +222,7 @@ export class DispatchJoin {
       }
     }
     counts.unmatched_dispatch = counts.dispatch - counts.joined;
-    return { counts, tasks, denials: this.denials, suggestions };
+    return { counts, tasks, denials: this.denials, suggestions, taskAttempts };
   }
 
   /**

@@ -33,7 +33,8 @@ export const FinalizeTuple = z.tuple([
   NullableCount, // ms_elapsed
   z
     .custom<Record<string, unknown>>((v) => typeof v === 'object' && v !== null && !Array.isArray(v))
-    .nullable(),
+    .nullable(), // suggested_registry_edit
+  NullableCount, // output_tokens (for export)
 ]);
 export type FinalizeTuple = z.infer<typeof FinalizeTuple>;
 
@@ -75,5 +76,6 @@ export function finalizeTuple(record: FinalizeRecord): FinalizeTuple {
     record.acceptance_passed ?? null,
     record.ms_elapsed ?? null,
     record.suggested_registry_edit ?? null,
+    record.output_tokens ?? null,
   ];
 }
