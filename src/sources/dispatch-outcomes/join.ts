@@ -1,4 +1,5 @@
 import { canonicalJson } from '../../core/canonical-json.js';
+import { argsortByKey } from '../../stats/argsort.js';
 import type { DenialRecord, SuggestionRecord, TaskRecord } from '../records.js';
 import type { DispatchTuple, FinalizeTuple } from './segment.js';
 
@@ -193,7 +194,7 @@ export class DispatchJoin {
       });
     };
 
-    const ordered = this.finalizes.sort(compareFinalizes);
+    const ordered = canonicalOrder(this.finalizes, compareFinalizes);
     // Finalizes naming their attempt claim it first: an id is stronger evidence than a timestamp.
     for (const finalize of ordered) {
       if (finalize.attemptId === undefined) continue;
@@ -232,7 +233,7 @@ export class DispatchJoin {
   private indexAttempts(): { byId: Map<string, Attempt>; byFingerprint: Map<string, Attempt[]> } {
     const byId = new Map<string, Attempt>();
     const byFingerprint = new Map<string, Attempt[]>();
-    for (const attempt of this.attempts.sort(compareAttempts)) {
+    for (const attempt of canonicalOrder(this.attempts, compareAttempts)) {
       if (byId.has(attempt.attemptId)) continue;
       byId.set(attempt.attemptId, attempt);
       if (!attempt.allowed) continue;
@@ -256,4 +257,21 @@ function latestOpenAttempt(attempts: Attempt[] | undefined, at: number): Attempt
     if (attempt.at <= at && !attempt.joined) return attempt;
   }
   return undefined;
+}
+
+/**
+ * `items` sorted by `compare`, whose first criterion is the event time `at`: a radix sort on the
+ * times, with the full comparison only inside runs of equal times (several times faster than a
+ * comparison sort over hundreds of thousands of records).
+ */
+function canonicalOrder<T extends { readonly at: number }>(
+  items: readonly T[],
+  compare: (a: T, b: T) => number,
+): T[] {
+  const times = new Float64Array(items.length);
+  for (let i = 0; i < items.length; i += 1) times[i] = (items[i] as T).at;
+  const order = argsortByKey(times, (a, b) => compare(items[a] as T, items[b] as T));
+  const sorted = new Array<T>(items.length);
+  for (let i = 0; i < order.length; i += 1) sorted[i] = items[order[i] as number] as T;
+  return sorted;
 }
