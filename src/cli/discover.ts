@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { discover } from '../core/discover.js';
 import { AfterburnError } from '../core/errors.js';
 import { toJson } from '../core/json.js';
+import { DEFAULT_PARALLEL_MIN_BYTES } from '../core/parallel-read.js';
 import type { RunReport, Verdict } from '../findings/schema.js';
 import { FindingStore } from '../findings/store.js';
 import { type InputFile, resolveInputs } from '../input/inputs.js';
@@ -80,6 +81,13 @@ const INCREMENTAL: OptionSpec<boolean> = {
   parse: boolean,
   defaultDescription: 'false',
 };
+const PARALLEL_MIN_BYTES: OptionSpec<number> = {
+  flags: '--parallel-min-bytes <n>',
+  description: 'files with at least this many bytes to read are parsed on two threads',
+  env: 'AFTERBURN_PARALLEL_MIN_BYTES',
+  parse: positiveInteger,
+  defaultDescription: String(DEFAULT_PARALLEL_MIN_BYTES),
+};
 const MAX_LINE_BYTES: OptionSpec<number> = {
   flags: '--max-line-bytes <n>',
   description: 'longer lines are skipped and counted, never held in memory',
@@ -99,6 +107,7 @@ interface DiscoverFlags {
   requireAcceptance?: boolean;
   maxLineBytes?: string;
   incremental?: boolean;
+  parallelMinBytes?: string;
 }
 
 export function gateFails(verdict: Verdict | null, failOn: FailOn): boolean {
@@ -135,6 +144,7 @@ export function registerDiscover(program: Command, io: CliIo, setExitCode: (code
     .addOption(envOption(REQUIRE_ACCEPTANCE))
     .addOption(envOption(MAX_LINE_BYTES))
     .addOption(envOption(INCREMENTAL))
+    .addOption(envOption(PARALLEL_MIN_BYTES))
     .action(async (flags: DiscoverFlags) => {
       const source = findSource(resolve(SOURCE, flags.source, io.env, 'dispatch-outcomes'));
       const paths =
@@ -169,6 +179,12 @@ export function registerDiscover(program: Command, io: CliIo, setExitCode: (code
           inputs,
           analysis,
           maxLineBytes,
+          parallelMinBytes: resolve(
+            PARALLEL_MIN_BYTES,
+            flags.parallelMinBytes,
+            io.env,
+            DEFAULT_PARALLEL_MIN_BYTES,
+          ),
           // A warning must not land on the end of the progress line.
           diagnostics: progress
             ? {

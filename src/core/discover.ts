@@ -14,7 +14,7 @@ import type { InputFile } from '../input/inputs.js';
 import type { Source, SourceDiagnostics } from '../sources/types.js';
 import { AfterburnError } from './errors.js';
 import { CursorBook, IncrementalState, identify, type SavedInput } from './incremental.js';
-import { readInto } from './read-input.js';
+import { DEFAULT_PARALLEL_MIN_BYTES, readParallel } from './parallel-read.js';
 
 export interface DiscoverRequest {
   readonly source: Source;
@@ -24,6 +24,8 @@ export interface DiscoverRequest {
   readonly diagnostics: SourceDiagnostics;
   readonly stdin?: Readable;
   readonly onBytes?: (input: InputFile, bytesRead: number) => void;
+  /** Plain files with at least this many bytes to read are parsed on two threads. */
+  readonly parallelMinBytes?: number;
   /** --incremental: read only what was appended since the state the store keeps. */
   readonly incremental?: { readonly notice: (message: string) => void };
 }
@@ -58,8 +60,11 @@ export async function analyze(
     if (plan?.notice) request.incremental?.notice(plan.notice);
     const saved = plan?.saved ?? null;
     session.beginInput(saved?.segment);
-    const read = await readInto(session, input, {
+    const read = await readParallel(session, input, {
       maxLineBytes: request.maxLineBytes,
+      parallelMinBytes: request.parallelMinBytes ?? DEFAULT_PARALLEL_MIN_BYTES,
+      sourceName: request.source.name,
+      diagnostics: request.diagnostics,
       ...(request.stdin ? { stdin: request.stdin } : {}),
       ...(request.onBytes ? { onBytes: (bytes: number) => request.onBytes?.(input, bytes) } : {}),
       ...(saved ? { start: saved.offset, firstLineNo: saved.lineNo + 1 } : {}),

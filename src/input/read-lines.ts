@@ -16,6 +16,8 @@ export interface ReadOptions {
   onBytes?: (bytesRead: number) => void;
   /** Byte offset to start at (plain files only): where an earlier incremental run stopped. */
   start?: number;
+  /** Byte offset to stop before (plain files only); the default is the end of the file. */
+  end?: number;
   /** Line number of the first line read (continues an earlier run's numbering). */
   firstLineNo?: number;
   /**
@@ -40,6 +42,7 @@ function openStream(input: InputFile, options: ReadOptions): { raw: Readable; de
   const raw = createReadStream(input.path as string, {
     highWaterMark: 256 * 1024,
     start: input.kind === 'file' ? (options.start ?? 0) : 0,
+    ...(input.kind === 'file' && options.end !== undefined ? { end: options.end - 1 } : {}),
   });
   if (input.kind === 'gzip') return { raw, decoded: raw.pipe(createGunzip()) };
   return { raw, decoded: raw };

@@ -24,6 +24,11 @@ export interface SourceSession<D> {
   beginInput?(saved: unknown): void;
   /** The current input's compact state so far (saved + read since beginInput), JSON-serialisable. */
   endInput?(): unknown;
+  /**
+   * Adds what another session of the same source read of the current input (a worker thread
+   * parsing a byte range: its endInput()), as if this session had read those lines itself.
+   */
+  adoptSegment?(segment: unknown): void;
   finish(): SourceResult<D>;
 }
 
@@ -78,6 +83,8 @@ export interface SealedSession {
   rejectLine(location: LineLocation, reason: string): void;
   beginInput(saved: unknown): void;
   endInput(): unknown;
+  /** Present when the source can take lines parsed by a worker thread. */
+  readonly adoptSegment?: (segment: unknown) => void;
   /** Ends the input and runs the source's analyzers over what was read. */
   finish(context: AnalyzerContext): { counts: Counts; countsThisRun: Counts; findings: FindingDraft[] };
 }
@@ -99,6 +106,9 @@ export function defineSource<D>(adapter: SourceAdapter<D>): Source {
         // A source without incremental support reads every input as one stream.
         beginInput: (saved) => session.beginInput?.(saved),
         endInput: () => session.endInput?.(),
+        ...(session.adoptSegment
+          ? { adoptSegment: (segment: unknown) => session.adoptSegment?.(segment) }
+          : {}),
         finish(context) {
           const { counts, countsThisRun, dataset } = session.finish();
           return {

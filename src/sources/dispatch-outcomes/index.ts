@@ -151,6 +151,17 @@ export function collectSegments(diagnostics: SourceDiagnostics): SegmentCollecto
       };
     },
 
+    adoptSegment(segment) {
+      // Only ever a segment this same code produced in a worker thread, so it is not re-validated.
+      const other = segment as Segment;
+      const fresh = current.fresh;
+      fresh.lines += other.lines;
+      fresh.blank += other.blank;
+      fresh.skipped += other.skipped;
+      fresh.dispatches = fresh.dispatches.concat(other.dispatches);
+      fresh.finalizes = fresh.finalizes.concat(other.finalizes);
+    },
+
     segments(which) {
       if (which === 'fresh') return parts.map((part) => part.fresh);
       return parts.flatMap((part) => (part.saved === null ? [part.fresh] : [part.saved, part.fresh]));
@@ -167,6 +178,7 @@ function open(diagnostics: SourceDiagnostics): SourceSession<Dataset> {
     rejectLine: collector.rejectLine,
     beginInput: collector.beginInput,
     endInput: collector.endInput,
+    adoptSegment: collector.adoptSegment,
     finish() {
       const result = joinParts(collector.segments('all'));
       // This run's lines on their own, as if they were the whole log.
