@@ -51,6 +51,9 @@ export function emptySegment(): Segment {
   return { lines: 0, blank: 0, skipped: 0, dispatches: [], finalizes: [] };
 }
 
+/** Most dispatches are allowed with no reasons: one shared empty list instead of one per record. */
+const NO_REASONS: string[] = [];
+
 export function dispatchTuple(record: DispatchRecord): DispatchTuple {
   return [
     record.attempt_id,
@@ -58,7 +61,9 @@ export function dispatchTuple(record: DispatchRecord): DispatchTuple {
     record.agent,
     record.ts_dispatched,
     record.atomic_hook_outcome === 'allow',
-    record.block_reasons ?? [],
+    record.block_reasons === undefined || record.block_reasons.length === 0
+      ? NO_REASONS
+      : record.block_reasons,
     record.rationalization_match ?? null,
   ];
 }
