@@ -3,7 +3,8 @@ import { Worker } from 'node:worker_threads';
 import type { InputFile } from '../input/inputs.js';
 import type { ReadOptions, ReadResult } from '../input/read-lines.js';
 import type { SealedSession, SourceDiagnostics } from '../sources/types.js';
-import type { ParseJob, ParseOutcome } from './parse-worker.js';
+import { AfterburnError } from './errors.js';
+import type { ParseFailure, ParseJob, ParseOutcome } from './parse-worker.js';
 import { readInto } from './read-input.js';
 
 /**
@@ -49,7 +50,14 @@ export async function readParallel(
   };
   const worker = new Worker(new URL('./parse-worker.js', import.meta.url), { workerData: job });
   const outcome = new Promise<ParseOutcome>((resolve, reject) => {
-    worker.once('message', (message: ParseOutcome) => resolve(message));
+    worker.once('message', (message: ParseOutcome | ParseFailure) => {
+      if ('failure' in message) {
+        const { code, message: text, hint } = message.failure;
+        reject(new AfterburnError(code, text, hint === undefined ? {} : { hint }));
+      } else {
+        resolve(message);
+      }
+    });
     worker.once('error', reject);
     worker.once('exit', (code) => reject(new Error(`parse worker exited with code ${code}`)));
   });

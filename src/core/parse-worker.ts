@@ -1,5 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { findSource } from '../sources/registry.js';
+import { type ErrorCode, isAfterburnError } from './errors.js';
 import { readInto } from './read-input.js';
 
 /**
@@ -14,6 +15,11 @@ export interface ParseJob {
   readonly start: number;
   readonly maxLineBytes: number;
   readonly emitPartial: boolean;
+}
+
+/** A user-facing error in the worker, rebuilt as an AfterburnError on the main thread. */
+export interface ParseFailure {
+  readonly failure: { readonly code: ErrorCode; readonly message: string; readonly hint: string | undefined };
 }
 
 export interface ParseOutcome {
@@ -40,17 +46,24 @@ const session = findSource(job.source).open({
   },
 });
 session.beginInput(undefined);
-const read = await readInto(
-  session,
-  { name: job.name, kind: 'file', path: job.path },
-  { maxLineBytes: job.maxLineBytes, start: job.start, emitPartial: job.emitPartial },
-);
-const outcome: ParseOutcome = {
-  segment: session.endInput(),
-  lines: read.lines,
-  bytesRead: read.bytesRead,
-  consumedOffset: read.consumedOffset,
-  skips,
-  moreSkips,
-};
-parentPort?.postMessage(outcome);
+try {
+  const read = await readInto(
+    session,
+    { name: job.name, kind: 'file', path: job.path },
+    { maxLineBytes: job.maxLineBytes, start: job.start, emitPartial: job.emitPartial },
+  );
+  const outcome: ParseOutcome = {
+    segment: session.endInput(),
+    lines: read.lines,
+    bytesRead: read.bytesRead,
+    consumedOffset: read.consumedOffset,
+    skips,
+    moreSkips,
+  };
+  parentPort?.postMessage(outcome);
+} catch (error) {
+  // An error crosses threads as a plain Error; keep what the user must see (message, hint, exit 2).
+  if (!isAfterburnError(error)) throw error;
+  const failure: ParseFailure = { failure: { code: error.code, message: error.message, hint: error.hint } };
+  parentPort?.postMessage(failure);
+}
