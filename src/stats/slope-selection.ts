@@ -205,10 +205,7 @@ export function selectSlopeRanks(
   let stalledSteps = 0;
   while (stalledSteps < MAX_STALLED_STEPS) {
     const pinned = window.safeLower === window.safeUpper;
-    if (
-      window.inside <=
-      (pinned ? Math.max(tuning.windowBudget, tuning.pinnedListingBudget) : tuning.windowBudget)
-    ) {
+    if (window.inside <= (pinned ? Math.max(tuning.windowBudget, tuning.pinnedListingBudget) : tuning.windowBudget)) {
       const found = selectFromListing(points, window, ranks);
       if (found) return found;
     }
