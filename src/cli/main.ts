@@ -3,6 +3,7 @@ import os from 'node:os';
 import { Command, CommanderError } from 'commander';
 import { isAfterburnError } from '../core/errors.js';
 import { registerDiscover } from './discover.js';
+import { registerExport } from './export.js';
 import { registerFindings } from './findings.js';
 import { type CliIo, withoutBlankVariables } from './io.js';
 import { registerReport } from './report.js';
@@ -23,6 +24,10 @@ Environment variables (a flag beats its variable; a blank variable counts as uns
   AFTERBURN_MIN_SAMPLES             --min-samples
   AFTERBURN_REQUIRE_ACCEPTANCE      --require-acceptance (true/false)
   AFTERBURN_MAX_LINE_BYTES          --max-line-bytes
+  AFTERBURN_INCREMENTAL             --incremental (true/false)
+  AFTERBURN_PARALLEL_MIN_BYTES      --parallel-min-bytes
+  AFTERBURN_EXPORT_FORMAT           export --format (ndjson/csv)
+  AFTERBURN_OTEL                    export --otel (true/false)
   AFTERBURN_TYPE, AFTERBURN_STATUS  findings list filters
   AFTERBURN_JSON                    --json of findings list/show
   AFTERBURN_DEBUG                   --debug
@@ -56,6 +61,7 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
   registerDiscover(program, io, setExitCode);
   registerFindings(program, io);
   registerReport(program, io);
+  registerExport(program, io);
   registerSchema(program, io);
   registerSources(program, io);
   for (const command of program.commands) {
