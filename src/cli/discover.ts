@@ -1,11 +1,13 @@
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { discover } from '../core/discover.js';
 import { AfterburnError } from '../core/errors.js';
 import { toJson } from '../core/json.js';
+import { DEFAULT_PARALLEL_MIN_BYTES } from '../core/parallel-read.js';
 import type { RunReport, Verdict } from '../findings/schema.js';
 import { FindingStore } from '../findings/store.js';
-import { resolveInputs } from '../input/inputs.js';
+import { type InputFile, resolveInputs } from '../input/inputs.js';
 import { DEFAULT_MAX_LINE_BYTES } from '../input/read-lines.js';
 import { renderRunHtml } from '../render/html.js';
 import { renderRunMarkdown } from '../render/markdown.js';
@@ -29,6 +31,7 @@ import {
   probability,
   resolve,
 } from './options.js';
+import { Progress, showsProgress } from './progress.js';
 import { SkipReporter } from './skip-reporter.js';
 import { terminalOptions } from './terminal.js';
 
@@ -78,6 +81,20 @@ const REQUIRE_ACCEPTANCE: OptionSpec<boolean> = {
   parse: boolean,
   defaultDescription: 'false',
 };
+const INCREMENTAL: OptionSpec<boolean> = {
+  flags: '--incremental',
+  description: 'read only what was appended since the last --incremental run (state kept in the store)',
+  env: 'AFTERBURN_INCREMENTAL',
+  parse: boolean,
+  defaultDescription: 'false',
+};
+const PARALLEL_MIN_BYTES: OptionSpec<number> = {
+  flags: '--parallel-min-bytes <n>',
+  description: 'files with at least this many bytes to read are parsed on two threads',
+  env: 'AFTERBURN_PARALLEL_MIN_BYTES',
+  parse: positiveInteger,
+  defaultDescription: String(DEFAULT_PARALLEL_MIN_BYTES),
+};
 export const MAX_LINE_BYTES: OptionSpec<number> = {
   flags: '--max-line-bytes <n>',
   description: 'longer lines are skipped and counted, never held in memory',
@@ -97,6 +114,8 @@ interface DiscoverFlags extends HealthSettingsFlags {
   requireAcceptance?: boolean;
   maxLineBytes?: string;
   github?: boolean;
+  incremental?: boolean;
+  parallelMinBytes?: string;
 }
 
 export function gateFails(verdict: Verdict | null, failOn: FailOn): boolean {
@@ -134,7 +153,9 @@ export function registerDiscover(program: Command, io: CliIo, setExitCode: (code
     .addOption(envOption(MIN_SAMPLES))
     .addOption(envOption(REQUIRE_ACCEPTANCE))
     .addOption(envOption(MAX_LINE_BYTES))
-    .addOption(githubOption());
+    .addOption(githubOption())
+    .addOption(envOption(INCREMENTAL))
+    .addOption(envOption(PARALLEL_MIN_BYTES));
   addHealthSettingsOptions(command).action(async (flags: DiscoverFlags) => {
     const source = findSource(resolve(SOURCE, flags.source, io.env, 'dispatch-outcomes'));
     const paths =
@@ -157,11 +178,16 @@ export function registerDiscover(program: Command, io: CliIo, setExitCode: (code
     const github = githubEnabled(flags.github, io);
     const maxLineBytes = resolve(MAX_LINE_BYTES, flags.maxLineBytes, io.env, DEFAULT_MAX_LINE_BYTES);
     const storeDir = path.resolve(io.cwd, resolve(STORE, flags.store, io.env, DEFAULT_STORE));
+    const incremental = resolve(INCREMENTAL, flags.incremental, io.env, false);
     const inputs = source.expandInputs
       ? await source.expandInputs(paths, io.cwd)
       : await resolveInputs(paths, io.cwd, source.logFiles);
     const inputNames = source.expandInputs ? { inputNames: paths } : {};
     const skips = new SkipReporter(io.stderr);
+    const progress = showsProgress(io, format)
+      ? new Progress(io.stderr, await totalBytes(inputs), io.now)
+      : null;
+    let progressInput: InputFile | null = null;
     const store = new FindingStore(storeDir, { now: io.now });
     const report = await discover(
       {
@@ -171,12 +197,39 @@ export function registerDiscover(program: Command, io: CliIo, setExitCode: (code
         givenPaths: paths,
         analysis,
         maxLineBytes,
-        diagnostics: skips,
+        parallelMinBytes: resolve(
+          PARALLEL_MIN_BYTES,
+          flags.parallelMinBytes,
+          io.env,
+          DEFAULT_PARALLEL_MIN_BYTES,
+        ),
+        // A warning must not land on the end of the progress line.
+        diagnostics: progress
+          ? {
+              skipped: (location, reason) => {
+                progress.finish();
+                skips.skipped(location, reason);
+              },
+            }
+          : skips,
         stdin: io.stdin,
+        ...(progress
+          ? {
+              onBytes: (input: InputFile, bytes: number) => {
+                if (input !== progressInput) progress.nextInput();
+                progressInput = input;
+                progress.update(bytes);
+              },
+            }
+          : {}),
+        ...(incremental
+          ? { incremental: { notice: (m: string) => io.stderr.write(`afterburn: notice: ${m}\n`) } }
+          : {}),
       },
       store,
       io.now,
     );
+    progress?.finish();
     skips.finish();
     io.stdout.write(renderReport(report, format, io, new Date(io.now()).toISOString()));
     if (github) await publishToGitHub(report, io);
@@ -185,6 +238,16 @@ export function registerDiscover(program: Command, io: CliIo, setExitCode: (code
       setExitCode(1);
     }
   });
+}
+
+/** What a run will read, for the progress line; null when stdin is among the inputs. */
+async function totalBytes(inputs: readonly InputFile[]): Promise<number | null> {
+  let total = 0;
+  for (const input of inputs) {
+    if (input.path === null) return null;
+    total += (await stat(input.path)).size;
+  }
+  return total;
 }
 
 /** The source's path variable may hold several paths separated like PATH (`:` on POSIX). */

@@ -5,6 +5,7 @@ import { isAfterburnError } from '../core/errors.js';
 import { registerBaseline } from './baseline.js';
 import { registerCompare } from './compare.js';
 import { registerDiscover } from './discover.js';
+import { registerExport } from './export.js';
 import { registerFindings } from './findings.js';
 import { type CliIo, withoutBlankVariables } from './io.js';
 import { registerMetrics } from './metrics.js';
@@ -26,6 +27,10 @@ Environment variables (a flag beats its variable; a blank variable counts as uns
   AFTERBURN_MIN_SAMPLES             --min-samples
   AFTERBURN_REQUIRE_ACCEPTANCE      --require-acceptance (true/false)
   AFTERBURN_MAX_LINE_BYTES          --max-line-bytes
+  AFTERBURN_INCREMENTAL             --incremental (true/false)
+  AFTERBURN_PARALLEL_MIN_BYTES      --parallel-min-bytes
+  AFTERBURN_EXPORT_FORMAT           export --format (ndjson/csv)
+  AFTERBURN_OTEL                    export --otel (true/false)
   AFTERBURN_TYPE, AFTERBURN_STATUS  findings list filters
   AFTERBURN_JSON                    --json of findings list/show and metrics
   AFTERBURN_CONFIG                  --config (health windows, thresholds, limits)
@@ -63,6 +68,7 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
   registerDiscover(program, io, setExitCode);
   registerFindings(program, io);
   registerReport(program, io);
+  registerExport(program, io);
   registerSchema(program, io);
   registerSources(program, io);
   registerMetrics(program, io);

@@ -11,9 +11,10 @@ import {
 } from '../findings/schema.js';
 import type { FindingStore } from '../findings/store.js';
 import type { InputFile } from '../input/inputs.js';
-import type { RejectedLineReason } from '../input/line-splitter.js';
-import { readLines } from '../input/read-lines.js';
 import type { Source, SourceDiagnostics } from '../sources/types.js';
+import { AfterburnError } from './errors.js';
+import { CursorBook, IncrementalState, identify, type SavedInput } from './incremental.js';
+import { DEFAULT_PARALLEL_MIN_BYTES, readParallel } from './parallel-read.js';
 
 export interface DiscoverRequest {
   readonly source: Source;
@@ -30,43 +31,78 @@ export interface DiscoverRequest {
   readonly diagnostics: SourceDiagnostics;
   readonly stdin?: Readable;
   readonly onBytes?: (input: InputFile, bytesRead: number) => void;
+  /** Plain files with at least this many bytes to read are parsed on two threads. */
+  readonly parallelMinBytes?: number;
+  /** --incremental: read only what was appended since the state the store keeps. */
+  readonly incremental?: { readonly notice: (message: string) => void };
 }
 
 export interface Analysis {
   readonly counts: Counts;
+  readonly countsThisRun: Counts;
   readonly drafts: FindingDraft[];
+  /** The state to keep for the next incremental run (undefined without --incremental). */
+  readonly state?: IncrementalState;
 }
 
-const REJECTED_REASON: Record<RejectedLineReason, (maxLineBytes: number) => string> = {
-  too_long: (max) => `line longer than ${max} bytes (--max-line-bytes)`,
-  invalid_utf8: () => 'not valid UTF-8 (binary data?)',
-};
-
-/** Streams every input through the source, then runs the analyzers over the common records. */
-export async function analyze(request: DiscoverRequest): Promise<Analysis> {
+/**
+ * Streams every input through the source, then runs the analyzers over the common records. With
+ * `previous` (an incremental run), each file continues from its saved cursor and its saved state.
+ */
+export async function analyze(
+  request: DiscoverRequest,
+  previous: IncrementalState | null = null,
+): Promise<Analysis> {
   const session = request.source.open(request.diagnostics);
+  const incremental = request.incremental !== undefined;
+  const cursors = new CursorBook(previous);
+  const kept: SavedInput[] = [];
   for (const input of request.inputs) {
-    await readLines(
-      input,
-      {
-        line: (text, line) => session.acceptLine(text, { input: input.name, line }),
-        rejected: (reason, line) =>
-          session.rejectLine({ input: input.name, line }, REJECTED_REASON[reason](request.maxLineBytes)),
-      },
-      {
-        maxLineBytes: request.maxLineBytes,
-        ...(request.stdin ? { stdin: request.stdin } : {}),
-        ...(request.onBytes ? { onBytes: (bytes: number) => request.onBytes?.(input, bytes) } : {}),
-      },
-    );
+    const plan = incremental ? await cursors.plan(input) : null;
+    if (plan?.action === 'reuse') {
+      session.beginInput(plan.saved.segment);
+      kept.push({ ...plan.saved, name: input.name, segment: session.endInput() });
+      continue;
+    }
+    if (plan?.notice) request.incremental?.notice(plan.notice);
+    const saved = plan?.saved ?? null;
+    session.beginInput(saved?.segment);
+    const read = await readParallel(session, input, {
+      maxLineBytes: request.maxLineBytes,
+      parallelMinBytes: request.parallelMinBytes ?? DEFAULT_PARALLEL_MIN_BYTES,
+      sourceName: request.source.name,
+      diagnostics: request.diagnostics,
+      ...(request.stdin ? { stdin: request.stdin } : {}),
+      ...(request.onBytes ? { onBytes: (bytes: number) => request.onBytes?.(input, bytes) } : {}),
+      ...(saved ? { start: saved.offset, firstLineNo: saved.lineNo + 1 } : {}),
+      // A plain file may be mid-write; a compressed one is complete once it exists.
+      emitPartial: !incremental || input.kind !== 'file',
+    });
+    const segment = session.endInput();
+    if (incremental && input.path !== null && input.kind !== 'stdin') {
+      const offset = input.kind === 'file' ? read.consumedOffset : 0;
+      kept.push({
+        name: input.name,
+        kind: input.kind,
+        identity: await identify(input.path, offset),
+        offset,
+        lineNo: read.lines,
+        segment,
+      });
+    }
   }
   const context = {
     source: request.source.name,
     inputs: request.givenPaths ?? inputNamesOf(request),
     options: request.analysis,
   };
-  const { counts, findings } = session.finish(context);
-  return { counts, drafts: findings };
+  const { counts, countsThisRun, findings } = session.finish(context);
+  return {
+    counts,
+    countsThisRun,
+    drafts: findings,
+    ...(incremental ? { state: { schema_version: 1, source: request.source.name, inputs: kept } } : {}),
+  };
 }
 
 function inputNamesOf(request: DiscoverRequest): readonly string[] {
@@ -84,12 +120,14 @@ export function buildRunReport(
   inputNames: readonly string[],
   counts: Counts,
   findings: Finding[],
+  countsThisRun?: Counts,
 ): RunReport {
   return {
     schema_version: SCHEMA_VERSION,
     source,
     inputs: [...inputNames],
     counts,
+    ...(countsThisRun ? { counts_this_run: countsThisRun } : {}),
     verdict: runVerdict(findings),
     findings,
   };
@@ -103,7 +141,8 @@ export async function discover(
 ): Promise<RunReport> {
   // A corrupt store fails the run before minutes of reading, not after.
   await store.list();
-  const { counts, drafts } = await analyze(request);
+  const previous = request.incremental ? await readIncrementalState(store, request.source) : null;
+  const { counts, countsThisRun, drafts, state } = await analyze(request, previous);
   const verdict = runVerdict(drafts);
   const summary = {
     schema_version: SCHEMA_VERSION,
@@ -114,6 +153,37 @@ export async function discover(
     verdict,
     finding_ids: drafts.map((draft) => draft.id),
   };
-  const stored = await store.upsert(drafts, { source: request.source.name, summary });
-  return buildRunReport(request.source.name, inputNamesOf(request), counts, stored);
+  const stored = await store.upsert(drafts, {
+    source: request.source.name,
+    summary: state ? { ...summary, counts_this_run: countsThisRun } : summary,
+    ...(state ? { state } : {}),
+  });
+  return buildRunReport(
+    request.source.name,
+    inputNamesOf(request),
+    counts,
+    stored,
+    state ? countsThisRun : undefined,
+  );
+}
+
+async function readIncrementalState(store: FindingStore, source: Source): Promise<IncrementalState | null> {
+  if (!source.incremental) {
+    throw new AfterburnError('bad_value', `source ${source.name} cannot run incrementally`, {
+      hint: 'run it without --incremental / AFTERBURN_INCREMENTAL',
+    });
+  }
+  const raw = await store.readState(source.name);
+  if (raw === null) return null;
+  const parsed = IncrementalState.safeParse(raw);
+  if (!parsed.success || parsed.data.source !== source.name) {
+    throw new AfterburnError(
+      'corrupt_store',
+      `the incremental state of ${source.name} in ${store.dir} is corrupt`,
+      {
+        hint: `delete ${store.dir}/state/${source.name}.json to re-read the logs from the start`,
+      },
+    );
+  }
+  return parsed.data;
 }

@@ -132,6 +132,8 @@ export const RunReport = z.object({
   source: z.string(),
   inputs: z.array(z.string()),
   counts: Counts,
+  /** --incremental only: the same counts over the lines this run read, as if they were the whole log. */
+  counts_this_run: Counts.optional(),
   verdict: Verdict.nullable(),
   findings: z.array(Finding),
 });

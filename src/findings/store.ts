@@ -9,7 +9,8 @@ import { Finding, type FindingDraft, type FindingStatus, SCHEMA_VERSION } from '
 
 /**
  * The findings store: a directory holding `findings.json` (the source of truth), the friction
- * export `fix-list.jsonl`, and the last run's summary per source under `runs/`.
+ * export `fix-list.jsonl`, the last run's summary per source under `runs/`, and the incremental
+ * state per source under `state/`.
  *
  * Every change is a read-merge-write under the store lock, and every file is replaced atomically,
  * so concurrent runs never lose each other's findings and a crash never leaves half a file.
@@ -18,11 +19,21 @@ import { Finding, type FindingDraft, type FindingStatus, SCHEMA_VERSION } from '
 const FINDINGS_FILE = 'findings.json';
 const FIX_LIST_FILE = 'fix-list.jsonl';
 const RUNS_DIR = 'runs';
+/** `--incremental` cursors and compact source state, one file per source. */
+const STATE_DIR = 'state';
 
 const StoreFile = z.object({
   schema_version: z.number(),
   findings: z.array(Finding),
 });
+
+/** What a discover run records besides its findings. */
+export interface RunRecord {
+  readonly source: string;
+  readonly summary: unknown;
+  /** The incremental state to keep (only with --incremental). */
+  readonly state?: unknown;
+}
 
 export interface StoreOptions {
   /** Injected clock (epoch ms), so tests and runs agree on created_at/updated_at. */
@@ -66,10 +77,7 @@ export class FindingStore {
    * Inserts or updates findings by id, keeping each stored finding's status, created_at and notes.
    * Returns the stored version of each draft, in the drafts' order.
    */
-  async upsert(
-    drafts: readonly FindingDraft[],
-    runSummary?: { source: string; summary: unknown },
-  ): Promise<Finding[]> {
+  async upsert(drafts: readonly FindingDraft[], runSummary?: RunRecord): Promise<Finding[]> {
     return this.update((current) => {
       const at = new Date(this.options.now()).toISOString();
       const byId = new Map(current.map((finding) => [finding.id, finding]));
@@ -132,16 +140,48 @@ export class FindingStore {
     }
   }
 
+  /**
+   * The incremental state of `source` (null when there is none). It is only a cache of what the
+   * logs hold, but an unreadable one is still an error: a silent restart would hide the problem.
+   */
+  async readState(source: string): Promise<unknown | null> {
+    const file = this.sourceFile(STATE_DIR, source);
+    let text: string;
+    try {
+      text = await readFile(file, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw new AfterburnError(
+        'corrupt_store',
+        `cannot read ${file}: ${(error as NodeJS.ErrnoException).code}`,
+        {
+          hint: 'check its permissions, or delete it to re-read the logs from the start',
+        },
+      );
+    }
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      throw new AfterburnError('corrupt_store', `${file} is corrupt (not valid JSON)`, {
+        hint: 'delete it to re-read the logs from the start',
+      });
+    }
+  }
+
   private runSummaryPath(source: string): string {
+    return this.sourceFile(RUNS_DIR, source);
+  }
+
+  private sourceFile(dir: string, source: string): string {
     // Source names are fixed identifiers from the registry, never data, but keep them path-safe anyway.
-    return path.join(this.dir, RUNS_DIR, `${source.replace(/[^a-z0-9-]/gi, '_')}.json`);
+    return path.join(this.dir, dir, `${source.replace(/[^a-z0-9-]/gi, '_')}.json`);
   }
 
   private async update<T>(
     change: (current: Finding[]) => {
       findings: Finding[];
       result: T;
-      runSummary?: { source: string; summary: unknown } | undefined;
+      runSummary?: RunRecord | undefined;
     },
   ): Promise<T> {
     await this.ensureDir();
@@ -159,6 +199,13 @@ export class FindingStore {
         if (runSummary) {
           await mkdir(path.join(this.dir, RUNS_DIR), { recursive: true });
           await writeFileAtomic(this.runSummaryPath(runSummary.source), `${toJson(runSummary.summary, 2)}\n`);
+        }
+        if (runSummary?.state !== undefined) {
+          await mkdir(path.join(this.dir, STATE_DIR), { recursive: true });
+          await writeFileAtomic(
+            this.sourceFile(STATE_DIR, runSummary.source),
+            JSON.stringify(runSummary.state),
+          );
         }
         return result;
       },

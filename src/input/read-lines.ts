@@ -14,11 +14,24 @@ export interface ReadOptions {
   stdin?: Readable;
   /** Called with the number of raw bytes read so far, for progress display. */
   onBytes?: (bytesRead: number) => void;
+  /** Byte offset to start at (plain files only): where an earlier incremental run stopped. */
+  start?: number;
+  /** Byte offset to stop before (plain files only); the default is the end of the file. */
+  end?: number;
+  /** Line number of the first line read (continues an earlier run's numbering). */
+  firstLineNo?: number;
+  /**
+   * Whether an unterminated last line is read (default true). Incremental runs pass false: the
+   * producer may be mid-write, so the bytes stay for the next run and are not counted.
+   */
+  emitPartial?: boolean;
 }
 
 export interface ReadResult {
   lines: number;
   bytesRead: number;
+  /** Offset (from the start of the file) just past the last line consumed. */
+  consumedOffset: number;
 }
 
 function openStream(input: InputFile, options: ReadOptions): { raw: Readable; decoded: Readable } {
@@ -26,7 +39,11 @@ function openStream(input: InputFile, options: ReadOptions): { raw: Readable; de
     const raw = options.stdin ?? process.stdin;
     return { raw, decoded: raw };
   }
-  const raw = createReadStream(input.path as string, { highWaterMark: 256 * 1024 });
+  const raw = createReadStream(input.path as string, {
+    highWaterMark: 256 * 1024,
+    start: input.kind === 'file' ? (options.start ?? 0) : 0,
+    ...(input.kind === 'file' && options.end !== undefined ? { end: options.end - 1 } : {}),
+  });
   if (input.kind === 'gzip') return { raw, decoded: raw.pipe(createGunzip()) };
   return { raw, decoded: raw };
 }
@@ -57,8 +74,11 @@ export async function readLines(
   handlers: LineHandlers,
   options: ReadOptions = {},
 ): Promise<ReadResult> {
+  const start = input.kind === 'file' ? (options.start ?? 0) : 0;
   const splitter = new LineSplitter(handlers, {
     maxLineBytes: options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES,
+    firstLineNo: options.firstLineNo ?? 1,
+    atStartOfInput: start === 0,
   });
   const { raw, decoded } = openStream(input, options);
   let bytesRead = 0;
@@ -84,6 +104,6 @@ export async function readLines(
   } catch (error) {
     throw describeStreamError(input, rawError ?? (error as NodeJS.ErrnoException));
   }
-  splitter.end(true);
-  return { lines: splitter.linesSeen, bytesRead };
+  splitter.end(options.emitPartial ?? true);
+  return { lines: splitter.linesSeen, bytesRead, consumedOffset: start + splitter.consumedBytes };
 }

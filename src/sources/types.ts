@@ -19,12 +19,26 @@ export interface SourceSession<D> {
   acceptLine(text: string, location: LineLocation): void;
   /** A line rejected before decoding (too long, invalid UTF-8): counted as skipped. */
   rejectLine(location: LineLocation, reason: string): void;
+  /**
+   * Incremental runs: lines from now on belong to a new input, continuing `saved` (what endInput
+   * returned in an earlier run) when it is given. A source without these cannot run incrementally.
+   */
+  beginInput?(saved: unknown): void;
+  /** The current input's compact state so far (saved + read since beginInput), JSON-serialisable. */
+  endInput?(): unknown;
+  /**
+   * Adds what another session of the same source read of the current input (a worker thread
+   * parsing a byte range: its endInput()), as if this session had read those lines itself.
+   */
+  adoptSegment?(segment: unknown): void;
   finish(): SourceResult<D>;
 }
 
 export interface SourceResult<D> {
   /** The contract's envelope; a source may add keys of its own. */
   readonly counts: Counts;
+  /** The same counts over only the lines this run read (differs from counts in incremental runs). */
+  readonly countsThisRun?: Counts;
   readonly dataset: D;
 }
 
@@ -54,6 +68,8 @@ export interface SourceAdapter<D> {
    */
   readonly expandInputs?: ExpandInputs;
   readonly analyzers: readonly Analyzer<D>[];
+  /** True when its sessions implement beginInput/endInput, so --incremental can keep its state. */
+  readonly incremental?: boolean;
   open(diagnostics: SourceDiagnostics): SourceSession<D>;
 }
 
@@ -68,14 +84,20 @@ export interface Source {
   readonly logFiles: LogFileLayout;
   readonly expandInputs?: ExpandInputs;
   readonly analyzers: readonly Analyzer<never>['meta'][];
+  /** Whether the source can keep compact state per input for --incremental. */
+  readonly incremental: boolean;
   open(diagnostics: SourceDiagnostics): SealedSession;
 }
 
 export interface SealedSession {
   acceptLine(text: string, location: LineLocation): void;
   rejectLine(location: LineLocation, reason: string): void;
+  beginInput(saved: unknown): void;
+  endInput(): unknown;
+  /** Present when the source can take lines parsed by a worker thread. */
+  readonly adoptSegment?: (segment: unknown) => void;
   /** Ends the input and runs the source's analyzers over what was read. */
-  finish(context: AnalyzerContext): { counts: Counts; findings: FindingDraft[] };
+  finish(context: AnalyzerContext): { counts: Counts; countsThisRun: Counts; findings: FindingDraft[] };
 }
 
 export function defineSource<D>(adapter: SourceAdapter<D>): Source {
@@ -87,15 +109,23 @@ export function defineSource<D>(adapter: SourceAdapter<D>): Source {
     logFiles: adapter.logFiles ?? FLAT_LOG_LAYOUT,
     ...(adapter.expandInputs ? { expandInputs: adapter.expandInputs } : {}),
     analyzers: adapter.analyzers.map((analyzer) => analyzer.meta),
+    incremental: adapter.incremental === true,
     open(diagnostics) {
       const session = adapter.open(diagnostics);
       return {
         acceptLine: (text, location) => session.acceptLine(text, location),
         rejectLine: (location, reason) => session.rejectLine(location, reason),
+        // A source without incremental support reads every input as one stream.
+        beginInput: (saved) => session.beginInput?.(saved),
+        endInput: () => session.endInput?.(),
+        ...(session.adoptSegment
+          ? { adoptSegment: (segment: unknown) => session.adoptSegment?.(segment) }
+          : {}),
         finish(context) {
-          const { counts, dataset } = session.finish();
+          const { counts, countsThisRun, dataset } = session.finish();
           return {
             counts,
+            countsThisRun: countsThisRun ?? counts,
             findings: adapter.analyzers.flatMap((analyzer) => analyzer.analyze(dataset, context)),
           };
         },

@@ -1,0 +1,107 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import path from 'node:path';
+import { generateLogFile } from './generate.js';
+
+/**
+ * `npm run bench`: the real CLI (`discover`, all analyzers, store written) against the floor
+ * (stream + split2 + JSON.parse) on the same generated file, alternating, several rounds.
+ *   npm run bench                  64 MB and 256 MB, 3 rounds
+ *   npm run bench -- --quick       4 MB and 16 MB, 2 rounds (smoke)
+ *   npm run bench -- --sizes 64,1024 --rounds 5
+ * Generated logs are cached in $BENCH_DIR (default $TMPDIR/afterburn-bench).
+ */
+const ROOT = path.resolve(import.meta.dirname, '..');
+const SEED = 4242;
+const MB = 1024 * 1024;
+
+function argValue(name: string): string | undefined {
+  const index = process.argv.indexOf(name);
+  return index === -1 ? undefined : process.argv[index + 1];
+}
+
+const quick = process.argv.includes('--quick');
+const sizes = (argValue('--sizes') ?? (quick ? '4,16' : '64,256')).split(',').map(Number);
+const rounds = Number(argValue('--rounds') ?? (quick ? 2 : 3));
+const extraArgs = argValue('--args')?.split(' ') ?? [];
+const benchDir = process.env.BENCH_DIR ?? path.join(tmpdir(), 'afterburn-bench');
+
+interface Sample {
+  ms: number;
+  rssMb: number;
+}
+
+function measure(args: string[]): Sample {
+  const scratch = mkdtempSync(path.join(tmpdir(), 'afterburn-bench-run-'));
+  const rssFile = path.join(scratch, 'rss');
+  const started = process.hrtime.bigint();
+  const result = spawnSync(process.execPath, ['--import', path.join(ROOT, 'bench/rss.mjs'), ...args], {
+    cwd: scratch,
+    env: { ...process.env, BENCH_RSS_FILE: rssFile, AFTERBURN_STORE: path.join(scratch, 'store') },
+    stdio: ['ignore', 'ignore', 'pipe'],
+    maxBuffer: 64 * MB,
+  });
+  const ms = Number(process.hrtime.bigint() - started) / 1e6;
+  if (result.status !== 0) {
+    throw new Error(`${args.join(' ')} exited ${result.status}: ${result.stderr.toString().slice(-2000)}`);
+  }
+  const rssMb = Number(readFileSync(rssFile, 'utf8')) / 1024;
+  rmSync(scratch, { recursive: true, force: true });
+  return { ms, rssMb };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1
+    ? (sorted[middle] as number)
+    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+}
+
+mkdirSync(benchDir, { recursive: true });
+console.log(`node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown cpu'})`);
+console.log('size MB | floor ms | discover ms | ratio | discover MB/s | floor RSS MB | discover RSS MB');
+const results: { bytes: number; discoverMs: number }[] = [];
+for (const sizeMb of sizes) {
+  const file = path.join(benchDir, `outcomes-${SEED}-${sizeMb}mb.jsonl`);
+  if (!existsSync(file)) generateLogFile(file, SEED, sizeMb * MB);
+  const bytes = statSync(file).size;
+  const floor: Sample[] = [];
+  const discover: Sample[] = [];
+  for (let round = 0; round < rounds; round += 1) {
+    floor.push(measure([path.join(ROOT, 'bench/floor.mjs'), file]));
+    discover.push(
+      measure([
+        path.join(ROOT, 'bin/afterburn.js'),
+        'discover',
+        '--path',
+        file,
+        '--format',
+        'json',
+        ...extraArgs,
+      ]),
+    );
+  }
+  const floorMs = median(floor.map((s) => s.ms));
+  const discoverMs = median(discover.map((s) => s.ms));
+  results.push({ bytes, discoverMs });
+  console.log(
+    [
+      (bytes / MB).toFixed(0),
+      floorMs.toFixed(0),
+      discoverMs.toFixed(0),
+      (discoverMs / floorMs).toFixed(2),
+      (bytes / MB / (discoverMs / 1000)).toFixed(0),
+      Math.max(...floor.map((s) => s.rssMb)).toFixed(0),
+      Math.max(...discover.map((s) => s.rssMb)).toFixed(0),
+    ].join(' | '),
+  );
+}
+if (results.length >= 2) {
+  const first = results[0] as { bytes: number; discoverMs: number };
+  const last = results[results.length - 1] as { bytes: number; discoverMs: number };
+  console.log(
+    `growth: ${(last.bytes / first.bytes).toFixed(2)}x input -> ${(last.discoverMs / first.discoverMs).toFixed(2)}x discover time`,
+  );
+}

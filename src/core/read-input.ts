@@ -1,0 +1,32 @@
+import type { InputFile } from '../input/inputs.js';
+import type { RejectedLineReason } from '../input/line-splitter.js';
+import { type ReadOptions, type ReadResult, readLines } from '../input/read-lines.js';
+import type { LineLocation } from '../sources/types.js';
+
+/** Whatever takes a source's lines: a source session, or export's collector. */
+export interface LineSink {
+  acceptLine(text: string, location: LineLocation): void;
+  rejectLine(location: LineLocation, reason: string): void;
+}
+
+const REJECTED_REASON: Record<RejectedLineReason, (maxLineBytes: number) => string> = {
+  too_long: (max) => `line longer than ${max} bytes (--max-line-bytes)`,
+  invalid_utf8: () => 'not valid UTF-8 (binary data?)',
+};
+
+/** Streams one input's lines into `sink`, with lines located by input name and line number. */
+export function readInto(
+  sink: LineSink,
+  input: InputFile,
+  options: ReadOptions & { maxLineBytes: number },
+): Promise<ReadResult> {
+  return readLines(
+    input,
+    {
+      line: (text, line) => sink.acceptLine(text, { input: input.name, line }),
+      rejected: (reason, line) =>
+        sink.rejectLine({ input: input.name, line }, REJECTED_REASON[reason](options.maxLineBytes)),
+    },
+    options,
+  );
+}

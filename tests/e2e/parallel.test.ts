@@ -1,0 +1,67 @@
+import { appendFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { generateLog } from '../../bench/generate.js';
+import type { RunReport } from '../../src/findings/schema.js';
+import { runCli, tempDir } from '../helpers/cli.js';
+
+function withoutTimes(stdout: string): unknown {
+  const report = JSON.parse(stdout) as RunReport;
+  return {
+    ...report,
+    findings: report.findings.map(({ created_at: _c, updated_at: _u, ...finding }) => finding),
+  };
+}
+
+describe('parsing on two threads', () => {
+  it('gives the same report and the same warnings as one thread', async () => {
+    const dir = tempDir('afterburn-parallel-');
+    const log = path.join(dir, 'outcomes.jsonl');
+    const chunks: string[] = [];
+    generateLog({ seed: 11, targetBytes: 300_000, write: (chunk) => chunks.push(chunk) });
+    writeFileSync(log, chunks.join(''));
+    const args = (store: string, threshold: string) => [
+      'discover',
+      '--path',
+      log,
+      '--store',
+      path.join(dir, store),
+      '--format',
+      'json',
+      '--parallel-min-bytes',
+      threshold,
+    ];
+    const [two, one] = await Promise.all([runCli(args('two', '1000')), runCli(args('one', '1000000000'))]);
+    expect(two.code, two.stderr).toBe(0);
+    expect(withoutTimes(two.stdout)).toEqual(withoutTimes(one.stdout));
+    expect(two.stderr).toBe(one.stderr);
+    expect(two.stderr).toMatch(/skipped/);
+  });
+
+  it('keeps incremental cursors exact when the appended part is parsed on two threads', async () => {
+    const dir = tempDir('afterburn-parallel-');
+    const log = path.join(dir, 'outcomes.jsonl');
+    const chunks: string[] = [];
+    generateLog({ seed: 12, targetBytes: 300_000, write: (chunk) => chunks.push(chunk) });
+    const text = Buffer.from(chunks.join(''));
+    const env = { AFTERBURN_INCREMENTAL: '1', AFTERBURN_PARALLEL_MIN_BYTES: '1000' };
+    const incremental = ['discover', '--path', log, '--store', path.join(dir, 'store'), '--format', 'json'];
+    writeFileSync(log, text.subarray(0, 100_003));
+    expect((await runCli(incremental, { env })).code).toBe(0);
+    appendFileSync(log, text.subarray(100_003, 200_017));
+    expect((await runCli(incremental, { env })).code).toBe(0);
+    appendFileSync(log, text.subarray(200_017));
+    const last = await runCli(incremental, { env });
+    const full = await runCli([
+      'discover',
+      '--path',
+      log,
+      '--store',
+      path.join(dir, 'full'),
+      '--format',
+      'json',
+    ]);
+    const { counts_this_run: _, ...lastReport } = withoutTimes(last.stdout) as RunReport;
+    expect(lastReport).toEqual(withoutTimes(full.stdout));
+  });
+});
