@@ -23,6 +23,7 @@ import {
   resolve,
 } from './options.js';
 import { SkipReporter } from './skip-reporter.js';
+import { storeOptions } from './store-options.js';
 import { terminalOptions } from './terminal.js';
 
 export const FAIL_ON = ['never', 'fail', 'inconclusive'] as const;
@@ -146,7 +147,7 @@ export function registerDiscover(program: Command, io: CliIo, setExitCode: (code
       const storeDir = path.resolve(io.cwd, resolve(STORE, flags.store, io.env, DEFAULT_STORE));
       const inputs = await resolveInputs(paths, io.cwd);
       const skips = new SkipReporter(io.stderr);
-      const store = new FindingStore(storeDir, { now: io.now });
+      const store = new FindingStore(storeDir, storeOptions(io));
       const report = await discover(
         { source, inputs, analysis, maxLineBytes, diagnostics: skips, stdin: io.stdin },
         store,

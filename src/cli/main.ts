@@ -20,6 +20,7 @@ Environment variables (a flag beats its variable; a blank variable counts as uns
   AFTERBURN_MIN_SAMPLES             --min-samples
   AFTERBURN_REQUIRE_ACCEPTANCE      --require-acceptance (true/false)
   AFTERBURN_MAX_LINE_BYTES          --max-line-bytes
+  AFTERBURN_LOCK_TIMEOUT_MS         ms to wait for a store locked by another run (default 10000)
   AFTERBURN_TYPE, AFTERBURN_STATUS  findings list filters
   AFTERBURN_JSON                    --json of findings list/show
   AFTERBURN_DEBUG                   --debug

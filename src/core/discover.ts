@@ -33,6 +33,7 @@ export interface Analysis {
 const REJECTED_REASON: Record<RejectedLineReason, (maxLineBytes: number) => string> = {
   too_long: (max) => `line longer than ${max} bytes (--max-line-bytes)`,
   invalid_utf8: () => 'not valid UTF-8 (binary data?)',
+  nul_bytes: () => 'contains NUL bytes (binary data, or a file padded with zeros after a crash?)',
 };
 
 /** Streams every input through the source, then runs the analyzers over the common records. */

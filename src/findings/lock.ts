@@ -269,7 +269,7 @@ async function breakIfStale(storeDir: string, lockPath: string, settings: Settin
 function lockedError(storeDir: string, observed: ObservedLock): AfterburnError {
   const holder = observed.holder;
   const message = holder
-    ? `store ${storeDir} is locked by pid ${holder.pid} on ${holder.hostname} since ${holder.acquiredAt}`
+    ? `store ${storeDir} is locked by pid ${holder.pid} on ${holder.hostname} since ${holder.acquiredAt}${holder.command ? ` running ${JSON.stringify(holder.command)}` : ''}`
     : `store ${storeDir} is locked by a process that is still writing its lock file`;
   return new AfterburnError('store_locked', message, {
     hint: `wait for that run to finish, or remove ${join(storeDir, LOCK_FILE)} if that process is gone`,

@@ -3,6 +3,7 @@ import { gateFriction } from '../../analyzers/gate-friction.js';
 import { registrySuggestions } from '../../analyzers/registry-suggestions.js';
 import { canonicalJson, jsonDepthExceeds, MAX_JSON_DEPTH } from '../../core/canonical-json.js';
 import type { Dataset } from '../records.js';
+import { SecondsTimestamps } from '../timestamp-units.js';
 import {
   defineSource,
   pathEnvVarFor,
@@ -16,11 +17,23 @@ import { RECORD_SCHEMAS } from './schema.js';
 
 export const DISPATCH_OUTCOMES = 'dispatch-outcomes';
 
+/**
+ * A short description of an unexpected `kind`. Only strings are quoted: stringifying a value
+ * from the log could recurse through thousands of nested arrays and overflow the stack.
+ */
+function describeKind(kind: unknown): string {
+  if (typeof kind === 'string') return JSON.stringify(kind.slice(0, 40));
+  if (Array.isArray(kind)) return '(an array)';
+  if (typeof kind === 'number' || typeof kind === 'boolean' || kind === null) return String(kind);
+  return '(an object)';
+}
+
 function open(diagnostics: SourceDiagnostics): SourceSession<Dataset> {
   const join = new DispatchJoin();
   let lines = 0;
   let blank = 0;
   let skipped = 0;
+  const secondsTimestamps = new SecondsTimestamps();
 
   const skip = (location: Parameters<SourceDiagnostics['skipped']>[0], reason: string): void => {
     skipped += 1;
@@ -47,15 +60,13 @@ function open(diagnostics: SourceDiagnostics): SourceSession<Dataset> {
       }
       const kind = (parsed as { kind?: unknown }).kind;
       if (kind !== 'dispatch' && kind !== 'finalize') {
-        skip(
-          location,
-          kind === undefined ? 'no "kind" field' : `unknown kind ${JSON.stringify(kind).slice(0, 40)}`,
-        );
+        skip(location, kind === undefined ? 'no "kind" field' : `unknown kind ${describeKind(kind)}`);
         return;
       }
       if (kind === 'dispatch') {
         const result = RECORD_SCHEMAS.dispatch.safeParse(parsed);
         if (!result.success) return skip(location, `dispatch ${describeIssue(result.error)}`);
+        secondsTimestamps.check('ts_dispatched', result.data.ts_dispatched, location);
         join.addDispatch(result.data);
         return;
       }
@@ -68,6 +79,7 @@ function open(diagnostics: SourceDiagnostics): SourceSession<Dataset> {
           `finalize suggested_registry_edit is nested deeper than ${MAX_JSON_DEPTH} levels`,
         );
       }
+      secondsTimestamps.check('ts_completed', result.data.ts_completed, location);
       join.addFinalize(result.data, suggestion == null ? '' : canonicalJson(suggestion));
     },
 
@@ -77,6 +89,8 @@ function open(diagnostics: SourceDiagnostics): SourceSession<Dataset> {
     },
 
     finish() {
+      const notice = secondsTimestamps.notice();
+      if (notice !== null) diagnostics.notice?.(notice);
       const joined = join.finish();
       return {
         counts: { lines, blank, skipped, ...joined.counts },
