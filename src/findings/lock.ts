@@ -266,6 +266,19 @@ async function breakIfStale(storeDir: string, lockPath: string, settings: Settin
   }
 }
 
+/**
+ * A breaker killed while holding `lock.break` leaves it behind; it only matters to the next
+ * breaker, which would clear it, but a store should not keep a dead process's file forever.
+ * Judged by the same rule as in breakIfStale, so a live breaker is never disturbed.
+ */
+async function removeDeadBreaker(storeDir: string, settings: Settings): Promise<void> {
+  const breakPath = join(storeDir, BREAK_FILE);
+  const breaker = await observeLock(breakPath);
+  if (breaker !== null && isStale(breaker, { ...settings, now: Date.now }, BREAK_STALE_MS)) {
+    await removeIfUnchanged(breakPath, breaker);
+  }
+}
+
 function lockedError(storeDir: string, observed: ObservedLock): AfterburnError {
   const holder = observed.holder;
   const message = holder
@@ -289,7 +302,10 @@ async function acquire(storeDir: string, lockPath: string, settings: Settings): 
   const deadline = performance.now() + settings.timeoutMs;
   for (;;) {
     const raw = lockRecord(settings, nonce);
-    if (await tryCreate(lockPath, raw)) return raw;
+    if (await tryCreate(lockPath, raw)) {
+      await removeDeadBreaker(storeDir, settings);
+      return raw;
+    }
     const observed = await observeLock(lockPath);
     if (observed === null) continue; // released between our attempt and our look: retry at once
     if (isStale(observed, settings, settings.staleMs) && (await breakIfStale(storeDir, lockPath, settings))) {

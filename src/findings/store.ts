@@ -3,7 +3,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { AfterburnError } from '../core/errors.js';
 import { toJson } from '../core/json.js';
-import { type AtomicWriteFs, writeFileAtomic } from './atomic-write.js';
+import { type AtomicWriteFs, removeStaleTemporaries, writeFileAtomic } from './atomic-write.js';
 import { type LockOptions, withStoreLock } from './lock.js';
 import { Finding, type FindingDraft, type FindingStatus, SCHEMA_VERSION } from './schema.js';
 
@@ -136,6 +136,10 @@ export class FindingStore {
     return withStoreLock(
       this.dir,
       async () => {
+        // Every store write happens under this lock, so a temporary file already here was left by
+        // a writer that crashed (SIGKILL, power loss) between creating and renaming it.
+        await removeStaleTemporaries(this.dir, 0, Date.now());
+        await removeStaleTemporaries(path.join(this.dir, RUNS_DIR), 0, Date.now());
         const current = await this.list();
         const { findings, result, runSummary } = change(current);
         findings.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
