@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { Command, CommanderError } from 'commander';
 import { isAfterburnError } from '../core/errors.js';
+import { oneLine as terminalSafe } from '../render/format.js';
 import { registerDiscover } from './discover.js';
 import { registerFindings } from './findings.js';
 import { type CliIo, withoutBlankVariables } from './io.js';
@@ -101,11 +102,12 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
       return 2;
     }
     if (isAfterburnError(error)) {
-      io.stderr.write(`afterburn: ${error.oneLine()}\n`);
+      // Messages quote paths and ids the user or a directory listing supplied: keep them inert.
+      io.stderr.write(`afterburn: ${terminalSafe(error.oneLine())}\n`);
       if (debug && error.stack) io.stderr.write(`${error.stack}\n`);
       return error.exitCode;
     }
-    const message = error instanceof Error ? error.message : String(error);
+    const message = terminalSafe(error instanceof Error ? error.message : String(error));
     io.stderr.write(
       `afterburn: internal error: ${message} (please report it; rerun with --debug for details)\n`,
     );

@@ -153,6 +153,26 @@ describe('e2e: error catalogue', () => {
         env: { AFTERBURN_LOCK_TIMEOUT_MS: 'soon' },
       },
     ));
+  it('a path with terminal escapes is quoted inertly', async () => {
+    const line = await expectUsageError(
+      ['discover', '--path', '\u001b[2J\u001b[31mnope\u009b.jsonl'],
+      /no such file or directory: /,
+    );
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
+    expect(line).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
+    expect(line).toContain('[2J [31mnope .jsonl');
+  });
+  it('a timestamp beyond the last representable date is skipped, not a crash', async () => {
+    const dir = tempDir();
+    writeFileSync(
+      path.join(dir, 'far.jsonl'),
+      '{"kind":"dispatch","ts_dispatched":9000000000000000,"agent":"a","attempt_id":"x","prompt_fingerprint":"f","atomic_hook_outcome":"deny","block_reasons":["r"]}\n',
+    );
+    const result = await runCli(['discover', '--path', 'far.jsonl', '--format', 'json'], { cwd: dir });
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout).counts).toMatchObject({ lines: 1, skipped: 1, dispatch: 0 });
+    expect(result.stderr).toMatch(/far\.jsonl:1: skipped: dispatch field "ts_dispatched"/);
+  });
   it('unknown finding id', () =>
     expectUsageError(
       ['findings', 'show', 'friction-0000000000000000'],

@@ -147,6 +147,8 @@ const hostileValueArb = fc.oneof(
     '1e400',
     '-1e400',
     '9007199254740993',
+    '9000000000000000',
+    '8640000000000001',
     '18446744073709551616',
     '-1',
     '1.5',
@@ -235,7 +237,15 @@ describe('parse_and_join fuzz: hostile input', () => {
   });
 
   it('mutated records with out-of-range or mistyped numbers are skipped, not joined', () => {
-    for (const bad of ['1e400', '-1', '1.5', '9007199254740993', '"1767225600000"', 'null']) {
+    for (const bad of [
+      '1e400',
+      '-1',
+      '1.5',
+      '9007199254740993',
+      '9000000000000000',
+      '"1767225600000"',
+      'null',
+    ]) {
       const line = `{"kind":"dispatch","ts_dispatched":${bad},"agent":"a","attempt_id":"x","prompt_fingerprint":"f","atomic_hook_outcome":"allow"}`;
       const { counts } = runLines([line]);
       expect(counts, bad).toMatchObject({ lines: 1, skipped: 1, dispatch: 0 });
