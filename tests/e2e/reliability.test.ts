@@ -205,6 +205,23 @@ describe('e2e: crash-safe store', () => {
     // Each round spawns a fresh node; on a loaded machine that alone can take a second.
   }, 90_000);
 
+  it("two runs at once on different logs never lose each other's findings", async () => {
+    const dir = tempDir();
+    writeFileSync(path.join(dir, 'a.jsonl'), busyLog(40));
+    writeFileSync(path.join(dir, 'b.jsonl'), readFileSync(FIXTURE));
+    const [a, b] = await Promise.all([
+      runCli(['discover', '--path', 'a.jsonl', '--format', 'json'], { cwd: dir }),
+      runCli(['discover', '--path', 'b.jsonl', '--format', 'json'], { cwd: dir }),
+    ]);
+    expect(a.code).toBe(0);
+    expect(b.code).toBe(0);
+    const ids = (stdout: string): string[] => JSON.parse(stdout).findings.map((f: { id: string }) => f.id);
+    const listed = await runCli(['findings', 'list', '--json'], { cwd: dir });
+    expect(ids(`{"findings":${listed.stdout}}`).sort()).toEqual(
+      [...new Set([...ids(a.stdout), ...ids(b.stdout)])].sort(),
+    );
+  });
+
   it('a failing write (ENOSPC, injected) leaves the previous store intact and exits 2 with one clear line', async () => {
     const dir = tempDir();
     // Logs without bad lines, so stderr holds nothing but the error.
