@@ -100,7 +100,10 @@ describe('e2e: hostile data', () => {
     for (const id of ids) expect(id).toMatch(/^[a-z0-9]+(?:-[a-z0-9]+)*$/);
 
     for (const format of ['table', 'markdown']) {
-      const result = await runCli(['discover', '--format', format, '--store', 'store'], options);
+      const result = await runCli(['discover', '--format', format, '--store', 'store'], {
+        ...options,
+        env: { ...env, COLUMNS: '80' },
+      });
       expect(result.code).toBe(0);
       expect(result.stdout).not.toMatch(TERMINAL_UNSAFE);
       expect(result.stderr).not.toMatch(TERMINAL_UNSAFE);
@@ -118,6 +121,9 @@ describe('e2e: hostile data', () => {
           rows += lines.length;
         }
         expect(rows).toBeGreaterThan(HOSTILE.length * 3);
+      } else {
+        // Stripped, not wrapped: every line still fits the terminal.
+        for (const line of result.stdout.split('\n')) expect([...line].length, line).toBeLessThanOrEqual(80);
       }
     }
 
