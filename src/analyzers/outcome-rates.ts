@@ -9,7 +9,8 @@ export const OUTCOME_RATES = 'outcome_rates';
 /** One finished unit of work (a task, a session) with its outcome and the slices it belongs to. */
 export interface OutcomeUnit {
   readonly outcome: string;
-  readonly at: number;
+  /** Event time (epoch ms); null when the log has none (old WorkRail logs): counted, not dated. */
+  readonly at: number | null;
   /** Slice values by dimension, e.g. `{ harness: 'codex', model: 'gpt-5' }`; null when unknown. */
   readonly dimensions: Readonly<Record<string, string | null>>;
   readonly sessionId?: string | null;
@@ -56,7 +57,7 @@ export function outcomeRateFindings(
     }
     slice.n += 1;
     increment(slice.counts, unit.outcome);
-    slice.range.add(unit.at);
+    if (unit.at !== null) slice.range.add(unit.at);
     if (unit.sessionId) slice.sessions.add(unit.sessionId);
   };
   for (const unit of units) {

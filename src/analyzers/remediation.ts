@@ -3,7 +3,7 @@
  * Producers word their reasons differently, so hints match on meaning-bearing words rather than
  * exact strings; the first rule that matches wins, and anything unknown gets the generic hint.
  */
-export type FrictionKind = 'block_reason' | 'rationalization';
+export type FrictionKind = 'block_reason' | 'rationalization' | 'subagent_error';
 
 interface HintRule {
   readonly kinds: readonly FrictionKind[];
@@ -62,6 +62,36 @@ const RULES: readonly HintRule[] = [
     pattern: /urgent|asap|hotfix|blocker|deadline/i,
     hint: 'urgency does not make a task atomic: dispatch the smallest fix with its acceptance command first',
   },
+  {
+    kinds: ['subagent_error'],
+    pattern: /agent type not found/i,
+    hint: 'use a subagent_type that exists: define it in .claude/agents/ or fix the spelling in the prompt or skill that dispatches it',
+  },
+  {
+    kinds: ['subagent_error'],
+    pattern: /interrupted/i,
+    hint: 'the subagent was stopped before it finished: give it a smaller task with a clear end, or let long runs go to the background',
+  },
+  {
+    kinds: ['subagent_error'],
+    pattern: /context limit/i,
+    hint: 'the subagent ran out of context: pass file paths instead of contents and split the task',
+  },
+  {
+    kinds: ['subagent_error'],
+    pattern: /rate limited|overloaded/i,
+    hint: 'the API refused the call: run fewer subagents in parallel or retry later',
+  },
+  {
+    kinds: ['subagent_error'],
+    pattern: /permission denied/i,
+    hint: 'a permission rule or hook blocked the subagent: allow the tools it needs in settings or change the task',
+  },
+  {
+    kinds: ['subagent_error'],
+    pattern: /timed out/i,
+    hint: 'the subagent timed out: split the task or raise the timeout',
+  },
 ];
 
 const GENERIC: Record<FrictionKind, string> = {
@@ -69,6 +99,8 @@ const GENERIC: Record<FrictionKind, string> = {
     'read the denied prompts with this reason and rewrite each as one atomic task with a closed-form acceptance command',
   rationalization:
     'rewrite the prompt without the justification: one atomic task, its files, and its acceptance command',
+  subagent_error:
+    'read the failed results with this error and fix the cause in the dispatching prompt, agent definition or tool permissions',
 };
 
 export function remediationHint(kind: FrictionKind, value: string): string {

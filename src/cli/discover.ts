@@ -145,11 +145,23 @@ export function registerDiscover(program: Command, io: CliIo, setExitCode: (code
       };
       const maxLineBytes = resolve(MAX_LINE_BYTES, flags.maxLineBytes, io.env, DEFAULT_MAX_LINE_BYTES);
       const storeDir = path.resolve(io.cwd, resolve(STORE, flags.store, io.env, DEFAULT_STORE));
-      const inputs = await resolveInputs(paths, io.cwd);
+      const inputs = source.expandInputs
+        ? await source.expandInputs(paths, io.cwd)
+        : await resolveInputs(paths, io.cwd, source.logFiles);
+      const inputNames = source.expandInputs ? { inputNames: paths } : {};
       const skips = new SkipReporter(io.stderr);
       const store = new FindingStore(storeDir, storeOptions(io));
       const report = await discover(
-        { source, inputs, analysis, maxLineBytes, diagnostics: skips, stdin: io.stdin },
+        {
+          source,
+          inputs,
+          ...inputNames,
+          givenPaths: paths,
+          analysis,
+          maxLineBytes,
+          diagnostics: skips,
+          stdin: io.stdin,
+        },
         store,
         io.now,
       );

@@ -42,7 +42,7 @@ export function registerFindings(program: Command, io: CliIo): void {
 
   findings
     .command('list')
-    .description('list stored findings, most recent type first')
+    .description('list stored findings (filter by --type and --status)')
     .addOption(envOption(TYPE_FILTER))
     .addOption(envOption(STATUS_FILTER))
     .addOption(envOption(JSON_OUTPUT))

@@ -91,13 +91,9 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     return exitCode;
   } catch (error) {
     if (error instanceof CommanderError) {
-      if (
-        error.code === 'commander.helpDisplayed' ||
-        error.code === 'commander.version' ||
-        error.exitCode === 0
-      )
-        return 0;
-      if (error.code === 'commander.help') return 0;
+      // Explicit --help/--version exit 0; help shown because a command was missing is a usage error.
+      if (error.exitCode === 0) return 0;
+      if (error.code === 'commander.help') return 2;
       io.stderr.write(`afterburn: ${oneLine(error.message)} (see afterburn --help)\n`);
       return 2;
     }

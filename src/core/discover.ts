@@ -18,6 +18,13 @@ import type { Source, SourceDiagnostics } from '../sources/types.js';
 export interface DiscoverRequest {
   readonly source: Source;
   readonly inputs: readonly InputFile[];
+  /** What the report and verification commands name as inputs, when not the files read (a data directory). */
+  readonly inputNames?: readonly string[];
+  /**
+   * The paths as given (directories not expanded), for verification commands: a transcript tree
+   * of a thousand files is re-checked with one `--path`, not a thousand. Defaults to the inputs.
+   */
+  readonly givenPaths?: readonly string[];
   readonly analysis: AnalysisOptions;
   readonly maxLineBytes: number;
   readonly diagnostics: SourceDiagnostics;
@@ -56,11 +63,15 @@ export async function analyze(request: DiscoverRequest): Promise<Analysis> {
   }
   const context = {
     source: request.source.name,
-    inputs: request.inputs.map((i) => i.name),
+    inputs: request.givenPaths ?? inputNamesOf(request),
     options: request.analysis,
   };
   const { counts, findings } = session.finish(context);
   return { counts, drafts: findings };
+}
+
+function inputNamesOf(request: DiscoverRequest): readonly string[] {
+  return request.inputNames ?? request.inputs.map((input) => input.name);
 }
 
 /** The run verdict is the verdict of the global efficiency trend (null when there is none). */
@@ -71,14 +82,14 @@ export function runVerdict(findings: readonly Pick<Finding, 'type' | 'scope' | '
 
 export function buildRunReport(
   source: string,
-  inputs: readonly InputFile[],
+  inputNames: readonly string[],
   counts: Counts,
   findings: Finding[],
 ): RunReport {
   return {
     schema_version: SCHEMA_VERSION,
     source,
-    inputs: inputs.map((input) => input.name),
+    inputs: [...inputNames],
     counts,
     verdict: runVerdict(findings),
     findings,
@@ -99,11 +110,11 @@ export async function discover(
     schema_version: SCHEMA_VERSION,
     source: request.source.name,
     at: new Date(now()).toISOString(),
-    inputs: request.inputs.map((input) => input.name),
+    inputs: inputNamesOf(request),
     counts,
     verdict,
     finding_ids: drafts.map((draft) => draft.id),
   };
   const stored = await store.upsert(drafts, { source: request.source.name, summary });
-  return buildRunReport(request.source.name, request.inputs, counts, stored);
+  return buildRunReport(request.source.name, inputNamesOf(request), counts, stored);
 }

@@ -55,3 +55,15 @@ export const OutcomeRatesData = z.object({
   shares: z.record(z.string(), z.number().min(0).max(1)),
 });
 export type OutcomeRatesData = z.infer<typeof OutcomeRatesData>;
+
+/** Percentiles (R type 7) of a size (lines or files changed, …); null under the minimum sample count. */
+export const DistributionData = z.object({
+  metric: z.string(),
+  /** What the values count: `lines`, `files`, … */
+  unit: z.string(),
+  n: Count,
+  p50: z.number().nullable(),
+  p95: z.number().nullable(),
+  p99: z.number().nullable(),
+});
+export type DistributionData = z.infer<typeof DistributionData>;

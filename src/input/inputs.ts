@@ -1,4 +1,4 @@
-import { constants } from 'node:fs';
+import { constants, type Dirent } from 'node:fs';
 import { access, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { AfterburnError } from '../core/errors.js';
@@ -36,6 +36,65 @@ export function compareLogNames(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/**
+ * Which files of a directory given as `--path` (or a default path) a source reads. Most sources
+ * write one flat directory of rotated logs; some (Claude Code) spread sessions over a tree.
+ */
+export interface LogFileLayout {
+  /** Walk subdirectories too (symbolic links to directories are not followed, so no loops). */
+  readonly recursive: boolean;
+  /** Whether a file, by its `/`-separated path relative to the directory given, is a log. */
+  accepts(relativePath: string): boolean;
+  /** What a directory is read for, finishing the "no log files" error. */
+  readonly description: string;
+}
+
+/** The default: `*.jsonl`, `*.jsonl.gz` and rotated `*.jsonl.N` directly in the directory. */
+export const FLAT_LOG_LAYOUT: LogFileLayout = {
+  recursive: false,
+  accepts: (relativePath) => isLogFileName(relativePath),
+  description: 'a directory is read for *.jsonl, *.jsonl.gz and rotated *.jsonl.N files',
+};
+
+/** Directory first, then the rotation order of compareLogNames, so trees list deterministically. */
+function compareRelativePaths(a: string, b: string): number {
+  const dirA = path.posix.dirname(a);
+  const dirB = path.posix.dirname(b);
+  if (dirA !== dirB) return dirA < dirB ? -1 : 1;
+  return compareLogNames(path.posix.basename(a), path.posix.basename(b));
+}
+
+async function listDirectory(given: string, absolute: string): Promise<Dirent[]> {
+  try {
+    return await readdir(absolute, { withFileTypes: true });
+  } catch (error) {
+    throw new AfterburnError('unreadable', `cannot list ${given}: ${(error as NodeJS.ErrnoException).code}`, {
+      hint: 'check the directory permissions',
+    });
+  }
+}
+
+/** Relative paths (`/`-separated) of the layout's log files under a directory, in reading order. */
+async function findLogFiles(given: string, absolute: string, layout: LogFileLayout): Promise<string[]> {
+  const found: string[] = [];
+  const walk = async (relativeDir: string): Promise<void> => {
+    const shown = relativeDir === '' ? given : path.join(given, relativeDir);
+    for (const entry of await listDirectory(shown, path.join(absolute, relativeDir))) {
+      const relative = relativeDir === '' ? entry.name : `${relativeDir}/${entry.name}`;
+      if (entry.isDirectory()) {
+        if (layout.recursive) await walk(relative);
+        continue;
+      }
+      if (!layout.accepts(relative)) continue;
+      // A symbolic link to a file counts; one to a directory or a dangling one does not.
+      const info = entry.isFile() ? entry : await stat(path.join(absolute, relative)).catch(() => null);
+      if (info?.isFile()) found.push(relative);
+    }
+  };
+  await walk('');
+  return found.sort(compareRelativePaths);
+}
+
 function kindOf(file: string): InputFile['kind'] {
   return file.endsWith('.gz') ? 'gzip' : 'file';
 }
@@ -58,7 +117,11 @@ async function checkReadable(name: string, absolute: string): Promise<void> {
  * Expands `--path` values into the files to read. A missing or unreadable path is an error that
  * names it: a cron job pointed at the wrong place must fail loudly, not report an empty history.
  */
-export async function resolveInputs(paths: readonly string[], cwd: string): Promise<InputFile[]> {
+export async function resolveInputs(
+  paths: readonly string[],
+  cwd: string,
+  layout: LogFileLayout = FLAT_LOG_LAYOUT,
+): Promise<InputFile[]> {
   const inputs: InputFile[] = [];
   const seen = new Set<string>();
   const add = (input: InputFile): void => {
@@ -88,34 +151,14 @@ export async function resolveInputs(paths: readonly string[], cwd: string): Prom
       });
     }
     if (info.isDirectory()) {
-      let entries: string[];
-      try {
-        entries = await readdir(absolute);
-      } catch (error) {
-        throw new AfterburnError(
-          'unreadable',
-          `cannot list ${given}: ${(error as NodeJS.ErrnoException).code}`,
-          {
-            hint: 'check the directory permissions',
-          },
-        );
-      }
-      const logs = entries.filter(isLogFileName).sort(compareLogNames);
-      const files: string[] = [];
-      for (const entry of logs) {
-        const file = path.join(absolute, entry);
-        if ((await stat(file)).isFile()) files.push(entry);
-      }
+      const files = await findLogFiles(given, absolute, layout);
       if (files.length === 0) {
-        throw new AfterburnError('no_logs', `no log files in ${given}`, {
-          hint: 'a directory is read for *.jsonl, *.jsonl.gz and rotated *.jsonl.N files',
-        });
+        throw new AfterburnError('no_logs', `no log files in ${given}`, { hint: layout.description });
       }
-      for (const entry of files) {
-        const file = path.join(absolute, entry);
-        const name = path.join(given, entry);
-        await checkReadable(name, file);
-        add({ name, kind: kindOf(entry), path: file });
+      for (const relative of files) {
+        const name = path.join(given, relative);
+        await checkReadable(name, path.join(absolute, relative));
+        add({ name, kind: kindOf(relative), path: path.join(absolute, relative) });
       }
       continue;
     }

@@ -1,6 +1,7 @@
 import type { RunReport } from '../findings/schema.js';
 import { integer, oneLine, pValue, ratio, signedInteger } from './format.js';
-import { countsLines, reportView } from './view.js';
+import { slicedSections } from './sections.js';
+import { countsLines, reportView, sectionHeadings } from './view.js';
 
 /** Escapes log text for a markdown table cell: no markup, links, HTML or column breaks get through. */
 export function escapeMarkdown(text: string): string {
@@ -21,6 +22,7 @@ function table(headers: string[], rows: string[][]): string[] {
 
 export function renderRunMarkdown(report: RunReport): string {
   const view = reportView(report.findings);
+  const headings = sectionHeadings(report, view);
   const verdict = report.verdict === null ? 'no verdict' : `**${report.verdict.toUpperCase()}**`;
   const out = [
     `## afterburn: ${report.source}: ${verdict}`,
@@ -53,8 +55,20 @@ export function renderRunMarkdown(report: RunReport): string {
         ]),
       ),
     );
-  out.push('', `### Gate friction: ${report.counts.denied} denied dispatch(es)`, '');
-  if (view.friction.length === 0) out.push('No denied dispatches.');
+  for (const section of slicedSections(report.findings)) {
+    out.push(
+      '',
+      `### ${escapeMarkdown(section.title)}`,
+      '',
+      ...table(
+        section.columns.map((column) => column.header),
+        section.rows.map((row) => row.map(escapeMarkdown)),
+      ),
+    );
+  }
+  out.push('', `### ${headings.friction}`, '');
+  if (view.friction.length === 0)
+    out.push(`${headings.noFriction[0]?.toUpperCase()}${headings.noFriction.slice(1)}.`);
   else
     out.push(
       ...table(
@@ -68,19 +82,47 @@ export function renderRunMarkdown(report: RunReport): string {
         ]),
       ),
     );
-  out.push('', '### Registry suggestions', '');
-  if (view.suggestions.length === 0) out.push('None proposed.');
-  else
+  if (view.latency.length > 0) {
     out.push(
+      '',
+      '### Latency (ms)',
+      '',
       ...table(
-        ['Times', 'Arms', 'Status', 'Suggestion'],
-        view.suggestions.map((s) => [
-          String(s.occurrences),
-          escapeMarkdown(s.arms),
-          s.status,
-          escapeMarkdown(s.suggestion),
+        ['Arm', 'n', 'p50', 'p95', 'p99'],
+        view.latency.map((l) => [
+          escapeMarkdown(l.scope),
+          String(l.n),
+          integer(l.p50),
+          integer(l.p95),
+          integer(l.p99),
         ]),
       ),
     );
+  }
+  if (headings.showSuggestions) {
+    out.push('', '### Registry suggestions', '');
+    if (view.suggestions.length === 0) out.push('None proposed.');
+    else
+      out.push(
+        ...table(
+          ['Times', 'Arms', 'Status', 'Suggestion'],
+          view.suggestions.map((s) => [
+            String(s.occurrences),
+            escapeMarkdown(s.arms),
+            s.status,
+            escapeMarkdown(s.suggestion),
+          ]),
+        ),
+      );
+  }
+  if (view.others.length > 0) {
+    out.push('', '### Other findings', '');
+    out.push(
+      ...table(
+        ['Type', 'Scope', 'Description'],
+        view.others.map((o) => [o.type, escapeMarkdown(o.scope), escapeMarkdown(o.description)]),
+      ),
+    );
+  }
   return `${out.join('\n')}\n`;
 }

@@ -1,8 +1,9 @@
 import { styleText } from 'node:util';
 import type { Finding, RunReport } from '../findings/schema.js';
 import { integer, oneLine, pValue, ratio, signedInteger } from './format.js';
+import { slicedSections } from './sections.js';
 import { renderTextTable } from './text-table.js';
-import { countsLines, reportView } from './view.js';
+import { countsLines, reportView, sectionHeadings } from './view.js';
 
 export interface TerminalOptions {
   readonly width: number;
@@ -23,6 +24,7 @@ function paint(options: TerminalOptions, format: Style, text: string): string {
 /** The human summary of a run: counts, the verdict per arm, top friction, suggestions. */
 export function renderRunTable(report: RunReport, options: TerminalOptions): string {
   const view = reportView(report.findings);
+  const headings = sectionHeadings(report, view);
   const out: string[] = [];
   const verdict = report.verdict === null ? 'NO VERDICT' : report.verdict.toUpperCase();
   out.push(
@@ -67,9 +69,16 @@ export function renderRunTable(report: RunReport, options: TerminalOptions): str
     );
   }
 
-  out.push('', paint(options, 'bold', `Gate friction: ${report.counts.denied} denied dispatch(es)`));
+  for (const section of slicedSections(report.findings)) {
+    out.push('', paint(options, 'bold', oneLine(section.title)));
+    // Slice names (harness, model, task type) come from the log.
+    const rows = section.rows.map((row) => row.map(oneLine));
+    out.push(...renderTextTable(section.columns, rows, { width: options.width, indent: '  ' }));
+  }
+
+  out.push('', paint(options, 'bold', headings.friction));
   if (view.friction.length === 0) {
-    out.push('  no denied dispatches');
+    out.push(`  ${headings.noFriction}`);
   } else {
     const rows = view.friction.map((f) => [
       String(f.rank),
@@ -93,25 +102,60 @@ export function renderRunTable(report: RunReport, options: TerminalOptions): str
     );
   }
 
-  out.push('', paint(options, 'bold', 'Registry suggestions'));
-  if (view.suggestions.length === 0) {
-    out.push('  none proposed');
-  } else {
-    const rows = view.suggestions.map((s) => [
-      String(s.occurrences),
-      oneLine(s.arms),
-      s.status,
-      oneLine(s.suggestion),
-    ]);
+  if (view.latency.length > 0) {
+    out.push('', paint(options, 'bold', 'Latency (ms)'));
     out.push(
       ...renderTextTable(
         [
-          { header: 'TIMES', align: 'right' },
-          { header: 'ARMS' },
-          { header: 'STATUS' },
-          { header: 'SUGGESTION', flexible: true },
+          { header: 'ARM', flexible: true },
+          { header: 'N', align: 'right' },
+          { header: 'P50', align: 'right' },
+          { header: 'P95', align: 'right' },
+          { header: 'P99', align: 'right' },
         ],
-        rows,
+        view.latency.map((l) => [
+          oneLine(l.scope),
+          String(l.n),
+          integer(l.p50),
+          integer(l.p95),
+          integer(l.p99),
+        ]),
+        { width: options.width, indent: '  ' },
+      ),
+    );
+  }
+
+  if (headings.showSuggestions) {
+    out.push('', paint(options, 'bold', 'Registry suggestions'));
+    if (view.suggestions.length === 0) {
+      out.push('  none proposed');
+    } else {
+      const rows = view.suggestions.map((s) => [
+        String(s.occurrences),
+        oneLine(s.arms),
+        s.status,
+        oneLine(s.suggestion),
+      ]);
+      out.push(
+        ...renderTextTable(
+          [
+            { header: 'TIMES', align: 'right' },
+            { header: 'ARMS' },
+            { header: 'STATUS' },
+            { header: 'SUGGESTION', flexible: true },
+          ],
+          rows,
+          { width: options.width, indent: '  ' },
+        ),
+      );
+    }
+  }
+  if (view.others.length > 0) {
+    out.push('', paint(options, 'bold', 'Other findings'));
+    out.push(
+      ...renderTextTable(
+        [{ header: 'TYPE' }, { header: 'SCOPE' }, { header: 'DESCRIPTION', flexible: true }],
+        view.others.map((o) => [o.type, oneLine(o.scope), oneLine(o.description)]),
         { width: options.width, indent: '  ' },
       ),
     );

@@ -1,4 +1,4 @@
-import type { Finding, RunReport } from '../findings/schema.js';
+import { CountsShape, type Finding, type RunReport } from '../findings/schema.js';
 
 /**
  * The parts of a run report that the human renderers show, pulled out once so the table and
@@ -31,11 +31,75 @@ export interface SuggestionRow {
   readonly status: string;
 }
 
+/** A finding of a type without a section of its own (outcome rates, percentiles, …). */
+export interface OtherRow {
+  readonly type: string;
+  readonly scope: string;
+  readonly description: string;
+}
+
+export interface LatencyRow {
+  readonly scope: string;
+  readonly n: number;
+  readonly p50: number | null;
+  readonly p95: number | null;
+  readonly p99: number | null;
+}
+
 export interface ReportView {
   readonly trends: TrendRow[];
   readonly friction: FrictionRow[];
   readonly suggestions: SuggestionRow[];
+  readonly others: OtherRow[];
+  readonly latency: LatencyRow[];
 }
+
+/**
+ * Friction differs by source: a gate's denied dispatches, or failed subagent calls (sources that
+ * count `failed` and deny nothing). Suggestions only exist where a producer proposes them.
+ */
+export interface SectionHeadings {
+  readonly friction: string;
+  readonly noFriction: string;
+  readonly showSuggestions: boolean;
+}
+
+export function sectionHeadings(report: RunReport, view: ReportView): SectionHeadings {
+  if (view.friction.some((f) => f.kind === 'quality_gate')) {
+    return {
+      friction: 'Quality-gate friction: failing gates, most failures first',
+      noFriction: 'no quality gate failed',
+      showSuggestions: view.suggestions.length > 0,
+    };
+  }
+  const failed = report.counts.failed;
+  if (typeof failed === 'number' && report.counts.denied === 0) {
+    return {
+      friction: `Subagent friction: ${failed} failed subagent call(s)`,
+      noFriction: 'no failed subagent calls',
+      showSuggestions: view.suggestions.length > 0,
+    };
+  }
+  if (eventSource(report)) {
+    return { friction: 'Friction', noFriction: 'none found', showSuggestions: view.suggestions.length > 0 };
+  }
+  return {
+    friction: `Gate friction: ${report.counts.denied} denied dispatch(es)`,
+    noFriction: 'no denied dispatches',
+    showSuggestions: true,
+  };
+}
+
+/** Types with a section of their own (here or in sections.ts); the rest are listed as other findings. */
+const SECTION_TYPES = new Set([
+  'efficiency_trend',
+  'friction',
+  'registry_suggestion',
+  'estimate_accuracy',
+  'outcome_rates',
+  'context_pressure',
+  'latency',
+]);
 
 const num = (value: unknown): number | null => (typeof value === 'number' ? value : null);
 
@@ -92,14 +156,57 @@ export function reportView(findings: readonly Finding[]): ReportView {
       suggestion: JSON.stringify(f.data.suggestion),
       status: f.status,
     }));
-  return { trends, friction, suggestions };
+  const others = findings
+    .filter((f) => !SECTION_TYPES.has(f.type))
+    .map((f) => ({ type: f.type, scope: f.scope.arm ?? 'all', description: f.description }));
+  const latency = findings
+    .filter((f) => f.type === 'latency')
+    .sort((a, b) =>
+      a.scope.arm === null
+        ? -1
+        : b.scope.arm === null
+          ? 1
+          : (a.scope.arm as string) < (b.scope.arm as string)
+            ? -1
+            : 1,
+    )
+    .map((f) => ({
+      scope: f.scope.arm ?? 'all arms',
+      n: num(f.data.n) ?? 0,
+      p50: num(f.data.p50),
+      p95: num(f.data.p95),
+      p99: num(f.data.p99),
+    }));
+  return { trends, friction, suggestions, latency, others };
 }
 
-/** The run's counts in two short lines (so they fit a narrow terminal). */
-export function countsLines(report: RunReport): [string, string] {
+/** Count keys a source adds to the contract's envelope (events, sessions, in_progress, …). */
+function ownCounts(report: RunReport): [string, unknown][] {
+  return Object.entries(report.counts).filter(([key]) => !Object.hasOwn(CountsShape, key));
+}
+
+/** Sources of standalone events (task completions, WorkRail) have no dispatch/finalize join to show. */
+export function eventSource(report: RunReport): boolean {
   const c = report.counts;
+  return c.dispatch === 0 && c.finalize === 0 && ownCounts(report).length > 0;
+}
+
+/**
+ * The run's counts in short lines (so they fit a narrow terminal): the contract's envelope (for an
+ * event source only the line counts), then the keys a source adds of its own.
+ */
+export function countsLines(report: RunReport): string[] {
+  const c = report.counts;
+  const own = ownCounts(report).map(([key, value]) => `${key} ${String(value)}`);
+  if (eventSource(report)) {
+    return [
+      `${c.lines} lines (${c.blank} blank, ${c.skipped} skipped) · ${c.duplicates} duplicate(s)`,
+      own.join(' · '),
+    ];
+  }
   return [
     `${c.lines} lines (${c.blank} blank, ${c.skipped} skipped) · ${c.dispatch} dispatch (${c.denied} denied) · ${c.finalize} finalize`,
     `${c.joined} joined · unmatched: ${c.unmatched_dispatch} dispatch, ${c.unmatched_finalize} finalize · ${c.duplicates} duplicate(s)`,
+    ...(own.length > 0 ? [own.join(' · ')] : []),
   ];
 }

@@ -44,3 +44,13 @@ export interface Dataset {
   readonly denials: readonly DenialRecord[];
   readonly suggestions: readonly SuggestionRecord[];
 }
+
+/** A unit of agent work that ended in an error (a failed subagent call, …), with its grouped reason. */
+export interface FailureRecord {
+  readonly arm: string;
+  /** Event time of the failure; null when an old log carries no timestamp. */
+  readonly at: number | null;
+  /** The error grouped into a short reason ("agent type not found", "interrupted", …). */
+  readonly reason: string;
+  readonly sessionId: string | null;
+}

@@ -1,9 +1,12 @@
 import { AfterburnError } from '../core/errors.js';
+import { claudeCode } from './claude-code/index.js';
 import { dispatchOutcomes } from './dispatch-outcomes/index.js';
+import { taskCompletions } from './task-completions/index.js';
 import type { Source } from './types.js';
+import { workrail } from './workrail/index.js';
 
 /** Every source afterburn can read. Adding one is adding its folder and a line here. */
-export const SOURCES: readonly Source[] = [dispatchOutcomes];
+export const SOURCES: readonly Source[] = [dispatchOutcomes, taskCompletions, workrail, claudeCode];
 
 export function findSource(name: string): Source {
   const source = SOURCES.find((candidate) => candidate.name === name);

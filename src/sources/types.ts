@@ -1,8 +1,10 @@
 import type { Analyzer, AnalyzerContext } from '../analyzers/types.js';
 import type { Counts, FindingDraft } from '../findings/schema.js';
+import { FLAT_LOG_LAYOUT, type InputFile, type LogFileLayout } from '../input/inputs.js';
 
 /** Where a line came from, for warnings a user can act on. */
 export interface LineLocation {
+  /** The input's name as shown to users (the path as given, joined with the file's relative path). */
   readonly input: string;
   readonly line: number;
 }
@@ -48,11 +50,19 @@ export interface SourceAdapter<D> {
   readonly pathEnvVar: string;
   /** Paths read when neither --path nor the variable is given; [] means a path is required. */
   defaultPaths(environment: SourceEnvironment): string[];
-  /** Which files of a directory given as --path belong to this source. */
-  readonly isLogFile?: (fileName: string) => boolean;
+  /** Which files of a directory (given or default) belong to this source; default: flat rotated *.jsonl. */
+  readonly logFiles?: LogFileLayout;
+  /**
+   * For a source whose logs are a directory layout rather than a set of log files: turns the paths
+   * (as given) into the files to read, in reading order, replacing the generic --path expansion.
+   * The run report then lists the paths as given, not every file read.
+   */
+  readonly expandInputs?: ExpandInputs;
   readonly analyzers: readonly Analyzer<D>[];
   open(diagnostics: SourceDiagnostics): SourceSession<D>;
 }
+
+export type ExpandInputs = (paths: readonly string[], cwd: string) => Promise<InputFile[]>;
 
 /** A source with its dataset type sealed in: lines go in, counts and findings come out. */
 export interface Source {
@@ -60,7 +70,8 @@ export interface Source {
   readonly description: string;
   readonly pathEnvVar: string;
   defaultPaths(environment: SourceEnvironment): string[];
-  readonly isLogFile?: (fileName: string) => boolean;
+  readonly logFiles: LogFileLayout;
+  readonly expandInputs?: ExpandInputs;
   readonly analyzers: readonly Analyzer<never>['meta'][];
   open(diagnostics: SourceDiagnostics): SealedSession;
 }
@@ -78,7 +89,8 @@ export function defineSource<D>(adapter: SourceAdapter<D>): Source {
     description: adapter.description,
     pathEnvVar: adapter.pathEnvVar,
     defaultPaths: (environment) => adapter.defaultPaths(environment),
-    ...(adapter.isLogFile ? { isLogFile: adapter.isLogFile } : {}),
+    logFiles: adapter.logFiles ?? FLAT_LOG_LAYOUT,
+    ...(adapter.expandInputs ? { expandInputs: adapter.expandInputs } : {}),
     analyzers: adapter.analyzers.map((analyzer) => analyzer.meta),
     open(diagnostics) {
       const session = adapter.open(diagnostics);

@@ -7,7 +7,7 @@
  */
 import { type RandomSource, randomIndex } from './random.js';
 import { selectInPlace } from './select.js';
-import { isFinelyResolved, type SlopePoints } from './slope-points.js';
+import { comparisonMargin, isFinelyResolved, type SlopePoints } from './slope-points.js';
 import {
   enumerateWindowSlopes,
   evaluateWindow,
@@ -35,7 +35,7 @@ export function defaultSlopeSelectionTuning(n: number): SlopeSelectionTuning {
     windowBudget: Math.max(8 * n, 4096),
     sampleSize: Math.max(Math.ceil(n / 2), 1024),
     maxSamplingRounds: 12,
-    pinnedListingBudget: 20_000_000,
+    pinnedListingBudget: Math.max(8 * n, 5_000_000),
   };
 }
 
@@ -66,6 +66,28 @@ function selectFromListing(
     found.push(value);
   }
   return found;
+}
+
+/**
+ * When a listed rank falls just outside the safe bounds (within rounding of
+ * them), the same pairs listed from a window widened by that margin prove it.
+ */
+function selectFromWidenedListing(
+  points: SlopePoints,
+  window: SlopeWindow,
+  ranks: readonly number[],
+  listingBudget: number,
+): number[] | null {
+  const widen = (bound: number) => 2 * (Number.isFinite(bound) ? comparisonMargin(points, bound) : 0);
+  const widened = evaluateWindow(
+    points,
+    window.safeLower - widen(window.safeLower),
+    window.safeUpper + widen(window.safeUpper),
+  );
+  const firstRank = ranks[0] as number;
+  const lastRank = ranks[ranks.length - 1] as number;
+  if (!widened || !containsRanks(widened, firstRank, lastRank) || widened.inside > listingBudget) return null;
+  return selectFromListing(points, widened, ranks);
 }
 
 function valueAt(sample: Float64Array, index: number, fallback: number): number {
@@ -205,8 +227,13 @@ export function selectSlopeRanks(
   let stalledSteps = 0;
   while (stalledSteps < MAX_STALLED_STEPS) {
     const pinned = window.safeLower === window.safeUpper;
-    if (window.inside <= (pinned ? Math.max(tuning.windowBudget, tuning.pinnedListingBudget) : tuning.windowBudget)) {
-      const found = selectFromListing(points, window, ranks);
+    const listingBudget = pinned
+      ? Math.max(tuning.windowBudget, tuning.pinnedListingBudget)
+      : tuning.windowBudget;
+    if (window.inside <= listingBudget) {
+      const found =
+        selectFromListing(points, window, ranks) ??
+        selectFromWidenedListing(points, window, ranks, listingBudget);
       if (found) return found;
     }
     if (pinned && isFinelyResolved(points, window.safeLower)) {

@@ -37,7 +37,7 @@ export interface TheilSenInternalOptions extends TheilSenOptions {
 export const THEIL_SEN_ENUMERATION_MAX_POINTS = 1500;
 const DEFAULT_SEED = 0x5eed;
 /** Largest pair count the last-resort listing may allocate (8 bytes a slope). */
-const LISTING_FALLBACK_MAX_PAIRS = 20_000_000;
+const LISTING_FALLBACK_MAX_PAIRS = 10_000_000;
 
 /** Every slope over pairs with distinct x, in one typed array. */
 function allSlopes(points: SlopePoints): Float64Array {

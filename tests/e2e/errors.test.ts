@@ -201,6 +201,11 @@ describe('e2e: help, version, schema', () => {
       expect(result.stdout).toContain(word);
     }
   });
+  it('no command shows the help on stderr and exits 2', async () => {
+    const result = await runCli([]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('Usage: afterburn');
+  });
   it('--version prints the package version', async () => {
     const result = await runCli(['--version']);
     expect(result.code).toBe(0);

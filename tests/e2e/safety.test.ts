@@ -3,6 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli, tempDir } from '../helpers/cli.js';
 import { DAY, dispatchLine, finalizeLine, T0 } from '../helpers/records.js';
+import { taskEvent } from '../helpers/task-completions.js';
 
 const SECRET = 'SECRET-PROMPT: refactor the billing module and email the keys';
 
@@ -164,6 +165,39 @@ describe('e2e: hostile data', () => {
     for (const text of outputs) {
       expect(text).not.toContain('SECRET-PROMPT');
       expect(text).not.toContain('refactor the billing module');
+    }
+  });
+
+  it('slice names from task-completion events are inert in the table and markdown reports', async () => {
+    const dir = tempDir();
+    const events = HOSTILE.flatMap((text, i) =>
+      [0, 1, 2, 3, 4, 5].map((k) =>
+        JSON.stringify(
+          taskEvent({
+            event_id: `e${i}-${k}`,
+            harness: text,
+            model: text,
+            task_type: text,
+            timestamp: new Date(T0 + (i * 6 + k) * DAY).toISOString(),
+            prompt: SECRET,
+          }),
+        ),
+      ),
+    );
+    writeFileSync(path.join(dir, 'tasks.jsonl'), `${events.join('\n')}\n`);
+    for (const format of ['table', 'markdown', 'json']) {
+      const result = await runCli(
+        ['discover', '--source', 'task-completions', '--path', 'tasks.jsonl', '--format', format],
+        {
+          cwd: dir,
+          env: { COLUMNS: '100' },
+        },
+      );
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.stdout).not.toContain('SECRET-PROMPT');
+      if (format === 'json') continue;
+      expect(result.stdout).not.toMatch(TERMINAL_UNSAFE);
+      if (format === 'markdown') expect(result.stdout).not.toContain('<img');
     }
   });
 });

@@ -71,7 +71,7 @@ describe('statistics kendallS', () => {
     expect(() => kendallS([1, 2], [1, Number.NaN])).toThrow(RangeError);
   });
 
-  it('handles a million tied points within a few seconds', () => {
+  it('handles a million tied points', () => {
     let state = 7;
     const next = () => {
       state = (state * 48271) % 2147483647;
@@ -80,10 +80,11 @@ describe('statistics kendallS', () => {
     const n = 1_000_000;
     const times = Float64Array.from({ length: n }, (_, i) => 1.7e12 + 1000 * (i + Math.floor(next() * 3)));
     const values = Float64Array.from({ length: n }, () => Math.floor(next() * 1000) / 10);
-    const started = performance.now();
+    // Speed is measured by `npm run bench:stats`, never asserted here; this checks the large path completes and agrees on a prefix.
     const result = kendallS(times, values);
-    // About 0.5 s on a laptop; the bound leaves room for slow CI machines.
-    expect(performance.now() - started).toBeLessThan(5000);
     expect(result.n).toBe(n);
+    expect(kendallS(times.subarray(0, 2000), values.subarray(0, 2000)).s).toBe(
+      naiveKendall([...times.subarray(0, 2000)], [...values.subarray(0, 2000)]),
+    );
   });
 });

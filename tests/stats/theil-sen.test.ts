@@ -112,7 +112,13 @@ describe('statistics Theil–Sen', () => {
           if (prepared.pairCount === 0) return;
           const all = allPairSlopes(prepared.x, prepared.y);
           const rank = Math.floor(where * all.length);
-          const tuning = { windowBudget: 10, sampleSize: 7, maxSamplingRounds: seed % 4 };
+          const pinnedListingBudget = seed % 2 === 0 ? 0 : 1000;
+          const tuning = {
+            windowBudget: 10,
+            sampleSize: 7,
+            maxSamplingRounds: seed % 4,
+            pinnedListingBudget,
+          };
           const [selected] = selectSlopeRanks(prepared, rank, rank, mulberry32(seed), tuning);
           // −0 and 0 are the same slope; compare them as equal.
           expect((selected as number) + 0).toBe((all[rank] as number) + 0);
@@ -145,16 +151,17 @@ describe('statistics Theil–Sen', () => {
     expect(theilSen(x, y)?.pairs).toBe((60 * 59) / 2 - 20 * 3);
   });
 
-  it('handles exactly linear and constant data on the large-input path', () => {
+  it('handles exactly linear data, constant data and heavy slope ties on the large-input path', () => {
     const x = Array.from({ length: 40 }, (_, i) => i);
-    expect(
-      theilSen(
-        x,
-        x.map((value) => 3 * value + 1),
-        largeInputPath(12),
-      ),
-    ).toMatchObject({ slope: 3, intercept: 1 });
-    expect(theilSen(x, new Array(40).fill(7), largeInputPath(0))).toMatchObject({ slope: 0, intercept: 7 });
+    const linear = x.map((value) => 3 * value + 1);
+    expect(theilSen(x, linear, pinnedShortcutPath(12))).toMatchObject({ slope: 3, intercept: 1 });
+    expect(theilSen(x, new Array(40).fill(7), pinnedShortcutPath(0))).toMatchObject({
+      slope: 0,
+      intercept: 7,
+    });
+    // Mostly equal integer metrics: over half the slopes are exactly 0.
+    const steps = x.map((value) => (value % 7 === 0 ? value : 5));
+    expect(theilSen(x, steps, pinnedShortcutPath(3))?.slope).toBe(bruteForceMedianSlope(x, steps));
   });
 
   it('returns null without two distinct x and rejects non-finite points', () => {
@@ -166,7 +173,7 @@ describe('statistics Theil–Sen', () => {
     expect(() => theilSen([1, 2], [1])).toThrow(RangeError);
   });
 
-  it('selects the median slope of 300,000 points in a few seconds', () => {
+  it('selects the median slope of 300,000 points without enumerating the pairs', () => {
     let state = 5;
     const next = () => {
       state = (state * 48271) % 2147483647;
@@ -175,10 +182,8 @@ describe('statistics Theil–Sen', () => {
     const n = 300_000;
     const x = Float64Array.from({ length: n }, (_, i) => 1.7e12 + 1000 * i + Math.floor(next() * 4) * 1000);
     const y = Float64Array.from({ length: n }, (_, i) => 1e-6 * i + next());
-    const started = performance.now();
+    // Speed is measured by `npm run bench:stats`, never asserted here.
     const result = theilSen(x, y);
-    // About 1 s on a laptop; the bound leaves room for slow CI machines.
-    expect(performance.now() - started).toBeLessThan(8000);
     expect(result?.pairs).toBeGreaterThan(4e10);
     expect(result?.slope).toBeGreaterThan(0);
   });

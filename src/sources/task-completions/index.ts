@@ -1,0 +1,144 @@
+import { contextPressure } from '../../analyzers/context-pressure.js';
+import { efficiencyTrend } from '../../analyzers/efficiency-trend.js';
+import { estimateAccuracy } from '../../analyzers/estimate-accuracy.js';
+import { qualityGateFriction } from '../../analyzers/quality-gates.js';
+import { taskOutcomeRates } from '../../analyzers/task-outcomes.js';
+import { canonicalJson } from '../../core/canonical-json.js';
+import type { TaskRecord } from '../records.js';
+import {
+  defineSource,
+  type LineLocation,
+  pathEnvVarFor,
+  type SourceAdapter,
+  type SourceDiagnostics,
+  type SourceSession,
+} from '../types.js';
+import { describeIssue } from '../zod-issue.js';
+import { normaliseFieldNames, TaskCompletionEvent } from './schema.js';
+
+export const TASK_COMPLETIONS = 'task-completions';
+
+export interface TaskCompletionDataset {
+  /** One per distinct event_id, in (timestamp, event_id) order. */
+  readonly events: readonly TaskCompletionEvent[];
+  /** The same events as common task records, for the shared efficiency-trend analyzer. */
+  readonly tasks: readonly TaskRecord[];
+}
+
+/**
+ * The efficiency trend counts a task as done when its status is `completed`; here that is an
+ * event whose outcome is `success`. The quality gate stands in for the acceptance command, so
+ * `--require-acceptance` keeps only successes whose gates passed.
+ */
+export function toTaskRecord(event: TaskCompletionEvent): TaskRecord {
+  return {
+    arm: event.harness,
+    taskKey: event.event_id,
+    attemptNumber: (event.retry_count ?? 0) + 1,
+    completedAt: event.timestamp,
+    status: event.outcome === 'success' ? 'completed' : event.outcome,
+    inputTokens: event.actual_input_tokens ?? null,
+    cacheReadTokens: null,
+    cacheCreationTokens: null,
+    acceptancePassed: event.quality_gate_passed ?? null,
+    msElapsed: event.task_duration_ms ?? null,
+    sessionId: null,
+  };
+}
+
+/** Of two events with one event_id, the one kept does not depend on line order. */
+function preferred(a: TaskCompletionEvent, b: TaskCompletionEvent): TaskCompletionEvent {
+  return a.timestamp !== b.timestamp
+    ? a.timestamp < b.timestamp
+      ? a
+      : b
+    : canonicalJson(a) <= canonicalJson(b)
+      ? a
+      : b;
+}
+
+function byTimeThenId(a: TaskCompletionEvent, b: TaskCompletionEvent): number {
+  return a.timestamp - b.timestamp || (a.event_id < b.event_id ? -1 : a.event_id > b.event_id ? 1 : 0);
+}
+
+function open(diagnostics: SourceDiagnostics): SourceSession<TaskCompletionDataset> {
+  const byId = new Map<string, TaskCompletionEvent>();
+  let lines = 0;
+  let blank = 0;
+  let skipped = 0;
+  let events = 0;
+  let duplicates = 0;
+
+  const skip = (location: LineLocation, reason: string): void => {
+    skipped += 1;
+    diagnostics.skipped(location, reason);
+  };
+
+  return {
+    acceptLine(text, location) {
+      lines += 1;
+      if (text.trim() === '') {
+        blank += 1;
+        return;
+      }
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        return skip(location, 'not valid JSON');
+      }
+      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+        return skip(location, 'not a JSON object');
+      }
+      const result = TaskCompletionEvent.safeParse(normaliseFieldNames(parsed as Record<string, unknown>));
+      if (!result.success) return skip(location, `task completion ${describeIssue(result.error)}`);
+      events += 1;
+      const event = result.data;
+      const earlier = byId.get(event.event_id);
+      if (earlier !== undefined) {
+        duplicates += 1;
+        byId.set(event.event_id, preferred(earlier, event));
+        return;
+      }
+      byId.set(event.event_id, event);
+    },
+
+    rejectLine(location, reason) {
+      lines += 1;
+      skip(location, reason);
+    },
+
+    finish() {
+      const sorted = [...byId.values()].sort(byTimeThenId);
+      return {
+        counts: {
+          lines,
+          blank,
+          skipped,
+          dispatch: 0,
+          finalize: 0,
+          joined: 0,
+          denied: 0,
+          unmatched_dispatch: 0,
+          unmatched_finalize: 0,
+          duplicates,
+          events,
+        },
+        dataset: { events: sorted, tasks: sorted.map(toTaskRecord) },
+      };
+    },
+  };
+}
+
+export const taskCompletionsAdapter: SourceAdapter<TaskCompletionDataset> = {
+  name: TASK_COMPLETIONS,
+  description:
+    'orchestrator task-completion events: estimates vs actuals, quality gates, context pressure, outcome',
+  pathEnvVar: pathEnvVarFor(TASK_COMPLETIONS),
+  // An export the user points at: there is no standard location to guess.
+  defaultPaths: () => [],
+  analyzers: [estimateAccuracy, qualityGateFriction, taskOutcomeRates, contextPressure, efficiencyTrend],
+  open,
+};
+
+export const taskCompletions = defineSource(taskCompletionsAdapter);
