@@ -1,7 +1,6 @@
 import { spawn } from 'node:child_process';
 import {
   closeSync,
-  existsSync,
   mkdirSync,
   openSync,
   readdirSync,
