@@ -10,7 +10,8 @@ import {
   summarize,
   theilSen,
 } from '../stats/index.js';
-import { formatInteger, TimeRange, verificationCommand } from './shared.js';
+import { formatInteger, isoTime, TimeRange, verificationCommand } from './shared.js';
+import { dailySummaries, ratioHistogram } from './trend-chart-data.js';
 import type { Analyzer, AnalyzerContext } from './types.js';
 
 export const EFFICIENCY_TREND = 'efficiency_trend';
@@ -48,6 +49,8 @@ export interface TrendStatistics {
   olsSlope: number | null;
   theilSenSlope: number | null;
   theilSenIntercept: number | null;
+  /** Epoch ms of day 0 of the fitted line: tokens = intercept + slope · (t − origin) / 1 day. */
+  origin: number | null;
   firstDecileMedian: number | null;
   lastDecileMedian: number | null;
 }
@@ -83,6 +86,7 @@ export function trendStatistics(
     olsSlope: olsSlope(days, values),
     theilSenSlope: fit?.slope ?? null,
     theilSenIntercept: fit?.intercept ?? null,
+    origin: n > 0 ? origin : null,
     firstDecileMedian: first,
     lastDecileMedian: last,
   };
@@ -161,6 +165,10 @@ function seriesFinding(
       min_samples: minSamples,
       require_acceptance: options.requireAcceptance,
       excluded_missing_input_tokens: excluded,
+      theil_sen_intercept: stats.theilSenIntercept,
+      origin: stats.origin === null ? null : isoTime(stats.origin),
+      daily: dailySummaries(times, tokens),
+      cache_read_ratio_histogram: ratioHistogram(ratios),
     },
   };
 }

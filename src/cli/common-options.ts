@@ -10,7 +10,7 @@ export const STORE: OptionSpec<string> = {
   defaultDescription: DEFAULT_STORE,
 };
 
-export const OUTPUT_FORMATS = ['table', 'json', 'markdown'] as const;
+export const OUTPUT_FORMATS = ['table', 'json', 'markdown', 'html'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 
 export const FORMAT: OptionSpec<OutputFormat> = {

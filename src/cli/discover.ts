@@ -7,10 +7,12 @@ import type { RunReport, Verdict } from '../findings/schema.js';
 import { FindingStore } from '../findings/store.js';
 import { resolveInputs } from '../input/inputs.js';
 import { DEFAULT_MAX_LINE_BYTES } from '../input/read-lines.js';
+import { renderRunHtml } from '../render/html.js';
 import { renderRunMarkdown } from '../render/markdown.js';
 import { renderRunTable } from '../render/table.js';
 import { findSource } from '../sources/registry.js';
 import { DEFAULT_STORE, FORMAT, type OutputFormat, STORE } from './common-options.js';
+import { githubEnabled, githubOption, publishToGitHub } from './github.js';
 import type { CliIo } from './io.js';
 import {
   boolean,
@@ -90,6 +92,7 @@ interface DiscoverFlags {
   minSamples?: string;
   requireAcceptance?: boolean;
   maxLineBytes?: string;
+  github?: boolean;
 }
 
 export function gateFails(verdict: Verdict | null, failOn: FailOn): boolean {
@@ -102,9 +105,11 @@ export function defaultFormat(io: CliIo): OutputFormat {
   return io.stdout.isTTY ? 'table' : 'json';
 }
 
-export function renderReport(report: RunReport, format: OutputFormat, io: CliIo): string {
+/** Every human format of `discover` and `report` goes through here, so both render alike. */
+export function renderReport(report: RunReport, format: OutputFormat, io: CliIo, runAt?: string): string {
   if (format === 'json') return `${toJson(report, 2)}\n`;
   if (format === 'markdown') return renderRunMarkdown(report);
+  if (format === 'html') return renderRunHtml(report, runAt === undefined ? {} : { runAt });
   return renderRunTable(report, terminalOptions(io));
 }
 
@@ -125,6 +130,7 @@ export function registerDiscover(program: Command, io: CliIo, setExitCode: (code
     .addOption(envOption(MIN_SAMPLES))
     .addOption(envOption(REQUIRE_ACCEPTANCE))
     .addOption(envOption(MAX_LINE_BYTES))
+    .addOption(githubOption())
     .action(async (flags: DiscoverFlags) => {
       const source = findSource(resolve(SOURCE, flags.source, io.env, 'dispatch-outcomes'));
       const paths =
@@ -143,6 +149,7 @@ export function registerDiscover(program: Command, io: CliIo, setExitCode: (code
         minSamples: resolve(MIN_SAMPLES, flags.minSamples, io.env, DEFAULT_MIN_SAMPLES),
         requireAcceptance: resolve(REQUIRE_ACCEPTANCE, flags.requireAcceptance, io.env, false),
       };
+      const github = githubEnabled(flags.github, io);
       const maxLineBytes = resolve(MAX_LINE_BYTES, flags.maxLineBytes, io.env, DEFAULT_MAX_LINE_BYTES);
       const storeDir = path.resolve(io.cwd, resolve(STORE, flags.store, io.env, DEFAULT_STORE));
       const inputs = source.expandInputs
@@ -166,7 +173,8 @@ export function registerDiscover(program: Command, io: CliIo, setExitCode: (code
         io.now,
       );
       skips.finish();
-      io.stdout.write(renderReport(report, format, io));
+      io.stdout.write(renderReport(report, format, io, new Date(io.now()).toISOString()));
+      if (github) await publishToGitHub(report, io);
       if (gateFails(report.verdict, failOn)) {
         io.stderr.write(`afterburn: gate failed: verdict ${report.verdict} (--fail-on ${failOn})\n`);
         setExitCode(1);

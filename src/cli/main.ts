@@ -6,6 +6,7 @@ import { oneLine as terminalSafe } from '../render/format.js';
 import { registerDiscover } from './discover.js';
 import { registerFindings } from './findings.js';
 import { type CliIo, withoutBlankVariables } from './io.js';
+import { registerReport } from './report.js';
 import { registerSchema } from './schema.js';
 import { registerSources } from './sources.js';
 
@@ -15,7 +16,9 @@ Environment variables (a flag beats its variable; a blank variable counts as uns
   AFTERBURN_<SOURCE>_PATH           --path for any other source
   AFTERBURN_SOURCE                  --source
   AFTERBURN_STORE                   --store (default .afterburn)
-  AFTERBURN_FORMAT                  --format
+  AFTERBURN_FORMAT                  --format (table, json, markdown, html)
+  AFTERBURN_OUT                     --out of report
+  AFTERBURN_GITHUB                  --github (true/false)
   AFTERBURN_FAIL_ON                 --fail-on
   AFTERBURN_ALPHA                   --alpha
   AFTERBURN_MIN_SAMPLES             --min-samples
@@ -25,7 +28,9 @@ Environment variables (a flag beats its variable; a blank variable counts as uns
   AFTERBURN_TYPE, AFTERBURN_STATUS  findings list filters
   AFTERBURN_JSON                    --json of findings list/show
   AFTERBURN_DEBUG                   --debug
-  NO_COLOR, FORCE_COLOR, COLUMNS    terminal output
+  NO_COLOR, FORCE_COLOR, COLUMNS    terminal output (TERM=dumb also turns colour off)
+  GITHUB_ACTIONS                    true turns --github on
+  GITHUB_STEP_SUMMARY               the file --github appends the markdown summary to
 
 Exit codes: 0 ok, 1 a gate failed (--fail-on), 2 usage, input or store error.`;
 
@@ -52,6 +57,7 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
     .exitOverride();
   registerDiscover(program, io, setExitCode);
   registerFindings(program, io);
+  registerReport(program, io);
   registerSchema(program, io);
   registerSources(program, io);
   for (const command of program.commands) {

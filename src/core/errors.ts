@@ -15,6 +15,8 @@ export type ErrorCode =
   | 'store_locked'
   | 'store_write'
   | 'unknown_finding'
+  | 'no_run'
+  | 'report_write'
   | 'bad_config';
 
 export class AfterburnError extends Error {

@@ -42,6 +42,29 @@ export const EfficiencyTrendData = z.object({
   excluded_missing_input_tokens: Count.describe(
     'completed tasks left out because they carry no input_tokens',
   ),
+  // Chart data (added after the first release, so optional for stores written before it).
+  theil_sen_intercept: z
+    .number()
+    .nullable()
+    .optional()
+    .describe('input tokens at `origin` on the Theil-Sen line (slope in tokens per day)'),
+  origin: IsoTime.nullable().optional().describe('time of the first point: day 0 of the fitted line'),
+  daily: z
+    .array(
+      z.object({
+        day: z.string().describe('UTC day, YYYY-MM-DD'),
+        n: Count,
+        median: z.number(),
+        q1: z.number(),
+        q3: z.number(),
+      }),
+    )
+    .optional()
+    .describe('per UTC day: tasks, median and quartiles (R type 7) of input tokens'),
+  cache_read_ratio_histogram: z
+    .array(Count)
+    .optional()
+    .describe('tasks per cache-read ratio decile: [0, 0.1), [0.1, 0.2), ... [0.9, 1]'),
 });
 
 export const FrictionData = z.object({

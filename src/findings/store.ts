@@ -112,11 +112,25 @@ export class FindingStore {
     return resolveId(await this.list(), idOrPrefix);
   }
 
+  /** The last run's summary for a source; null when none was stored, an error when it is unreadable. */
   async readRunSummary(source: string): Promise<unknown | null> {
+    const file = this.runSummaryPath(source);
+    let text: string;
     try {
-      return JSON.parse(await readFile(this.runSummaryPath(source), 'utf8')) as unknown;
+      text = await readFile(file, 'utf8');
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') return null;
+      throw new AfterburnError('corrupt_store', `cannot read ${file}: ${code ?? 'error'}`, {
+        hint: 'check the permissions of the store directory (--store / AFTERBURN_STORE)',
+      });
+    }
+    try {
+      return JSON.parse(text) as unknown;
     } catch {
-      return null;
+      throw new AfterburnError('corrupt_store', `${file} is corrupt (not valid JSON)`, {
+        hint: 'run afterburn discover again to rewrite it',
+      });
     }
   }
 

@@ -181,7 +181,7 @@ export function reportView(findings: readonly Finding[]): ReportView {
 }
 
 /** Count keys a source adds to the contract's envelope (events, sessions, in_progress, …). */
-function ownCounts(report: RunReport): [string, unknown][] {
+export function ownCounts(report: RunReport): [string, unknown][] {
   return Object.entries(report.counts).filter(([key]) => !Object.hasOwn(CountsShape, key));
 }
 

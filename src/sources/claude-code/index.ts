@@ -3,6 +3,7 @@ import { efficiencyTrend } from '../../analyzers/efficiency-trend.js';
 import { latency } from '../../analyzers/latency.js';
 import { subagentFriction } from '../../analyzers/subagent-friction.js';
 import type { LogFileLayout } from '../../input/inputs.js';
+import { parseJsonObject } from '../json-line.js';
 import type { FailureRecord, TaskRecord } from '../records.js';
 import {
   defineSource,
@@ -75,16 +76,9 @@ function open(diagnostics: SourceDiagnostics): SourceSession<ClaudeCodeDataset> 
         counts.blank += 1;
         return;
       }
-      let line: unknown;
-      try {
-        line = JSON.parse(text);
-      } catch {
-        return skip(location, 'not valid JSON');
-      }
-      if (typeof line !== 'object' || line === null || Array.isArray(line)) {
-        return skip(location, 'not a JSON object');
-      }
-      const record = line as Record<string, unknown>;
+      const parsed = parseJsonObject(text);
+      if ('problem' in parsed) return skip(location, parsed.problem);
+      const record = parsed.value;
       const envelope = LineEnvelope.parse(record);
       const fromFile = SUBAGENT_FILE.exec(location.input)?.[1];
       const agentId = fromFile ?? (envelope.isSidechain === true ? (envelope.agentId ?? null) : null);

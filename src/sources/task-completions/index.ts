@@ -4,6 +4,8 @@ import { estimateAccuracy } from '../../analyzers/estimate-accuracy.js';
 import { qualityGateFriction } from '../../analyzers/quality-gates.js';
 import { taskOutcomeRates } from '../../analyzers/task-outcomes.js';
 import { canonicalJson } from '../../core/canonical-json.js';
+import { eventSourceCounts } from '../counts.js';
+import { parseJsonObject } from '../json-line.js';
 import type { TaskRecord } from '../records.js';
 import {
   defineSource,
@@ -81,16 +83,9 @@ function open(diagnostics: SourceDiagnostics): SourceSession<TaskCompletionDatas
         blank += 1;
         return;
       }
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(text);
-      } catch {
-        return skip(location, 'not valid JSON');
-      }
-      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-        return skip(location, 'not a JSON object');
-      }
-      const result = TaskCompletionEvent.safeParse(normaliseFieldNames(parsed as Record<string, unknown>));
+      const parsed = parseJsonObject(text);
+      if ('problem' in parsed) return skip(location, parsed.problem);
+      const result = TaskCompletionEvent.safeParse(normaliseFieldNames(parsed.value));
       if (!result.success) return skip(location, `task completion ${describeIssue(result.error)}`);
       events += 1;
       const event = result.data;
@@ -111,19 +106,7 @@ function open(diagnostics: SourceDiagnostics): SourceSession<TaskCompletionDatas
     finish() {
       const sorted = [...byId.values()].sort(byTimeThenId);
       return {
-        counts: {
-          lines,
-          blank,
-          skipped,
-          dispatch: 0,
-          finalize: 0,
-          joined: 0,
-          denied: 0,
-          unmatched_dispatch: 0,
-          unmatched_finalize: 0,
-          duplicates,
-          events,
-        },
+        counts: eventSourceCounts({ lines, blank, skipped, duplicates }, { events }),
         dataset: { events: sorted, tasks: sorted.map(toTaskRecord) },
       };
     },

@@ -1,4 +1,6 @@
 import path from 'node:path';
+import { eventSourceCounts } from '../counts.js';
+import { parseJsonObject } from '../json-line.js';
 import type { TaskRecord } from '../records.js';
 import {
   defineSource,
@@ -46,19 +48,6 @@ export function successTasks(sessions: readonly WorkrailSession[]): TaskRecord[]
         ]
       : [],
   );
-}
-
-function parseObject(text: string): { value?: Record<string, unknown>; problem?: string } {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    return { problem: 'not valid JSON' };
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    return { problem: 'not a JSON object' };
-  }
-  return { value: parsed as Record<string, unknown> };
 }
 
 function open(diagnostics: SourceDiagnostics): SourceSession<WorkrailDataset> {
@@ -128,10 +117,10 @@ function open(diagnostics: SourceDiagnostics): SourceSession<WorkrailDataset> {
         return;
       }
       if (file === null) return skip(location, 'not in a WorkRail manifest.jsonl or events/ segment');
-      const { value, problem } = parseObject(text);
-      if (value === undefined) return skip(location, problem as string);
-      if (file.role === 'manifest') acceptManifest(value, file.sessionDir, location);
-      else acceptEvent(value, location);
+      const parsed = parseJsonObject(text);
+      if ('problem' in parsed) return skip(location, parsed.problem);
+      if (file.role === 'manifest') acceptManifest(parsed.value, file.sessionDir, location);
+      else acceptEvent(parsed.value, location);
     },
 
     rejectLine(location, reason) {
@@ -146,17 +135,7 @@ function open(diagnostics: SourceDiagnostics): SourceSession<WorkrailDataset> {
         .sort((a, b) => (a.sessionId < b.sessionId ? -1 : a.sessionId > b.sessionId ? 1 : 0));
       const completed = rebuilt.filter((session) => session.completed).length;
       return {
-        counts: {
-          lines: counts.lines,
-          blank: counts.blank,
-          skipped: counts.skipped,
-          dispatch: 0,
-          finalize: 0,
-          joined: 0,
-          denied: 0,
-          unmatched_dispatch: 0,
-          unmatched_finalize: 0,
-          duplicates: counts.duplicates,
+        counts: eventSourceCounts(counts, {
           manifest: counts.manifest,
           events: counts.events,
           ignored: counts.ignored,
@@ -164,7 +143,7 @@ function open(diagnostics: SourceDiagnostics): SourceSession<WorkrailDataset> {
           sessions: rebuilt.length,
           completed,
           in_progress: rebuilt.length - completed,
-        },
+        }),
         dataset: { sessions: rebuilt, tasks: successTasks(rebuilt) },
       };
     },

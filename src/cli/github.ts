@@ -1,0 +1,46 @@
+import { appendFile } from 'node:fs/promises';
+import { AfterburnError } from '../core/errors.js';
+import type { RunReport } from '../findings/schema.js';
+import { annotationCommands, annotationsFor, stepSummary } from '../render/github.js';
+import type { CliIo } from './io.js';
+import { boolean, envOption, type OptionSpec, resolve } from './options.js';
+
+export const GITHUB: OptionSpec<boolean> = {
+  flags: '--github',
+  description:
+    'append a markdown summary to $GITHUB_STEP_SUMMARY and print ::error/::warning annotations (to stderr)',
+  env: 'AFTERBURN_GITHUB',
+  parse: boolean,
+  defaultDescription: 'on when GITHUB_ACTIONS=true',
+};
+
+export const githubOption = () => envOption(GITHUB);
+
+export function githubEnabled(flag: boolean | undefined, io: CliIo): boolean {
+  return resolve(GITHUB, flag, io.env, io.env.GITHUB_ACTIONS === 'true');
+}
+
+/**
+ * Annotations go to stderr, which the runner reads for workflow commands too, so stdout stays the
+ * report (JSON when piped).
+ */
+export async function publishToGitHub(report: RunReport, io: CliIo): Promise<void> {
+  const { lines, omitted } = annotationCommands(annotationsFor(report));
+  for (const line of lines) io.stderr.write(`${line}\n`);
+  if (omitted > 0)
+    io.stderr.write(`afterburn: ${omitted} more annotation(s) not shown (GitHub shows 10 per step)\n`);
+  const summaryPath = io.env.GITHUB_STEP_SUMMARY;
+  if (summaryPath === undefined || summaryPath === '') {
+    io.stderr.write('afterburn: GITHUB_STEP_SUMMARY is not set: no job summary written\n');
+    return;
+  }
+  try {
+    await appendFile(summaryPath, stepSummary(report));
+  } catch (error) {
+    throw new AfterburnError(
+      'report_write',
+      `cannot append to GITHUB_STEP_SUMMARY ${summaryPath}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`,
+      { hint: 'check the path the variable names is writable' },
+    );
+  }
+}

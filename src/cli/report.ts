@@ -1,0 +1,88 @@
+import path from 'node:path';
+import type { Command } from 'commander';
+import { AfterburnError } from '../core/errors.js';
+import { loadStoredReport } from '../core/stored-report.js';
+import { writeFileAtomic } from '../findings/atomic-write.js';
+import { FindingStore } from '../findings/store.js';
+import { findSource } from '../sources/registry.js';
+import { DEFAULT_STORE, FORMAT, type OutputFormat, STORE } from './common-options.js';
+import { defaultFormat, renderReport, SOURCE } from './discover.js';
+import { githubEnabled, githubOption, publishToGitHub } from './github.js';
+import type { CliIo } from './io.js';
+import { envOption, nonEmpty, type OptionSpec, resolve } from './options.js';
+
+const OUT: OptionSpec<string> = {
+  flags: '--out <file>',
+  description: 'write the report to this file (replaced atomically) instead of stdout',
+  env: 'AFTERBURN_OUT',
+  parse: nonEmpty,
+};
+
+const FORMAT_BY_EXTENSION: Record<string, OutputFormat> = {
+  '.html': 'html',
+  '.htm': 'html',
+  '.md': 'markdown',
+  '.json': 'json',
+  '.txt': 'table',
+};
+
+/** With --out and no --format, the file's extension decides (report.html is HTML). */
+function formatForFile(out: string | undefined): OutputFormat | undefined {
+  return out === undefined ? undefined : FORMAT_BY_EXTENSION[path.extname(out).toLowerCase()];
+}
+
+interface ReportFlags {
+  source?: string;
+  store?: string;
+  format?: string;
+  out?: string;
+  github?: boolean;
+}
+
+export function registerReport(program: Command, io: CliIo): void {
+  program
+    .command('report')
+    .description(
+      'render the last discover run from the store: table, markdown, JSON or a self-contained HTML page',
+    )
+    .addOption(envOption(SOURCE))
+    .addOption(envOption(STORE))
+    .addOption(
+      envOption({
+        ...FORMAT,
+        defaultDescription: 'from the --out extension, else table on a terminal, json otherwise',
+      }),
+    )
+    .addOption(envOption(OUT))
+    .addOption(githubOption())
+    .action(async (flags: ReportFlags) => {
+      const source = findSource(resolve(SOURCE, flags.source, io.env, 'dispatch-outcomes'));
+      const out = resolve<string | undefined>(OUT, flags.out, io.env, undefined);
+      const fileFormat = formatForFile(out);
+      const format = resolve(
+        FORMAT,
+        flags.format,
+        io.env,
+        fileFormat ?? (out === undefined ? defaultFormat(io) : 'json'),
+      );
+      const github = githubEnabled(flags.github, io);
+      const storeDir = path.resolve(io.cwd, resolve(STORE, flags.store, io.env, DEFAULT_STORE));
+      const { report, at } = await loadStoredReport(new FindingStore(storeDir, { now: io.now }), source.name);
+      const text = renderReport(report, format, io, at);
+      if (out === undefined) io.stdout.write(text);
+      else {
+        const target = path.resolve(io.cwd, out);
+        try {
+          await writeFileAtomic(target, text);
+        } catch (error) {
+          throw new AfterburnError(
+            'report_write',
+            `cannot write ${out}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`,
+            { hint: 'choose a writable --out path in an existing directory' },
+          );
+        }
+        io.stderr.write(`afterburn: wrote the ${format} report to ${out}\n`);
+      }
+      if (github) await publishToGitHub(report, io);
+    });
+}

@@ -1,0 +1,144 @@
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { type Browser, chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FIXTURE, ROOT, runCli, tempDir } from '../helpers/cli.js';
+import { dispatchLine, finalizeLine, T0 } from '../helpers/records.js';
+
+/**
+ * The HTML report in a real browser: Debian's chromium (never a downloaded one), driven by
+ * playwright-core. `.ci/run` installs the package when it is missing.
+ */
+const CHROMIUM = '/usr/bin/chromium';
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+const ARTIFACTS = path.join(ROOT, 'test-artifacts');
+const INJECTED = '<img src=x onerror="window.__pwned=1;alert(1)">';
+const SCRIPT = '<script>window.__pwned=2</script>';
+const HOSTILE_ARM = `<b>arm</b>${SCRIPT}`;
+
+/** Log lines whose strings try to inject markup into every place a log string reaches the page. */
+function hostileLog(): string[] {
+  return [
+    dispatchLine({
+      attempt_id: 'x1',
+      prompt_fingerprint: 'x-fp1',
+      ts_dispatched: T0,
+      atomic_hook_outcome: 'deny',
+      block_reasons: [INJECTED],
+      rationalization_match: SCRIPT,
+    }),
+    dispatchLine({ attempt_id: 'x2', prompt_fingerprint: 'x-fp2', agent: HOSTILE_ARM }),
+    finalizeLine({
+      attempt_id: 'x2',
+      prompt_fingerprint: 'x-fp2',
+      agent: HOSTILE_ARM,
+      suggested_registry_edit: { action: INJECTED, note: '</code></td></tr></table><h1>owned</h1>' },
+    }),
+  ];
+}
+
+let browser: Browser;
+let reportFile: string;
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(
+      `${CHROMIUM} is missing: install Debian's chromium package (apt-get install -y chromium)`,
+    );
+  }
+  const cwd = tempDir();
+  const hostile = path.join(cwd, 'hostile.jsonl');
+  writeFileSync(hostile, `${hostileLog().join('\n')}\n`);
+  const discover = await runCli(['discover', '--path', FIXTURE, '--path', hostile, '--format', 'json'], {
+    cwd,
+  });
+  expect(discover.code).toBe(0);
+  const report = await runCli(['report', '--out', 'report.html'], { cwd });
+  expect(report.code, report.stderr).toBe(0);
+  reportFile = path.join(cwd, 'report.html');
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+describe('HTML report in headless chromium', () => {
+  it('renders the charts with no console error, no request and no executed markup', async () => {
+    const page = await browser.newPage({ viewport: { width: 1000, height: 900 } });
+    const url = pathToFileURL(reportFile).href;
+    const consoleErrors: string[] = [];
+    const requests: string[] = [];
+    const dialogs: string[] = [];
+    page.on('console', (message) => {
+      if (message.type() === 'error') consoleErrors.push(message.text());
+    });
+    page.on('pageerror', (error) => consoleErrors.push(error.message));
+    page.on('request', (request) => {
+      if (request.url() !== url) requests.push(request.url());
+    });
+    page.on('dialog', (dialog) => {
+      dialogs.push(dialog.message());
+      void dialog.dismiss();
+    });
+    await page.goto(url, { waitUntil: 'load' });
+
+    const state = await page.evaluate(() => ({
+      pwned: (window as unknown as { __pwned?: number }).__pwned ?? null,
+      images: document.querySelectorAll('img').length,
+      scripts: document.querySelectorAll('script').length,
+      injectedHeadings: [...document.querySelectorAll('h1')].filter((h) => h.textContent === 'owned').length,
+      charts: document.querySelectorAll('svg.chart').length,
+      medianPaths: [...document.querySelectorAll('svg.chart path.median')].filter((p) =>
+        (p.getAttribute('d') ?? '').startsWith('M'),
+      ).length,
+      fitPaths: document.querySelectorAll('svg.chart path.fit').length,
+      bars: document.querySelectorAll('svg.chart path.bar').length,
+      chartsWithTitle: [...document.querySelectorAll('svg.chart')].filter(
+        (svg) =>
+          svg.querySelector(':scope > title')?.textContent && svg.querySelector(':scope > desc')?.textContent,
+      ).length,
+      medianBox: document.querySelector('svg.chart path.median')?.getBoundingClientRect().height ?? 0,
+      text: document.body.textContent ?? '',
+    }));
+
+    expect(consoleErrors).toEqual([]);
+    expect(requests).toEqual([]);
+    expect(dialogs).toEqual([]);
+    expect(state.pwned).toBeNull();
+    expect(state.images).toBe(0);
+    expect(state.scripts).toBe(0);
+    expect(state.injectedHeadings).toBe(0);
+    // The hostile strings are on the page as text.
+    expect(state.text).toContain(INJECTED);
+    expect(state.text).toContain(SCRIPT);
+    expect(state.text).toContain(HOSTILE_ARM);
+    // Five trend sections (all arms, coder, planner, reviewer, the hostile arm), each with a median
+    // line; the hostile arm has one task, so no Theil–Sen line.
+    expect(state.medianPaths).toBe(5);
+    expect(state.fitPaths).toBe(4);
+    expect(state.medianBox).toBeGreaterThan(20);
+    expect(state.bars).toBeGreaterThan(0);
+    expect(state.chartsWithTitle).toBe(state.charts);
+
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: path.join(ARTIFACTS, 'report-light.png'), fullPage: true });
+    await page.emulateMedia({ colorScheme: 'dark' });
+    const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    expect(background).toBe('rgb(13, 17, 23)');
+    await page.screenshot({ path: path.join(ARTIFACTS, 'report-dark.png'), fullPage: true });
+    await page.close();
+  });
+});

@@ -1,0 +1,118 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { Finding, RunReport } from '../../src/findings/schema.js';
+import { renderRunHtml } from '../../src/render/html.js';
+import { escapeHtml, html } from '../../src/render/html-escape.js';
+
+function decode(text: string): string {
+  return text
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, '&');
+}
+
+const trend: Finding = {
+  id: 'efficiency-trend-1',
+  type: 'efficiency_trend',
+  source: 'dispatch-outcomes',
+  description: 'Input tokens per completed task are trending down for all arms.',
+  confidence: 0.9,
+  frequency: 12,
+  sessions: [],
+  evidence: '',
+  verification: null,
+  theme: 'efficiency',
+  project_slug: null,
+  created_at: '2026-01-01T00:00:00.000Z',
+  status: 'candidate',
+  occurrences: 12,
+  first_seen: null,
+  last_seen: null,
+  scope: { arm: null },
+  verdict: 'pass',
+  // A finding stored before the chart data existed.
+  data: {
+    n: 12,
+    ols_slope: -10,
+    slope_sign: -1,
+    theil_sen_slope: -10,
+    mk_p_value: 0.01,
+    mk_s: -40,
+    mk_method: 'exact',
+    direction: 'decreasing',
+    first_decile_median: 100,
+    last_decile_median: 50,
+    cache_read_ratio: { n: 0, p10: null, p50: null, p90: null, mean: null },
+    alpha: 0.05,
+    min_samples: 10,
+    require_acceptance: false,
+    excluded_missing_input_tokens: 0,
+  },
+};
+
+function report(findings: Finding[]): RunReport {
+  return {
+    schema_version: 1,
+    source: 'dispatch-outcomes',
+    inputs: ['<b>log</b>.jsonl'],
+    counts: {
+      lines: 0,
+      blank: 0,
+      skipped: 0,
+      dispatch: 0,
+      finalize: 0,
+      joined: 0,
+      denied: 0,
+      unmatched_dispatch: 0,
+      unmatched_finalize: 0,
+      duplicates: 0,
+    },
+    verdict: 'pass',
+    findings,
+  };
+}
+
+describe('HTML escaping', () => {
+  it('turns any interpolated string into text that decodes back to it', () => {
+    fc.assert(
+      fc.property(fc.string(), fc.string(), (text, attribute) => {
+        const out = html`<td title="${attribute}">${text}</td>`.value;
+        expect(out).toBe(`<td title="${escapeHtml(attribute)}">${escapeHtml(text)}</td>`);
+        expect(escapeHtml(text)).not.toMatch(/[<>"']/);
+        expect(decode(escapeHtml(text))).toBe(text);
+      }),
+    );
+  });
+
+  it('keeps markup made by the template and escapes nested values', () => {
+    const inner = html`<b>${'<i>'}</b>`;
+    expect(html`<p>${inner}${['<', html`<br>`]}</p>`.value).toBe('<p><b>&lt;i&gt;</b>&lt;<br></p>');
+  });
+});
+
+describe('HTML report', () => {
+  it('says a finding from an older store has no chart data instead of drawing an empty chart', () => {
+    const page = renderRunHtml(report([trend]));
+    expect(page).toContain('no chart data for this finding');
+    expect(page).not.toContain('<svg');
+    expect(page).toContain('&lt;b&gt;log&lt;/b&gt;.jsonl');
+  });
+
+  it('draws the chart once the finding carries daily data', () => {
+    const daily = [
+      { day: '2026-01-01', n: 2, median: 100, q1: 90, q3: 110 },
+      { day: '2026-01-02', n: 1, median: 80, q1: 80, q3: 80 },
+    ];
+    const withChart = {
+      ...trend,
+      data: { ...trend.data, daily, theil_sen_intercept: 100, origin: '2026-01-01T12:00:00.000Z' },
+    };
+    const page = renderRunHtml(report([withChart]));
+    expect(page).toMatch(/<path class="median" d="M[^"]+L[^"]+"/);
+    expect(page).toMatch(/<path class="fit" d="M[^"]+"/);
+    expect(page).toContain('<title id="title-1">Input tokens per completed task: all arms</title>');
+    expect(page).not.toContain('NaN');
+  });
+});
