@@ -128,6 +128,12 @@ describe('e2e: hostile data', () => {
       }
     }
 
+    const html = await runCli(['report', '--format', 'html', '--store', 'store'], options);
+    expect(html.code, html.stderr).toBe(0);
+    expect(html.stdout).toContain('&lt;img src=x onerror=alert(1)&gt;');
+    expect(html.stdout).not.toContain('<img');
+    outputs.push(html.stdout, html.stderr);
+
     const list = await runCli(['findings', 'list', '--store', 'store'], options);
     expect(list.stdout).not.toMatch(TERMINAL_UNSAFE);
     outputs.push(list.stdout, list.stderr);
