@@ -33,6 +33,7 @@ import {
 } from './options.js';
 import { Progress, showsProgress } from './progress.js';
 import { SkipReporter } from './skip-reporter.js';
+import { storeOptions } from './store-options.js';
 import { terminalOptions } from './terminal.js';
 
 export const FAIL_ON = ['never', 'fail', 'inconclusive'] as const;
@@ -188,7 +189,7 @@ export function registerDiscover(program: Command, io: CliIo, setExitCode: (code
       ? new Progress(io.stderr, await totalBytes(inputs), io.now)
       : null;
     let progressInput: InputFile | null = null;
-    const store = new FindingStore(storeDir, { now: io.now });
+    const store = new FindingStore(storeDir, storeOptions(io));
     const report = await discover(
       {
         source,

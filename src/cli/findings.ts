@@ -7,6 +7,7 @@ import { renderFindingDetail, renderFindingsTable } from '../render/table.js';
 import { DEFAULT_STORE, STORE } from './common-options.js';
 import type { CliIo } from './io.js';
 import { boolean, choice, envOption, nonEmpty, type OptionSpec, resolve } from './options.js';
+import { storeOptions } from './store-options.js';
 import { terminalOptions } from './terminal.js';
 
 const JSON_OUTPUT: OptionSpec<boolean> = {
@@ -30,7 +31,10 @@ const STATUS_FILTER: OptionSpec<string> = {
 };
 
 function openStore(io: CliIo, flag: string | undefined): FindingStore {
-  return new FindingStore(path.resolve(io.cwd, resolve(STORE, flag, io.env, DEFAULT_STORE)), { now: io.now });
+  return new FindingStore(
+    path.resolve(io.cwd, resolve(STORE, flag, io.env, DEFAULT_STORE)),
+    storeOptions(io),
+  );
 }
 
 export function registerFindings(program: Command, io: CliIo): void {

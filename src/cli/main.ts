@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { Command, CommanderError } from 'commander';
 import { isAfterburnError } from '../core/errors.js';
+import { oneLine as terminalSafe } from '../render/format.js';
 import { registerBaseline } from './baseline.js';
 import { registerCompare } from './compare.js';
 import { registerDiscover } from './discover.js';
@@ -31,6 +32,7 @@ Environment variables (a flag beats its variable; a blank variable counts as uns
   AFTERBURN_PARALLEL_MIN_BYTES      --parallel-min-bytes
   AFTERBURN_EXPORT_FORMAT           export --format (ndjson/csv)
   AFTERBURN_OTEL                    export --otel (true/false)
+  AFTERBURN_LOCK_TIMEOUT_MS         ms to wait for a store locked by another run (default 10000)
   AFTERBURN_TYPE, AFTERBURN_STATUS  findings list filters
   AFTERBURN_JSON                    --json of findings list/show and metrics
   AFTERBURN_CONFIG                  --config (health windows, thresholds, limits)
@@ -118,11 +120,12 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
       return 2;
     }
     if (isAfterburnError(error)) {
-      io.stderr.write(`afterburn: ${error.oneLine()}\n`);
+      // Messages quote paths and ids the user or a directory listing supplied: keep them inert.
+      io.stderr.write(`afterburn: ${terminalSafe(error.oneLine())}\n`);
       if (debug && error.stack) io.stderr.write(`${error.stack}\n`);
       return error.exitCode;
     }
-    const message = error instanceof Error ? error.message : String(error);
+    const message = terminalSafe(error instanceof Error ? error.message : String(error));
     io.stderr.write(
       `afterburn: internal error: ${message} (please report it; rerun with --debug for details)\n`,
     );

@@ -75,6 +75,13 @@ export function positiveInteger(text: string): number {
   return value;
 }
 
+export function nonNegativeInteger(text: string): number {
+  const value = Number(text);
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(value))
+    throw new Error('must be a whole number, e.g. 5000');
+  return value;
+}
+
 export function boolean(text: string): boolean {
   const lower = text.toLowerCase();
   if (['1', 'true', 'yes', 'on'].includes(lower)) return true;

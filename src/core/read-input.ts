@@ -12,6 +12,7 @@ export interface LineSink {
 const REJECTED_REASON: Record<RejectedLineReason, (maxLineBytes: number) => string> = {
   too_long: (max) => `line longer than ${max} bytes (--max-line-bytes)`,
   invalid_utf8: () => 'not valid UTF-8 (binary data?)',
+  nul_bytes: () => 'contains NUL bytes (binary data, or a file padded with zeros after a crash?)',
 };
 
 /** Streams one input's lines into `sink`, with lines located by input name and line number. */

@@ -168,7 +168,7 @@ export async function removeIfUnchanged(
   path: string,
   observed: ObservedLock,
 ): Promise<'removed' | 'vanished' | 'restored' | 'displaced'> {
-  const aside = `${path}.removing.${process.pid}.${randomBytes(6).toString('hex')}`;
+  const aside = `${path}.removing.${osHostname()}.${process.pid}.${randomBytes(6).toString('hex')}`;
   const hint = `fix permissions, or remove ${path} by hand`;
   try {
     await fs.rename(path, aside);
@@ -266,10 +266,39 @@ async function breakIfStale(storeDir: string, lockPath: string, settings: Settin
   }
 }
 
+/** `<lock>.removing.<host>.<pid>.<12 hex>`: where removeIfUnchanged moves a lock it is breaking. */
+const ASIDE_NAME = /^.+\.removing\.(.+)\.(\d+)\.[0-9a-f]{12}$/;
+
+/**
+ * A breaker killed mid-break leaves `lock.break` or a `lock.removing.*` file behind. Neither
+ * blocks anyone (the next breaker clears a dead `lock.break`), but a store should not keep a dead
+ * process's files forever. Called while holding the lock, and judged like a stale lock: a file of
+ * a live breaker (another process, or a concurrent waiter in this one) is never touched.
+ */
+async function removeDeadBreakers(storeDir: string, settings: Settings): Promise<void> {
+  const breakPath = join(storeDir, BREAK_FILE);
+  const breaker = await observeLock(breakPath);
+  if (breaker !== null && isStale(breaker, { ...settings, now: Date.now }, BREAK_STALE_MS)) {
+    await removeIfUnchanged(breakPath, breaker);
+  }
+  const names = await fs.readdir(storeDir).catch(() => [] as string[]);
+  for (const name of names) {
+    const match = ASIDE_NAME.exec(name);
+    if (!match?.[1] || !name.startsWith(`${LOCK_FILE}.removing.`)) continue;
+    const pid = Number(match[2]);
+    const info = await fs.lstat(join(storeDir, name)).catch(() => undefined);
+    if (!info?.isFile()) continue;
+    // rename() updates ctime, so ctime says when the break began.
+    const old = Date.now() - info.ctimeMs > BREAK_STALE_MS;
+    const dead = match[1] === settings.hostname && pid !== process.pid && !settings.isProcessAlive(pid);
+    if (old || dead) await fs.unlink(join(storeDir, name)).catch(() => undefined);
+  }
+}
+
 function lockedError(storeDir: string, observed: ObservedLock): AfterburnError {
   const holder = observed.holder;
   const message = holder
-    ? `store ${storeDir} is locked by pid ${holder.pid} on ${holder.hostname} since ${holder.acquiredAt}`
+    ? `store ${storeDir} is locked by pid ${holder.pid} on ${holder.hostname} since ${holder.acquiredAt}${holder.command ? ` running ${JSON.stringify(holder.command)}` : ''}`
     : `store ${storeDir} is locked by a process that is still writing its lock file`;
   return new AfterburnError('store_locked', message, {
     hint: `wait for that run to finish, or remove ${join(storeDir, LOCK_FILE)} if that process is gone`,
@@ -289,7 +318,10 @@ async function acquire(storeDir: string, lockPath: string, settings: Settings): 
   const deadline = performance.now() + settings.timeoutMs;
   for (;;) {
     const raw = lockRecord(settings, nonce);
-    if (await tryCreate(lockPath, raw)) return raw;
+    if (await tryCreate(lockPath, raw)) {
+      await removeDeadBreakers(storeDir, settings);
+      return raw;
+    }
     const observed = await observeLock(lockPath);
     if (observed === null) continue; // released between our attempt and our look: retry at once
     if (isStale(observed, settings, settings.staleMs) && (await breakIfStale(storeDir, lockPath, settings))) {

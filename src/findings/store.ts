@@ -3,7 +3,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { AfterburnError } from '../core/errors.js';
 import { toJson } from '../core/json.js';
-import { writeFileAtomic } from './atomic-write.js';
+import { type AtomicWriteFs, removeStaleTemporaries, writeFileAtomic } from './atomic-write.js';
 import { type LockOptions, withStoreLock } from './lock.js';
 import { Finding, type FindingDraft, type FindingStatus, SCHEMA_VERSION } from './schema.js';
 
@@ -39,6 +39,8 @@ export interface StoreOptions {
   /** Injected clock (epoch ms), so tests and runs agree on created_at/updated_at. */
   now: () => number;
   lock?: LockOptions;
+  /** File operations of the atomic writes, injected by tests to simulate a full disk. */
+  fs?: AtomicWriteFs;
 }
 
 export class FindingStore {
@@ -188,17 +190,27 @@ export class FindingStore {
     return withStoreLock(
       this.dir,
       async () => {
+        // Every store write happens under this lock, so a temporary file already here was left by
+        // a writer that crashed (SIGKILL, power loss) between creating and renaming it.
+        await removeStaleTemporaries(this.dir, 0, Date.now());
+        await removeStaleTemporaries(path.join(this.dir, RUNS_DIR), 0, Date.now());
         const current = await this.list();
         const { findings, result, runSummary } = change(current);
         findings.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+        const write = { ...(this.options.fs ? { fs: this.options.fs } : {}) };
         await writeFileAtomic(
           this.findingsPath,
           `${toJson({ schema_version: SCHEMA_VERSION, findings }, 2)}\n`,
+          write,
         );
-        await writeFileAtomic(path.join(this.dir, FIX_LIST_FILE), fixList(findings));
+        await writeFileAtomic(path.join(this.dir, FIX_LIST_FILE), fixList(findings), write);
         if (runSummary) {
           await mkdir(path.join(this.dir, RUNS_DIR), { recursive: true });
-          await writeFileAtomic(this.runSummaryPath(runSummary.source), `${toJson(runSummary.summary, 2)}\n`);
+          await writeFileAtomic(
+            this.runSummaryPath(runSummary.source),
+            `${toJson(runSummary.summary, 2)}\n`,
+            write,
+          );
         }
         if (runSummary?.state !== undefined) {
           await mkdir(path.join(this.dir, STATE_DIR), { recursive: true });

@@ -9,7 +9,7 @@ import { isUtf8 } from 'node:buffer';
  * works on bytes: `Buffer.indexOf` finds newlines natively and only complete, valid lines are
  * decoded.
  */
-export type RejectedLineReason = 'too_long' | 'invalid_utf8';
+export type RejectedLineReason = 'too_long' | 'invalid_utf8' | 'nul_bytes';
 
 export interface LineHandlers {
   /** A complete line, without its line terminator (LF or CRLF) and without a leading BOM. */
@@ -137,6 +137,12 @@ export class LineSplitter {
     // Decoding would silently turn invalid bytes into U+FFFD and let a mangled record through.
     if (!isUtf8(bytes)) {
       this.handlers.rejected('invalid_utf8', this.lineNo, bytes.length);
+      return;
+    }
+    // NUL is valid UTF-8 but never part of a JSON line: it marks binary data or a file padded
+    // with zeros after a crash, which deserves a clearer reason than "not valid JSON".
+    if (bytes.includes(0)) {
+      this.handlers.rejected('nul_bytes', this.lineNo, bytes.length);
       return;
     }
     this.handlers.line(bytes.toString('utf8'), this.lineNo);

@@ -128,8 +128,10 @@ export function renderRunTable(report: RunReport, options: TerminalOptions): str
     );
 
   for (const sliced of slicedSections(report.findings)) {
-    out.push('', paint(options, 'bold', sliced.title));
-    out.push(...renderTextTable(sliced.columns, sliced.rows, { width: options.width, indent: '  ' }));
+    out.push('', paint(options, 'bold', oneLine(sliced.title)));
+    // Slice names (harness, model, task type) come from the log.
+    const rows = sliced.rows.map((row) => row.map(oneLine));
+    out.push(...renderTextTable(sliced.columns, rows, { width: options.width, indent: '  ' }));
   }
 
   out.push('', paint(options, 'bold', headings.friction));
@@ -179,6 +181,17 @@ export function renderFindingsTable(findings: readonly Finding[], options: Termi
   return `${lines.join('\n')}\n`;
 }
 
+/**
+ * JSON.stringify escapes C0 controls but passes C1 controls and bidirectional overrides through
+ * to the terminal; they can only occur inside strings, where a \u escape is equally valid JSON.
+ */
+function terminalSafeJson(value: unknown): string {
+  return JSON.stringify(value, null, 2).replace(
+    /[\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g,
+    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+}
+
 /** `findings show` for people. */
 export function renderFindingDetail(finding: Finding): string {
   const lines = [
@@ -192,13 +205,13 @@ export function renderFindingDetail(finding: Finding): string {
     `seen:         ${finding.first_seen ?? '–'} … ${finding.last_seen ?? '–'}`,
     `created:      ${finding.created_at}`,
   ];
-  if (finding.verification) lines.push(`verify with:  ${finding.verification}`);
+  if (finding.verification) lines.push(`verify with:  ${oneLine(finding.verification)}`);
   for (const note of finding.notes ?? [])
     lines.push(`note:         ${note.at} ${note.status}${note.text ? `: ${oneLine(note.text)}` : ''}`);
   lines.push(
     '',
     'data:',
-    ...JSON.stringify(finding.data, null, 2)
+    ...terminalSafeJson(finding.data)
       .split('\n')
       .map((l) => `  ${l}`),
   );

@@ -12,6 +12,11 @@ export interface LineLocation {
 export interface SourceDiagnostics {
   /** A line that was counted as skipped, with a short reason ("not valid JSON", …). */
   skipped(location: LineLocation, reason: string): void;
+  /**
+   * One line about the input as a whole (e.g. timestamps that look like seconds), shown once per
+   * run. Optional so a caller that only counts skips need not implement it.
+   */
+  notice?(message: string): void;
 }
 
 /** Reads the lines of one run; knows nothing about files, only text lines and their location. */

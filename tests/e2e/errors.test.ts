@@ -1,7 +1,37 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FIXTURE, runCli, tempDir } from '../helpers/cli.js';
+import { FIXTURE, ROOT, runCli, tempDir } from '../helpers/cli.js';
+import { busyLog } from '../helpers/logs.js';
+
+/** Root reads any file whatever its mode, so as root the binary runs as `nobody` to see EACCES. */
+const NOBODY = { uid: 65534, gid: 65534 };
+const isRoot = process.getuid?.() === 0;
+
+/** Starts a live process holding the store lock; resolves once it holds it. */
+function holdLock(storeDir: string): Promise<{ pid: number; release: () => Promise<void> }> {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', path.join(ROOT, 'tests/findings/helpers/hold-lock.mjs'), storeDir],
+    { cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'] },
+  );
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      if (!chunk.includes('locked')) return;
+      resolve({
+        pid: child.pid as number,
+        release: () =>
+          new Promise((done) => {
+            child.on('close', () => done());
+            child.stdin.end();
+          }),
+      });
+    });
+  });
+}
 
 /** Every user error: exit 2, exactly one line on stderr naming the problem and the fix, no stack trace. */
 async function expectUsageError(
@@ -75,6 +105,73 @@ describe('e2e: error catalogue', () => {
     );
     expect(readFileSync(file, 'utf8')).toBe('{"schema_version":1,"findings":[{"id":');
     await expectUsageError(['findings', 'list'], /is corrupt/, { cwd: dir });
+  });
+  it('unreadable file', async () => {
+    const dir = tempDir();
+    chmodSync(dir, 0o755);
+    copyFileSync(FIXTURE, path.join(dir, 'x.jsonl'));
+    chmodSync(path.join(dir, 'x.jsonl'), 0o000);
+    await expectUsageError(
+      ['discover', '--path', 'x.jsonl', '--store', path.join(tempDir(), 'store')],
+      /^afterburn: cannot read x\.jsonl: EACCES \(check the file permissions\)$/,
+      { cwd: dir, ...(isRoot ? { user: NOBODY } : {}) },
+    );
+  });
+  it('store locked by a live process: waits AFTERBURN_LOCK_TIMEOUT_MS, then names the holder', async () => {
+    const dir = tempDir();
+    const storeDir = path.join(dir, '.afterburn');
+    // A log without bad lines: stderr must hold nothing but the error.
+    writeFileSync(path.join(dir, 'clean.jsonl'), busyLog(5));
+    const holder = await holdLock(storeDir);
+    try {
+      const started = performance.now();
+      const line = await expectUsageError(
+        ['discover', '--path', 'clean.jsonl'],
+        new RegExp(
+          `^afterburn: store ${storeDir} is locked by pid ${holder.pid} on ${hostname()} since \\S+ running "hold-lock\\.mjs [^"]*" \\(wait for that run to finish, or remove ${storeDir}/lock if that process is gone\\)$`,
+        ),
+        { cwd: dir, env: { AFTERBURN_LOCK_TIMEOUT_MS: '300' } },
+      );
+      expect(line).toBeTruthy();
+      // It waited rather than failing at once; the bound is loose because the machine may be busy.
+      expect(performance.now() - started).toBeGreaterThanOrEqual(300);
+    } finally {
+      await holder.release();
+    }
+    expect(existsSync(path.join(storeDir, 'lock'))).toBe(false);
+    const after = await runCli(['discover', '--path', FIXTURE, '--format', 'json'], {
+      cwd: dir,
+      env: { AFTERBURN_LOCK_TIMEOUT_MS: '300' },
+    });
+    expect(after.code).toBe(0);
+  });
+  it('bad lock timeout', () =>
+    expectUsageError(
+      ['discover', '--path', FIXTURE],
+      /invalid AFTERBURN_LOCK_TIMEOUT_MS "soon": must be a whole number/,
+      {
+        env: { AFTERBURN_LOCK_TIMEOUT_MS: 'soon' },
+      },
+    ));
+  it('a path with terminal escapes is quoted inertly', async () => {
+    const line = await expectUsageError(
+      ['discover', '--path', '\u001b[2J\u001b[31mnope\u009b.jsonl'],
+      /no such file or directory: /,
+    );
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
+    expect(line).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
+    expect(line).toContain('[2J [31mnope .jsonl');
+  });
+  it('a timestamp beyond the last representable date is skipped, not a crash', async () => {
+    const dir = tempDir();
+    writeFileSync(
+      path.join(dir, 'far.jsonl'),
+      '{"kind":"dispatch","ts_dispatched":9000000000000000,"agent":"a","attempt_id":"x","prompt_fingerprint":"f","atomic_hook_outcome":"deny","block_reasons":["r"]}\n',
+    );
+    const result = await runCli(['discover', '--path', 'far.jsonl', '--format', 'json'], { cwd: dir });
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout).counts).toMatchObject({ lines: 1, skipped: 1, dispatch: 0 });
+    expect(result.stderr).toMatch(/far\.jsonl:1: skipped: dispatch field "ts_dispatched"/);
   });
   it('unknown finding id', () =>
     expectUsageError(

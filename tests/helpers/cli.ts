@@ -27,13 +27,20 @@ export function tempDir(prefix = 'afterburn-test-'): string {
 /** Runs the real binary (compiled JavaScript, as users run it). */
 export function runCli(
   args: string[],
-  options: { cwd?: string; env?: Record<string, string>; stdin?: string | Buffer } = {},
+  options: {
+    cwd?: string;
+    env?: Record<string, string>;
+    stdin?: string | Buffer;
+    /** Run as another user (root only), e.g. to test permissions that root would bypass. */
+    user?: { uid: number; gid: number };
+  } = {},
 ): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], {
       cwd: options.cwd ?? tempDir(),
       env: baseEnv(options.env),
       stdio: ['pipe', 'pipe', 'pipe'],
+      ...(options.user ?? {}),
     });
     let stdout = '';
     let stderr = '';

@@ -7,6 +7,7 @@ import { jsonDepthExceeds, MAX_JSON_DEPTH } from '../../core/canonical-json.js';
 import { AfterburnError } from '../../core/errors.js';
 import type { Counts } from '../../findings/schema.js';
 import type { DispatchDataset } from '../records.js';
+import { SecondsTimestamps } from '../timestamp-units.js';
 import {
   defineSource,
   pathEnvVarFor,
@@ -20,6 +21,17 @@ import { RECORD_SCHEMAS } from './schema.js';
 import { dispatchTuple, emptySegment, finalizeTuple, Segment } from './segment.js';
 
 export const DISPATCH_OUTCOMES = 'dispatch-outcomes';
+
+/**
+ * A short description of an unexpected `kind`. Only strings are quoted: stringifying a value
+ * from the log could recurse through thousands of nested arrays and overflow the stack.
+ */
+function describeKind(kind: unknown): string {
+  if (typeof kind === 'string') return JSON.stringify(kind.slice(0, 40));
+  if (Array.isArray(kind)) return '(an array)';
+  if (typeof kind === 'number' || typeof kind === 'boolean' || kind === null) return String(kind);
+  return '(an object)';
+}
 
 interface InputPart {
   /** What an earlier run kept of this input (incremental runs), null when read from the start. */
@@ -79,12 +91,15 @@ export interface SegmentCollector extends Required<Omit<SourceSession<DispatchDa
   /** Every segment read or restored so far: `saved` ones, then `fresh` ones, per input. */
   segments(which: 'all' | 'fresh'): Segment[];
   restoredAny(): boolean;
+  /** The one notice about timestamps that look like epoch seconds, if any were read on this thread. */
+  secondsNotice(): string | null;
 }
 
 export function collectSegments(diagnostics: SourceDiagnostics): SegmentCollector {
   const parts: InputPart[] = [];
   let current: InputPart = { saved: null, fresh: emptySegment() };
   parts.push(current);
+  const secondsTimestamps = new SecondsTimestamps();
 
   const skip = (location: Parameters<SourceDiagnostics['skipped']>[0], reason: string): void => {
     current.fresh.skipped += 1;
@@ -112,15 +127,13 @@ export function collectSegments(diagnostics: SourceDiagnostics): SegmentCollecto
       }
       const kind = (parsed as { kind?: unknown }).kind;
       if (kind !== 'dispatch' && kind !== 'finalize') {
-        skip(
-          location,
-          kind === undefined ? 'no "kind" field' : `unknown kind ${JSON.stringify(kind).slice(0, 40)}`,
-        );
+        skip(location, kind === undefined ? 'no "kind" field' : `unknown kind ${describeKind(kind)}`);
         return;
       }
       if (kind === 'dispatch') {
         const result = RECORD_SCHEMAS.dispatch.safeParse(parsed);
         if (!result.success) return skip(location, `dispatch ${describeIssue(result.error)}`);
+        secondsTimestamps.check('ts_dispatched', result.data.ts_dispatched, location);
         fresh.dispatches.push(dispatchTuple(result.data));
         return;
       }
@@ -133,6 +146,7 @@ export function collectSegments(diagnostics: SourceDiagnostics): SegmentCollecto
           `finalize suggested_registry_edit is nested deeper than ${MAX_JSON_DEPTH} levels`,
         );
       }
+      secondsTimestamps.check('ts_completed', result.data.ts_completed, location);
       fresh.finalizes.push(finalizeTuple(result.data));
     },
 
@@ -175,6 +189,7 @@ export function collectSegments(diagnostics: SourceDiagnostics): SegmentCollecto
     },
 
     restoredAny: () => parts.some((part) => part.saved !== null),
+    secondsNotice: () => secondsTimestamps.notice(),
   };
 }
 
@@ -187,6 +202,8 @@ function open(diagnostics: SourceDiagnostics): SourceSession<DispatchDataset> {
     endInput: collector.endInput,
     adoptSegment: collector.adoptSegment,
     finish() {
+      const notice = collector.secondsNotice();
+      if (notice !== null) diagnostics.notice?.(notice);
       const result = joinParts(collector.segments('all'));
       // This run's lines on their own, as if they were the whole log.
       const countsThisRun = collector.restoredAny()

@@ -5,7 +5,9 @@ import { z } from 'zod';
  * stripped (producers add fields over time); a present field of the wrong type fails the line.
  */
 const Count = z.int().nonnegative();
-const EpochMs = z.int().nonnegative();
+/** The last instant a JavaScript Date can hold (year 275760); later "timestamps" cannot be dated. */
+export const MAX_EPOCH_MS = 8.64e15;
+const EpochMs = z.int().nonnegative().max(MAX_EPOCH_MS);
 const Key = z.string().min(1);
 
 /** Any JSON object. Kept as parsed: JSON.parse makes `__proto__` an own key, never a prototype. */
