@@ -167,8 +167,17 @@ function lowerBound(sorted: readonly number[], value: number): number {
   return lo;
 }
 
+const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** A total order on everything an item carries, so items that tie on time and key never depend on input order. */
 export function compareItems(a: RollingItem, b: RollingItem): number {
-  return a.at - b.at || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0) || a.value - b.value;
+  return (
+    a.at - b.at ||
+    compareText(a.key, b.key) ||
+    compareText(a.scope ?? '', b.scope ?? '') ||
+    Number(a.scope !== null) - Number(b.scope !== null) ||
+    a.value - b.value
+  );
 }
 
 interface ScopeState {

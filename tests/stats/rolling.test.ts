@@ -51,6 +51,23 @@ describe('rolling share', () => {
   });
 });
 
+describe('order independence', () => {
+  it('items tying on time and key give the same series whatever their order (scopes differ)', () => {
+    const items: RollingItem[] = [
+      { at: T0, key: 'a1', scope: 'coder', value: 0 },
+      { at: T0 + 1, key: 'a3', scope: 'constructor', value: 1 },
+      { at: T0 + 1, key: 'a3', scope: 'coder', value: 1 },
+    ];
+    const spec = { window: 100, aggregate: SHARE, thresholds: null };
+    const expected = rollingSeries(items, spec);
+    fc.assert(
+      fc.property(fc.shuffledSubarray(items, { minLength: 3, maxLength: 3 }), (shuffled) => {
+        expect(rollingSeries(shuffled, spec)).toEqual(expected);
+      }),
+    );
+  });
+});
+
 describe('hysteresis', () => {
   it('crosses up and down at the exact items and never flaps between the levels', () => {
     // Window 10, up at 0.8, down at 0.5. Ten successes: full at item 9 with 1.0 → up at 9.
