@@ -1,4 +1,11 @@
 import type { FindingDraft } from '../findings/schema.js';
+import type { Hysteresis } from '../stats/rolling.js';
+
+/** Overrides of the health rates' windows and thresholds, by metric name (config file and flags). */
+export interface HealthSettings {
+  readonly windows: ReadonlyMap<string, number>;
+  readonly thresholds: ReadonlyMap<string, Hysteresis>;
+}
 
 export interface AnalysisOptions {
   /** One-sided significance level of the trend test. */
@@ -7,6 +14,8 @@ export interface AnalysisOptions {
   readonly minSamples: number;
   /** Only tasks whose acceptance command passed count as completed. */
   readonly requireAcceptance: boolean;
+  /** Window and threshold overrides for the rolling health rates; absent means the defaults. */
+  readonly health?: HealthSettings;
 }
 
 /** What an analyzer may know about its run; it never reads files, env vars or the clock itself. */

@@ -15,6 +15,11 @@ import { renderRunTable } from '../render/table.js';
 import { findSource } from '../sources/registry.js';
 import { DEFAULT_STORE, FORMAT, type OutputFormat, STORE } from './common-options.js';
 import { githubEnabled, githubOption, publishToGitHub } from './github.js';
+import {
+  addHealthSettingsOptions,
+  type HealthSettingsFlags,
+  resolveHealthSettings,
+} from './health-settings.js';
 import type { CliIo } from './io.js';
 import {
   boolean,
@@ -63,7 +68,7 @@ const ALPHA: OptionSpec<number> = {
   parse: probability,
   defaultDescription: String(DEFAULT_ALPHA),
 };
-const MIN_SAMPLES: OptionSpec<number> = {
+export const MIN_SAMPLES: OptionSpec<number> = {
   flags: '--min-samples <n>',
   description: 'fewer completed tasks than this give an inconclusive verdict',
   env: 'AFTERBURN_MIN_SAMPLES',
@@ -91,7 +96,7 @@ const PARALLEL_MIN_BYTES: OptionSpec<number> = {
   parse: positiveInteger,
   defaultDescription: String(DEFAULT_PARALLEL_MIN_BYTES),
 };
-const MAX_LINE_BYTES: OptionSpec<number> = {
+export const MAX_LINE_BYTES: OptionSpec<number> = {
   flags: '--max-line-bytes <n>',
   description: 'longer lines are skipped and counted, never held in memory',
   env: 'AFTERBURN_MAX_LINE_BYTES',
@@ -99,7 +104,7 @@ const MAX_LINE_BYTES: OptionSpec<number> = {
   defaultDescription: String(DEFAULT_MAX_LINE_BYTES),
 };
 
-interface DiscoverFlags {
+interface DiscoverFlags extends HealthSettingsFlags {
   source?: string;
   path?: string[];
   store?: string;
@@ -133,7 +138,7 @@ export function renderReport(report: RunReport, format: OutputFormat, io: CliIo,
 }
 
 export function registerDiscover(program: Command, io: CliIo, setExitCode: (code: number) => void): void {
-  program
+  const command = program
     .command('discover')
     .description('read a telemetry log, analyse it, store the findings and print the run report')
     .addOption(envOption(SOURCE))
@@ -151,88 +156,89 @@ export function registerDiscover(program: Command, io: CliIo, setExitCode: (code
     .addOption(envOption(MAX_LINE_BYTES))
     .addOption(githubOption())
     .addOption(envOption(INCREMENTAL))
-    .addOption(envOption(PARALLEL_MIN_BYTES))
-    .action(async (flags: DiscoverFlags) => {
-      const source = findSource(resolve(SOURCE, flags.source, io.env, 'dispatch-outcomes'));
-      const paths =
-        flags.path ??
-        envPaths(io, source.pathEnvVar) ??
-        source.defaultPaths({ env: io.env, homeDir: io.homeDir });
-      if (paths.length === 0) {
-        throw new AfterburnError('missing_path', `no input for source ${source.name}`, {
-          hint: `pass --path <file|dir|-> or set ${source.pathEnvVar}`,
-        });
-      }
-      const format = resolve(FORMAT, flags.format, io.env, defaultFormat(io));
-      const failOn = resolve(FAIL_ON_OPTION, flags.failOn, io.env, 'never');
-      const analysis = {
-        alpha: resolve(ALPHA, flags.alpha, io.env, DEFAULT_ALPHA),
-        minSamples: resolve(MIN_SAMPLES, flags.minSamples, io.env, DEFAULT_MIN_SAMPLES),
-        requireAcceptance: resolve(REQUIRE_ACCEPTANCE, flags.requireAcceptance, io.env, false),
-      };
-      const github = githubEnabled(flags.github, io);
-      const maxLineBytes = resolve(MAX_LINE_BYTES, flags.maxLineBytes, io.env, DEFAULT_MAX_LINE_BYTES);
-      const storeDir = path.resolve(io.cwd, resolve(STORE, flags.store, io.env, DEFAULT_STORE));
-      const incremental = resolve(INCREMENTAL, flags.incremental, io.env, false);
-      const inputs = source.expandInputs
-        ? await source.expandInputs(paths, io.cwd)
-        : await resolveInputs(paths, io.cwd, source.logFiles);
-      const inputNames = source.expandInputs ? { inputNames: paths } : {};
-      const skips = new SkipReporter(io.stderr);
-      const progress = showsProgress(io, format)
-        ? new Progress(io.stderr, await totalBytes(inputs), io.now)
-        : null;
-      let progressInput: InputFile | null = null;
-      const store = new FindingStore(storeDir, storeOptions(io));
-      const report = await discover(
-        {
-          source,
-          inputs,
-          ...inputNames,
-          givenPaths: paths,
-          analysis,
-          maxLineBytes,
-          parallelMinBytes: resolve(
-            PARALLEL_MIN_BYTES,
-            flags.parallelMinBytes,
-            io.env,
-            DEFAULT_PARALLEL_MIN_BYTES,
-          ),
-          // A warning must not land on the end of the progress line.
-          diagnostics: progress
-            ? {
-                skipped: (location, reason) => {
-                  progress.finish();
-                  skips.skipped(location, reason);
-                },
-              }
-            : skips,
-          stdin: io.stdin,
-          ...(progress
-            ? {
-                onBytes: (input: InputFile, bytes: number) => {
-                  if (input !== progressInput) progress.nextInput();
-                  progressInput = input;
-                  progress.update(bytes);
-                },
-              }
-            : {}),
-          ...(incremental
-            ? { incremental: { notice: (m: string) => io.stderr.write(`afterburn: notice: ${m}\n`) } }
-            : {}),
-        },
-        store,
-        io.now,
-      );
-      progress?.finish();
-      skips.finish();
-      io.stdout.write(renderReport(report, format, io, new Date(io.now()).toISOString()));
-      if (github) await publishToGitHub(report, io);
-      if (gateFails(report.verdict, failOn)) {
-        io.stderr.write(`afterburn: gate failed: verdict ${report.verdict} (--fail-on ${failOn})\n`);
-        setExitCode(1);
-      }
-    });
+    .addOption(envOption(PARALLEL_MIN_BYTES));
+  addHealthSettingsOptions(command).action(async (flags: DiscoverFlags) => {
+    const source = findSource(resolve(SOURCE, flags.source, io.env, 'dispatch-outcomes'));
+    const paths =
+      flags.path ??
+      envPaths(io, source.pathEnvVar) ??
+      source.defaultPaths({ env: io.env, homeDir: io.homeDir });
+    if (paths.length === 0) {
+      throw new AfterburnError('missing_path', `no input for source ${source.name}`, {
+        hint: `pass --path <file|dir|-> or set ${source.pathEnvVar}`,
+      });
+    }
+    const format = resolve(FORMAT, flags.format, io.env, defaultFormat(io));
+    const failOn = resolve(FAIL_ON_OPTION, flags.failOn, io.env, 'never');
+    const analysis = {
+      alpha: resolve(ALPHA, flags.alpha, io.env, DEFAULT_ALPHA),
+      minSamples: resolve(MIN_SAMPLES, flags.minSamples, io.env, DEFAULT_MIN_SAMPLES),
+      requireAcceptance: resolve(REQUIRE_ACCEPTANCE, flags.requireAcceptance, io.env, false),
+      health: (await resolveHealthSettings(flags, io)).health,
+    };
+    const github = githubEnabled(flags.github, io);
+    const maxLineBytes = resolve(MAX_LINE_BYTES, flags.maxLineBytes, io.env, DEFAULT_MAX_LINE_BYTES);
+    const storeDir = path.resolve(io.cwd, resolve(STORE, flags.store, io.env, DEFAULT_STORE));
+    const incremental = resolve(INCREMENTAL, flags.incremental, io.env, false);
+    const inputs = source.expandInputs
+      ? await source.expandInputs(paths, io.cwd)
+      : await resolveInputs(paths, io.cwd, source.logFiles);
+    const inputNames = source.expandInputs ? { inputNames: paths } : {};
+    const skips = new SkipReporter(io.stderr);
+    const progress = showsProgress(io, format)
+      ? new Progress(io.stderr, await totalBytes(inputs), io.now)
+      : null;
+    let progressInput: InputFile | null = null;
+    const store = new FindingStore(storeDir, storeOptions(io));
+    const report = await discover(
+      {
+        source,
+        inputs,
+        ...inputNames,
+        givenPaths: paths,
+        analysis,
+        maxLineBytes,
+        parallelMinBytes: resolve(
+          PARALLEL_MIN_BYTES,
+          flags.parallelMinBytes,
+          io.env,
+          DEFAULT_PARALLEL_MIN_BYTES,
+        ),
+        // A warning must not land on the end of the progress line.
+        diagnostics: progress
+          ? {
+              skipped: (location, reason) => {
+                progress.finish();
+                skips.skipped(location, reason);
+              },
+            }
+          : skips,
+        stdin: io.stdin,
+        ...(progress
+          ? {
+              onBytes: (input: InputFile, bytes: number) => {
+                if (input !== progressInput) progress.nextInput();
+                progressInput = input;
+                progress.update(bytes);
+              },
+            }
+          : {}),
+        ...(incremental
+          ? { incremental: { notice: (m: string) => io.stderr.write(`afterburn: notice: ${m}\n`) } }
+          : {}),
+      },
+      store,
+      io.now,
+    );
+    progress?.finish();
+    skips.finish();
+    io.stdout.write(renderReport(report, format, io, new Date(io.now()).toISOString()));
+    if (github) await publishToGitHub(report, io);
+    if (gateFails(report.verdict, failOn)) {
+      io.stderr.write(`afterburn: gate failed: verdict ${report.verdict} (--fail-on ${failOn})\n`);
+      setExitCode(1);
+    }
+  });
 }
 
 /** What a run will read, for the progress line; null when stdin is among the inputs. */

@@ -3,10 +3,13 @@ import os from 'node:os';
 import { Command, CommanderError } from 'commander';
 import { isAfterburnError } from '../core/errors.js';
 import { oneLine as terminalSafe } from '../render/format.js';
+import { registerBaseline } from './baseline.js';
+import { registerCompare } from './compare.js';
 import { registerDiscover } from './discover.js';
 import { registerExport } from './export.js';
 import { registerFindings } from './findings.js';
 import { type CliIo, withoutBlankVariables } from './io.js';
+import { registerMetrics } from './metrics.js';
 import { registerReport } from './report.js';
 import { registerSchema } from './schema.js';
 import { registerSources } from './sources.js';
@@ -31,13 +34,17 @@ Environment variables (a flag beats its variable; a blank variable counts as uns
   AFTERBURN_OTEL                    export --otel (true/false)
   AFTERBURN_LOCK_TIMEOUT_MS         ms to wait for a store locked by another run (default 10000)
   AFTERBURN_TYPE, AFTERBURN_STATUS  findings list filters
-  AFTERBURN_JSON                    --json of findings list/show
+  AFTERBURN_JSON                    --json of findings list/show and metrics
+  AFTERBURN_CONFIG                  --config (health windows, thresholds, limits)
+  AFTERBURN_WINDOW, AFTERBURN_THRESHOLD  --window/--threshold (comma-separated metric=value)
+  AFTERBURN_BASELINE                --baseline of compare
+  AFTERBURN_MAX_DROP, AFTERBURN_MAX_RISE  --max-drop/--max-rise of compare
   AFTERBURN_DEBUG                   --debug
   NO_COLOR, FORCE_COLOR, COLUMNS    terminal output (TERM=dumb also turns colour off)
   GITHUB_ACTIONS                    true turns --github on
   GITHUB_STEP_SUMMARY               the file --github appends the markdown summary to
 
-Exit codes: 0 ok, 1 a gate failed (--fail-on), 2 usage, input or store error.`;
+Exit codes: 0 ok, 1 a gate failed (--fail-on, or a compare limit), 2 usage, input, config or store error.`;
 
 function packageVersion(): string {
   const manifest = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
@@ -66,6 +73,9 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
   registerExport(program, io);
   registerSchema(program, io);
   registerSources(program, io);
+  registerMetrics(program, io);
+  registerBaseline(program, io);
+  registerCompare(program, io, setExitCode);
   for (const command of program.commands) {
     command.exitOverride().configureOutput({
       writeOut: (t) => io.stdout.write(t),

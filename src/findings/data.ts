@@ -19,6 +19,10 @@ export const RollingRateData = z.object({
   state: z.enum(['above', 'below', 'unknown']),
   up: z.number().nullable(),
   down: z.number().nullable(),
+  /** True while the scope has fewer than `window` items and the global window stands in for it. */
+  fallback: z.boolean().optional(),
+  /** Items of the scope seen so far (the scope's own count, even while the global window is used). */
+  items: Count.optional(),
 });
 export type RollingRateData = z.infer<typeof RollingRateData>;
 

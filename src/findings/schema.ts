@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LatencyData, RollingRateData, ThresholdCrossedData } from './data.js';
 
 /**
  * The finding and run-report shapes of the public contract (../shared/docs/contract.md).
@@ -138,9 +139,24 @@ export const RunReport = z.object({
 });
 export type RunReport = z.infer<typeof RunReport>;
 
-export function jsonSchemas(): { run_report: unknown; finding: unknown } {
+/** `data` of the health finding types, by type (contract addition: new types only). */
+const HEALTH_DATA = {
+  rolling_rate: RollingRateData,
+  threshold_crossed: ThresholdCrossedData,
+  latency: LatencyData,
+};
+
+export function jsonSchemas(): {
+  run_report: unknown;
+  finding: unknown;
+  finding_data: Record<string, unknown>;
+} {
+  const options = { io: 'output', unrepresentable: 'any' } as const;
   return {
-    run_report: z.toJSONSchema(RunReport, { io: 'output', unrepresentable: 'any' }),
-    finding: z.toJSONSchema(Finding, { io: 'output', unrepresentable: 'any' }),
+    run_report: z.toJSONSchema(RunReport, options),
+    finding: z.toJSONSchema(Finding, options),
+    finding_data: Object.fromEntries(
+      Object.entries(HEALTH_DATA).map(([type, schema]) => [type, z.toJSONSchema(schema, options)]),
+    ),
   };
 }

@@ -1,5 +1,6 @@
 import { dollarsFromMicros } from '../core/money.js';
 import type { Finding } from '../findings/schema.js';
+import { formatValue, snapshotOf } from '../health/snapshot.js';
 import { integer, ratio } from './format.js';
 
 /**
@@ -144,8 +145,57 @@ function pressureSection(findings: readonly Finding[]): Section | null {
   };
 }
 
+/** Rolling health rates (the `afterburn metrics` snapshot without the latency percentiles). */
+function healthSection(findings: readonly Finding[]): Section | null {
+  const rows = snapshotOf(findings.filter((f) => f.type === 'rolling_rate')).map((m) => [
+    m.name,
+    formatValue(m.value),
+    m.window === null ? String(m.n) : `${m.n}/${m.window}`,
+    [m.state, m.fallback ? 'global fallback' : null].filter((x) => x !== null).join(', '),
+  ]);
+  if (rows.length === 0) return null;
+  return {
+    title: 'Health rates',
+    columns: [
+      { header: 'RATE', flexible: true },
+      { header: 'VALUE', align: 'right' },
+      { header: 'N', align: 'right' },
+      { header: 'STATE' },
+    ],
+    rows,
+  };
+}
+
+const MAX_CROSSINGS_SHOWN = 10;
+
+/** The latest threshold crossings (all of them: findings list --type threshold_crossed). */
+function crossingSection(findings: readonly Finding[]): Section | null {
+  const crossings = findings
+    .filter((f) => f.type === 'threshold_crossed')
+    .sort((a, b) =>
+      (a.first_seen ?? '') < (b.first_seen ?? '')
+        ? -1
+        : (a.first_seen ?? '') > (b.first_seen ?? '')
+          ? 1
+          : a.id < b.id
+            ? -1
+            : 1,
+    );
+  if (crossings.length === 0) return null;
+  const shown = crossings.slice(-MAX_CROSSINGS_SHOWN);
+  return {
+    title: `Threshold crossings: latest ${shown.length} of ${crossings.length}`,
+    columns: [{ header: 'AT' }, { header: 'CROSSING', flexible: true }],
+    rows: shown.map((f) => [f.first_seen ?? '', f.description]),
+  };
+}
+
 export function slicedSections(findings: readonly Finding[]): Section[] {
-  return [estimateSection(findings), outcomeSection(findings), pressureSection(findings)].filter(
-    (section): section is Section => section !== null,
-  );
+  return [
+    estimateSection(findings),
+    outcomeSection(findings),
+    pressureSection(findings),
+    healthSection(findings),
+    crossingSection(findings),
+  ].filter((section): section is Section => section !== null);
 }

@@ -99,6 +99,8 @@ const SECTION_TYPES = new Set([
   'outcome_rates',
   'context_pressure',
   'latency',
+  'rolling_rate',
+  'threshold_crossed',
 ]);
 
 const num = (value: unknown): number | null => (typeof value === 'number' ? value : null);

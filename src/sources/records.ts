@@ -39,10 +39,36 @@ export interface SuggestionRecord {
   readonly sessionId: string | null;
 }
 
+/** One gate decision (allowed or denied dispatch), the denominator of the deny rate. */
+export interface GateDecisionRecord {
+  readonly arm: string;
+  readonly at: number;
+  /** The attempt id: breaks ties between decisions at the same time. */
+  readonly key: string;
+  readonly denied: boolean;
+}
+
+/** A work item that reached merge (merge-queue). */
+export interface MergeRecord {
+  readonly workItemId: string;
+  readonly project: string | null;
+  readonly storyId: string | null;
+  /** Attempts it took, 1 = merged on the first pass. */
+  readonly attempts: number;
+  /** The final pre-merge verdict (`approved`, `rebase_conflict`, …). */
+  readonly lastVerdict: string | null;
+  readonly mergedAt: number;
+}
+
 export interface Dataset {
   readonly tasks: readonly TaskRecord[];
   readonly denials: readonly DenialRecord[];
   readonly suggestions: readonly SuggestionRecord[];
+}
+
+/** The dispatch-outcomes dataset: the common records plus every gate decision. */
+export interface DispatchDataset extends Dataset {
+  readonly gateDecisions: readonly GateDecisionRecord[];
 }
 
 /** A unit of agent work that ended in an error (a failed subagent call, …), with its grouped reason. */

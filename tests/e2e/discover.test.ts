@@ -39,7 +39,10 @@ describe('e2e: afterburn discover', () => {
     expect(report.counts).toEqual(FIXTURE_COUNTS);
     expect(result.stderr).toMatch(/outcomes\.jsonl:\d+: skipped: not valid JSON/);
     const types = new Set(report.findings.map((f: { type: string }) => f.type));
-    expect(types).toEqual(new Set(['efficiency_trend', 'friction', 'registry_suggestion']));
+    // The health rates and latency join the original three; no window is full, so no crossing.
+    expect(types).toEqual(
+      new Set(['efficiency_trend', 'friction', 'registry_suggestion', 'rolling_rate', 'latency']),
+    );
     const trend = (arm: string | null) =>
       report.findings.find(
         (f: { type: string; scope: { arm: string | null } }) =>

@@ -1,7 +1,7 @@
 import type { AnalysisOptions } from '../../src/analyzers/types.js';
 import type { FindingDraft } from '../../src/findings/schema.js';
 import { dispatchOutcomesAdapter } from '../../src/sources/dispatch-outcomes/index.js';
-import type { Dataset } from '../../src/sources/records.js';
+import type { DispatchDataset } from '../../src/sources/records.js';
 import type { SourceResult } from '../../src/sources/types.js';
 
 /** Builders for dispatch-outcomes records, with realistic defaults a test overrides. */
@@ -46,7 +46,9 @@ export interface SkippedLine {
   reason: string;
 }
 
-export function runSource(lines: readonly string[]): SourceResult<Dataset> & { skipped: SkippedLine[] } {
+export function runSource(
+  lines: readonly string[],
+): SourceResult<DispatchDataset> & { skipped: SkippedLine[] } {
   const skipped: SkippedLine[] = [];
   const session = dispatchOutcomesAdapter.open({
     skipped: (location, reason) => skipped.push({ line: location.line, reason }),
@@ -60,7 +62,7 @@ export const DEFAULT_OPTIONS: AnalysisOptions = { alpha: 0.05, minSamples: 10, r
 export function analyzeLines(
   lines: readonly string[],
   options: Partial<AnalysisOptions> = {},
-): { result: SourceResult<Dataset>; findings: FindingDraft[] } {
+): { result: SourceResult<DispatchDataset>; findings: FindingDraft[] } {
   const result = runSource(lines);
   const context = {
     source: 'dispatch-outcomes',

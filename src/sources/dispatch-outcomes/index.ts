@@ -1,10 +1,12 @@
+import { dispatchHealth } from '../../analyzers/dispatch-health.js';
 import { efficiencyTrend } from '../../analyzers/efficiency-trend.js';
 import { gateFriction } from '../../analyzers/gate-friction.js';
+import { latency } from '../../analyzers/latency.js';
 import { registrySuggestions } from '../../analyzers/registry-suggestions.js';
 import { jsonDepthExceeds, MAX_JSON_DEPTH } from '../../core/canonical-json.js';
 import { AfterburnError } from '../../core/errors.js';
 import type { Counts } from '../../findings/schema.js';
-import type { Dataset } from '../records.js';
+import type { DispatchDataset } from '../records.js';
 import { SecondsTimestamps } from '../timestamp-units.js';
 import {
   defineSource,
@@ -71,16 +73,21 @@ export function joinSegments(
   return { counts: { lines, blank, skipped, ...joined.counts }, joined };
 }
 
-function joinParts(segments: readonly Segment[]): { counts: Counts; dataset: Dataset } {
+function joinParts(segments: readonly Segment[]): { counts: Counts; dataset: DispatchDataset } {
   const { counts, joined } = joinSegments(segments);
   return {
     counts,
-    dataset: { tasks: joined.tasks, denials: joined.denials, suggestions: joined.suggestions },
+    dataset: {
+      tasks: joined.tasks,
+      denials: joined.denials,
+      suggestions: joined.suggestions,
+      gateDecisions: joined.gateDecisions,
+    },
   };
 }
 
 /** A session's line handling and per-input segments, without the join (export joins its own way). */
-export interface SegmentCollector extends Required<Omit<SourceSession<Dataset>, 'finish'>> {
+export interface SegmentCollector extends Required<Omit<SourceSession<DispatchDataset>, 'finish'>> {
   /** Every segment read or restored so far: `saved` ones, then `fresh` ones, per input. */
   segments(which: 'all' | 'fresh'): Segment[];
   restoredAny(): boolean;
@@ -186,7 +193,7 @@ export function collectSegments(diagnostics: SourceDiagnostics): SegmentCollecto
   };
 }
 
-function open(diagnostics: SourceDiagnostics): SourceSession<Dataset> {
+function open(diagnostics: SourceDiagnostics): SourceSession<DispatchDataset> {
   const collector = collectSegments(diagnostics);
   return {
     acceptLine: collector.acceptLine,
@@ -207,13 +214,13 @@ function open(diagnostics: SourceDiagnostics): SourceSession<Dataset> {
   };
 }
 
-export const dispatchOutcomesAdapter: SourceAdapter<Dataset> = {
+export const dispatchOutcomesAdapter: SourceAdapter<DispatchDataset> = {
   name: DISPATCH_OUTCOMES,
   description: 'dispatch-gate log: one dispatch record per gate decision, one finalize record per completion',
   pathEnvVar: pathEnvVarFor(DISPATCH_OUTCOMES),
   // The producer is private and machine-local: there is no default location to guess.
   defaultPaths: () => [],
-  analyzers: [efficiencyTrend, gateFriction, registrySuggestions],
+  analyzers: [efficiencyTrend, gateFriction, registrySuggestions, dispatchHealth, latency],
   incremental: true,
   open,
 };

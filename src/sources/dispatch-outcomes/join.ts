@@ -1,6 +1,6 @@
 import { canonicalJson } from '../../core/canonical-json.js';
 import { argsortByKey } from '../../stats/argsort.js';
-import type { DenialRecord, SuggestionRecord, TaskRecord } from '../records.js';
+import type { DenialRecord, GateDecisionRecord, SuggestionRecord, TaskRecord } from '../records.js';
 import type { DispatchTuple, FinalizeTuple } from './segment.js';
 
 /**
@@ -30,6 +30,8 @@ export interface JoinResult {
   readonly suggestions: SuggestionRecord[];
   /** With `detailed`: per task (same index), the attempt it joined, for export. */
   readonly taskAttempts: TaskAttempt[];
+  /** Every gate decision (allowed or denied dispatch), for the deny rate. */
+  readonly gateDecisions: GateDecisionRecord[];
 }
 
 export interface TaskAttempt {
@@ -196,7 +198,13 @@ export class DispatchJoin {
       }
     }
     counts.unmatched_dispatch = counts.dispatch - counts.joined;
-    return { counts, tasks, denials: this.denials, suggestions, taskAttempts };
+    const gateDecisions = this.attempts.map((attempt) => ({
+      arm: attempt[D_ARM],
+      at: attempt[D_AT],
+      key: attempt[D_ID],
+      denied: !attempt[D_ALLOWED],
+    }));
+    return { counts, tasks, denials: this.denials, suggestions, taskAttempts, gateDecisions };
   }
 
   /**

@@ -1,0 +1,94 @@
+import type { Command } from 'commander';
+import { AfterburnError } from '../core/errors.js';
+import { toJson } from '../core/json.js';
+import { loadBaseline } from '../health/baselines.js';
+import { compareSnapshots, renderDeltasMarkdown } from '../health/compare.js';
+import { DEFAULT_LIMITS } from '../health/config.js';
+import { DEFAULT_STORE, STORE } from './common-options.js';
+import {
+  addHealthOptions,
+  type HealthFlags,
+  resolveLimits,
+  runHealth,
+  storeDirOf,
+} from './health-options.js';
+import { MAX_DROP, MAX_RISE } from './health-settings.js';
+import type { CliIo } from './io.js';
+import { choice, envOption, nonEmpty, type OptionSpec, resolve } from './options.js';
+
+const COMPARE_FORMATS = ['markdown', 'json'] as const;
+const COMPARE_FORMAT: OptionSpec<(typeof COMPARE_FORMATS)[number]> = {
+  flags: '--format <format>',
+  description: `output format: ${COMPARE_FORMATS.join('|')}`,
+  env: 'AFTERBURN_FORMAT',
+  parse: choice(COMPARE_FORMATS),
+  defaultDescription: 'markdown on a terminal, json otherwise',
+};
+const BASELINE: OptionSpec<string> = {
+  flags: '--baseline <name>',
+  description: 'the baseline to compare against (saved with afterburn baseline save)',
+  env: 'AFTERBURN_BASELINE',
+  parse: nonEmpty,
+};
+
+interface CompareFlags extends HealthFlags {
+  baseline?: string;
+  store?: string;
+  format?: string;
+  maxDrop?: string[];
+  maxRise?: string[];
+}
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+export function registerCompare(program: Command, io: CliIo, setExitCode: (code: number) => void): void {
+  addHealthOptions(
+    program
+      .command('compare')
+      .description(
+        'compare the current health snapshot with a saved baseline; exit 1 when a limit is breached',
+      ),
+  )
+    .addOption(envOption(BASELINE))
+    .addOption(envOption(STORE))
+    .addOption(envOption(COMPARE_FORMAT))
+    .addOption(envOption(MAX_DROP).argParser(collect))
+    .addOption(envOption(MAX_RISE).argParser(collect))
+    .action(async (flags: CompareFlags) => {
+      const name = resolve(BASELINE, flags.baseline, io.env, undefined);
+      if (name === undefined) {
+        throw new AfterburnError('usage', 'no baseline to compare against', {
+          hint: 'pass --baseline <name> or set AFTERBURN_BASELINE',
+        });
+      }
+      const storeDir = storeDirOf(resolve(STORE, flags.store, io.env, DEFAULT_STORE), io);
+      const format = resolve(COMPARE_FORMAT, flags.format, io.env, io.stdout.isTTY ? 'markdown' : 'json');
+      const baseline = await loadBaseline(storeDir, name);
+      const run = await runHealth(flags, io);
+      if (baseline.source !== run.source) {
+        throw new AfterburnError(
+          'usage',
+          `baseline "${name}" was saved from source ${baseline.source}, not ${run.source}`,
+          {
+            hint: `pass --source ${baseline.source}, or save a baseline for ${run.source}`,
+          },
+        );
+      }
+      const limits = resolveLimits(flags, io, run.config, DEFAULT_LIMITS);
+      const deltas = compareSnapshots(baseline.metrics, run.metrics, limits);
+      const breached = deltas.filter((d) => d.breached);
+      if (format === 'json') {
+        io.stdout.write(
+          `${toJson({ schema_version: 1, baseline: name, source: run.source, saved_at: baseline.saved_at, breached: breached.length, deltas }, 2)}\n`,
+        );
+      } else {
+        io.stdout.write(renderDeltasMarkdown(name, deltas));
+      }
+      if (breached.length > 0) {
+        io.stderr.write(
+          `afterburn: gate failed: ${breached.map((d) => d.name).join(', ')} beyond the limit against baseline "${name}"\n`,
+        );
+        setExitCode(1);
+      }
+    });
+}

@@ -1,0 +1,121 @@
+import path from 'node:path';
+import type { Command } from 'commander';
+import { analyze } from '../core/discover.js';
+import { AfterburnError } from '../core/errors.js';
+import type { Counts } from '../findings/schema.js';
+import type { HealthConfig, Limit } from '../health/config.js';
+import { type SnapshotMetric, snapshotOf } from '../health/snapshot.js';
+import { resolveInputs } from '../input/inputs.js';
+import { DEFAULT_MAX_LINE_BYTES } from '../input/read-lines.js';
+import { findSource } from '../sources/registry.js';
+import {
+  DEFAULT_ALPHA,
+  DEFAULT_MIN_SAMPLES,
+  envPaths,
+  MAX_LINE_BYTES,
+  MIN_SAMPLES,
+  SOURCE,
+} from './discover.js';
+import {
+  addHealthSettingsOptions,
+  type HealthSettingsFlags,
+  MAX_DROP,
+  MAX_RISE,
+  resolveHealthSettings,
+  resolveRepeated,
+} from './health-settings.js';
+import type { CliIo } from './io.js';
+import { envOption, resolve } from './options.js';
+import { SkipReporter } from './skip-reporter.js';
+
+export interface HealthFlags extends HealthSettingsFlags {
+  source?: string;
+  path?: string[];
+  minSamples?: string;
+  maxLineBytes?: string;
+}
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+/** The options every health command shares: what to read and how to window it. */
+export function addHealthOptions(command: Command): Command {
+  return addHealthSettingsOptions(command)
+    .addOption(envOption(SOURCE))
+    .option(
+      '--path <file|dir|->',
+      'log file, directory of logs, or - for stdin; repeatable (env: AFTERBURN_<SOURCE>_PATH)',
+      collect,
+    )
+    .addOption(envOption(MIN_SAMPLES))
+    .addOption(envOption(MAX_LINE_BYTES));
+}
+
+export interface HealthRun {
+  readonly source: string;
+  readonly inputs: string[];
+  readonly counts: Counts;
+  readonly metrics: SnapshotMetric[];
+  readonly config: HealthConfig;
+}
+
+/** Reads the source and returns its health snapshot; nothing is stored. */
+export async function runHealth(flags: HealthFlags, io: CliIo): Promise<HealthRun> {
+  const source = findSource(resolve(SOURCE, flags.source, io.env, 'dispatch-outcomes'));
+  const { config, health } = await resolveHealthSettings(flags, io);
+  const paths =
+    flags.path ??
+    envPaths(io, source.pathEnvVar) ??
+    source.defaultPaths({ env: io.env, homeDir: io.homeDir });
+  if (paths.length === 0) {
+    throw new AfterburnError('missing_path', `no input for source ${source.name}`, {
+      hint: `pass --path <file|dir|-> or set ${source.pathEnvVar}`,
+    });
+  }
+  const inputs = source.expandInputs
+    ? await source.expandInputs(paths, io.cwd)
+    : await resolveInputs(paths, io.cwd, source.logFiles);
+  const skips = new SkipReporter(io.stderr);
+  const { counts, drafts } = await analyze({
+    source,
+    inputs,
+    ...(source.expandInputs ? { inputNames: paths } : {}),
+    givenPaths: paths,
+    analysis: {
+      alpha: DEFAULT_ALPHA,
+      minSamples: resolve(MIN_SAMPLES, flags.minSamples, io.env, DEFAULT_MIN_SAMPLES),
+      requireAcceptance: false,
+      health,
+    },
+    maxLineBytes: resolve(MAX_LINE_BYTES, flags.maxLineBytes, io.env, DEFAULT_MAX_LINE_BYTES),
+    diagnostics: skips,
+    stdin: io.stdin,
+  });
+  skips.finish();
+  return {
+    source: source.name,
+    inputs: source.expandInputs ? [...paths] : inputs.map((i) => i.name),
+    counts,
+    metrics: snapshotOf(drafts),
+    config,
+  };
+}
+
+/** Limits: defaults, then the config file, then variables, then flags (each per metric). */
+export function resolveLimits(
+  flags: { maxDrop?: string[]; maxRise?: string[] },
+  io: CliIo,
+  config: HealthConfig,
+  defaults: ReadonlyMap<string, Limit>,
+): Map<string, Limit> {
+  const limits = new Map<string, Limit>(defaults);
+  for (const [name, limit] of Object.entries(config.limits ?? {})) limits.set(name, limit);
+  const drops = resolveRepeated(MAX_DROP, flags.maxDrop, io, undefined);
+  const rises = resolveRepeated(MAX_RISE, flags.maxRise, io, undefined);
+  for (const [name, amount] of drops) limits.set(name, { ...limits.get(name), max_drop: amount });
+  for (const [name, amount] of rises) limits.set(name, { ...limits.get(name), max_rise: amount });
+  return limits;
+}
+
+export function storeDirOf(store: string, io: CliIo): string {
+  return path.resolve(io.cwd, store);
+}

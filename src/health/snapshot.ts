@@ -1,0 +1,84 @@
+import { LATENCY } from '../analyzers/latency-findings.js';
+import { ROLLING_RATE } from '../analyzers/rolling-findings.js';
+import { LatencyData, RollingRateData } from '../findings/data.js';
+import type { FindingDraft } from '../findings/schema.js';
+
+/**
+ * A snapshot of a source's health: every rolling rate and latency percentile of one run, by a
+ * name that includes its scope (`completion_rate`, `completion_rate[arm=coder]`,
+ * `ms_elapsed_p95`). `afterburn metrics` prints it, `baseline save` stores it, `compare` diffs two.
+ */
+export interface SnapshotMetric {
+  readonly name: string;
+  readonly metric: string;
+  readonly scope: string | null;
+  readonly value: number | null;
+  readonly n: number;
+  /** The window of a rolling rate; null for a latency percentile (all values of the run). */
+  readonly window: number | null;
+  readonly state: 'above' | 'below' | 'unknown' | null;
+  readonly fallback: boolean;
+}
+
+function scopeOf(finding: FindingDraft): string | null {
+  for (const [key, value] of Object.entries(finding.scope)) {
+    if (typeof value === 'string') return `${key}=${value}`;
+  }
+  return null;
+}
+
+const named = (metric: string, scope: string | null) => (scope === null ? metric : `${metric}[${scope}]`);
+
+export function snapshotOf(findings: readonly FindingDraft[]): SnapshotMetric[] {
+  const metrics: SnapshotMetric[] = [];
+  for (const finding of findings) {
+    const scope = scopeOf(finding);
+    if (finding.type === ROLLING_RATE) {
+      const data = RollingRateData.parse(finding.data);
+      metrics.push({
+        name: named(data.metric, scope),
+        metric: data.metric,
+        scope,
+        value: data.value,
+        n: data.n,
+        window: data.window,
+        state: data.up === null ? null : data.state,
+        fallback: data.fallback ?? false,
+      });
+    } else if (finding.type === LATENCY) {
+      const data = LatencyData.parse(finding.data);
+      for (const p of ['p50', 'p95', 'p99'] as const) {
+        const metric = `${data.metric}_${p}`;
+        metrics.push({
+          name: named(metric, scope),
+          metric,
+          scope,
+          value: data[p],
+          n: data.n,
+          window: null,
+          state: null,
+          fallback: false,
+        });
+      }
+    }
+  }
+  // Global metrics first, each followed by its scopes; stable across runs and input orders.
+  const order = new Map<string, number>();
+  for (const m of metrics) if (!order.has(m.metric)) order.set(m.metric, order.size);
+  return metrics.sort(
+    (a, b) =>
+      (order.get(a.metric) as number) - (order.get(b.metric) as number) ||
+      (a.scope === null ? -1 : b.scope === null ? 1 : a.scope < b.scope ? -1 : a.scope > b.scope ? 1 : 0),
+  );
+}
+
+export function formatValue(value: number | null): string {
+  return value === null ? 'undefined' : String(Math.round(value * 10_000) / 10_000);
+}
+
+/** `first_pass_merge_rate = 0.86 (n=50/50)`, `rebase_conflict_rate = undefined (n=23/100)`, `ms_elapsed_p95 = 1234 (n=80)`. */
+export function formatMetricLine(metric: SnapshotMetric): string {
+  const n = metric.window === null ? `n=${metric.n}` : `n=${metric.n}/${metric.window}`;
+  const notes = [metric.state, metric.fallback ? 'global fallback' : null].filter((x) => x !== null);
+  return `${metric.name} = ${formatValue(metric.value)} (${n})${notes.length > 0 ? ` ${notes.join(', ')}` : ''}`;
+}
