@@ -12,7 +12,8 @@ import { dispatchLine, finalizeLine, T0 } from '../helpers/records.js';
  * The HTML report in a real browser: Debian's chromium (never a downloaded one), driven by
  * playwright-core. `.ci/run` installs the package when it is missing.
  */
-const CHROMIUM = '/usr/bin/chromium';
+// Debian's chromium here and in .ci/run; a hosted runner points CHROMIUM_PATH at the browser it ships.
+const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const ARGS = [
   '--headless',
   '--no-sandbox',
