@@ -25,8 +25,23 @@ export interface RollingMetric {
   readonly thresholds: Hysteresis | null;
 }
 
-/** What a scope value is: an arm, a project, a channel. */
-export type ScopeKind = 'arm' | 'project' | 'channel';
+/** What a scope value is: an arm, a project, a channel, a workflow. */
+export type ScopeKind = 'arm' | 'project' | 'channel' | 'workflow';
+
+/**
+ * Items that could not be placed in the window (e.g. no event time), so a rate over fewer items
+ * than the source holds says so in its evidence instead of hiding them.
+ */
+export interface LeftOut {
+  /** Why they were left out, e.g. "no timestamp". */
+  readonly reason: string;
+  /** How many were left out overall (null) or in one scope. */
+  readonly count: (scope: string | null) => number;
+}
+
+export interface RollingFindingOptions {
+  readonly leftOut?: LeftOut;
+}
 
 /** The metric with the run's overrides (config file, flags) applied. */
 export function configured(metric: RollingMetric, context: AnalyzerContext): RollingMetric {
@@ -48,9 +63,11 @@ export function rollingFindings(
   base: RollingMetric,
   scopeKind: ScopeKind,
   context: AnalyzerContext,
+  options: RollingFindingOptions = {},
 ): FindingDraft[] {
-  // No items, no finding: an empty input reports `findings: []` (contract).
-  if (items.length === 0) return [];
+  // No items, no finding: an empty input reports `findings: []` (contract). Items that were all
+  // left out still give the overall rate (undefined), so the evidence can say how many there were.
+  if (items.length === 0 && (options.leftOut?.count(null) ?? 0) === 0) return [];
   const metric = configured(base, context);
   const series = rollingSeries(items, {
     window: metric.window,
@@ -59,7 +76,7 @@ export function rollingFindings(
     keepPoints: false,
   });
   return series.flatMap((one) => [
-    rateFinding(one, metric, scopeKind, context),
+    rateFinding(one, metric, scopeKind, context, options.leftOut),
     ...crossingFindings(one, metric, scopeKind, context),
   ]);
 }
@@ -86,6 +103,7 @@ function rateFinding(
   metric: RollingMetric,
   scopeKind: ScopeKind,
   context: AnalyzerContext,
+  leftOut: LeftOut | undefined,
 ): FindingDraft {
   const current = series.current;
   const n = current?.n ?? 0;
@@ -107,6 +125,9 @@ function rateFinding(
     ? `; ${data.state} (up at ${metric.thresholds.up}, down at ${metric.thresholds.down})`
     : '';
   const fallback = data.fallback ? ` (global window: only ${series.items} ${metric.unit} here)` : '';
+  const leftOutCount = leftOut?.count(series.scope) ?? 0;
+  const leftOutNote =
+    leftOutCount > 0 ? `; ${leftOutCount} ${metric.unit} left out (${leftOut?.reason})` : '';
   return {
     id,
     type: ROLLING_RATE,
@@ -115,7 +136,7 @@ function rateFinding(
     confidence: metric.window === 0 ? 0 : Math.min(1, n / metric.window),
     frequency: n,
     sessions: [],
-    evidence: `${metric.metric} = ${formatRate(value, n, metric.window)}${fallback}`,
+    evidence: `${metric.metric} = ${formatRate(value, n, metric.window)}${fallback}${leftOutNote}`,
     verification: verificationCommand(context.source, context.inputs, id),
     theme: 'health',
     project_slug: scopeKind === 'project' ? series.scope : null,

@@ -1,7 +1,13 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DistributionData, LatencyData, OutcomeRatesData } from '../../src/findings/data.js';
+import {
+  DistributionData,
+  LatencyData,
+  OutcomeRatesData,
+  RollingRateData,
+  ThresholdCrossedData,
+} from '../../src/findings/data.js';
 import { RunReport } from '../../src/findings/schema.js';
 import { runCli, tempDir } from '../helpers/cli.js';
 import { accountedLines, DAY, SessionBuilder, T0, writeSession } from '../helpers/workrail.js';
@@ -9,7 +15,8 @@ import { accountedLines, DAY, SessionBuilder, T0, writeSession } from '../helper
 interface Finding {
   id: string;
   type: string;
-  scope: { arm: string | null; dimension?: string };
+  scope: { arm: string | null; dimension?: string; workflow?: string | null };
+  evidence: string;
   verdict?: string;
   data: Record<string, unknown>;
   description: string;
@@ -160,6 +167,64 @@ describe('e2e: afterburn discover --source workrail', () => {
       // The latency section: session duration of wf.feature, n = 12, p50 6.5 min.
       expect(result.stdout).toMatch(/wf\\?\.feature\W+12\W+390,000/);
     }
+  });
+
+  it('reports a rolling success rate that stays undefined below 20 timed sessions', async () => {
+    const { report } = await discover(['--path', root]);
+    const rates = (report?.findings ?? []).filter((f) => f.type === 'rolling_rate') as Finding[];
+    // 17 completed, timed sessions; the two legacy ones have no time and are counted in the evidence.
+    const global = rates.find((f) => f.scope.workflow === null);
+    expect(RollingRateData.parse(global?.data)).toMatchObject({ window: 20, n: 17, value: null, items: 17 });
+    expect(global?.evidence).toContain('2 sessions left out (no timestamp');
+    expect(rates.map((f) => f.scope.workflow ?? null)).toEqual([null, 'wf.feature', 'wf.review']);
+    expect(report?.findings.filter((f) => f.type === 'threshold_crossed')).toEqual([]);
+  });
+
+  it('crosses the success-rate thresholds at exact sessions with a window set by flag', async () => {
+    // Completion order: feat-00, then per day k rev-k (+5 min) before feat-k (+9 min or more).
+    const { report } = await discover(['--path', root, '--window', 'session_success_rate=4']);
+    const findings = (report?.findings ?? []) as Finding[];
+    const crossed = (workflow: string | null) =>
+      findings
+        .filter((f) => f.type === 'threshold_crossed' && f.scope.workflow === workflow)
+        .map((f) => ThresholdCrossedData.parse(f.data))
+        .map(({ direction, index, at }) => ({ direction, index, at }));
+    const at = (day: number, minutes: number) => new Date(T0 + day * DAY + minutes * 60_000).toISOString();
+    // S S S S (rev-2) up; S P S A (rev-4) down at 0.5; S S S S again at feat-08.
+    expect(crossed(null)).toEqual([
+      { direction: 'up', index: 3, at: at(2, 5) },
+      { direction: 'down', index: 7, at: at(4, 5) },
+      { direction: 'up', index: 13, at: at(8, 9) },
+    ]);
+    // wf.review: global 1 at rev-2 (fallback), its own S S P A at rev-4, then S P A E.
+    expect(crossed('wf.review')).toEqual([
+      { direction: 'up', index: 1, at: at(2, 5) },
+      { direction: 'down', index: 3, at: at(4, 5) },
+    ]);
+    const review = findings.find((f) => f.type === 'rolling_rate' && f.scope.workflow === 'wf.review');
+    expect(RollingRateData.parse(review?.data)).toMatchObject({
+      window: 4,
+      n: 4,
+      value: 0.25,
+      state: 'below',
+      fallback: false,
+      items: 5,
+    });
+    expect(crossed('wf.feature')).toEqual([{ direction: 'up', index: 2, at: at(2, 9) }]);
+
+    const metrics = (...flags: string[]) =>
+      runCli(['metrics', '--source', 'workrail', '--path', root, ...flags]).then((r) => r.stdout);
+    const byDefault = await metrics();
+    expect(byDefault).toMatch(/^session_success_rate = undefined \(n=17\/20\) unknown/m);
+    expect(byDefault).toMatch(/^session_success_rate\[workflow=wf\.review\] = undefined .*global fallback/m);
+    // With levels 0.2 / 0.1 the review workflow's fall to 0.25 no longer crosses down.
+    const configured = await metrics(
+      '--window',
+      'session_success_rate=4',
+      '--threshold',
+      'session_success_rate=0.2:0.1',
+    );
+    expect(configured).toMatch(/^session_success_rate\[workflow=wf\.review\] = 0\.25 \(n=4\/4\) above$/m);
   });
 
   it('reads $WORKRAIL_DATA_DIR by default and gives the same findings', async () => {

@@ -1,7 +1,15 @@
 import { efficiencyTrend } from '../../analyzers/efficiency-trend.js';
 import { OUTCOME_RATES, outcomeRateFindings } from '../../analyzers/outcome-rates.js';
 import { type Measurement, percentileFindings } from '../../analyzers/percentiles.js';
+import {
+  type LeftOut,
+  ROLLING_RATE,
+  type RollingMetric,
+  rollingFindings,
+} from '../../analyzers/rolling-findings.js';
+import { increment } from '../../analyzers/shared.js';
 import type { Analyzer } from '../../analyzers/types.js';
+import type { RollingItem } from '../../stats/rolling.js';
 import type { TaskRecord } from '../records.js';
 import { OUTCOMES, UNKNOWN_OUTCOME } from './schema.js';
 import type { WorkrailSession } from './session-metrics.js';
@@ -125,8 +133,58 @@ export const sessionTokenTrend: Analyzer<{ readonly tasks: readonly TaskRecord[]
   analyze: (dataset, context) => efficiencyTrend.analyze(dataset, context),
 };
 
+/**
+ * A WorkRail session runs for minutes to hours, so a team sees tens a week, not hundreds: 20
+ * sessions make the rate defined within days (per workflow too) in steps of 0.05. The levels
+ * are 4 sessions apart in a full window, so one session changing its outcome cannot flap.
+ */
+export const SESSION_SUCCESS_RATE = {
+  metric: 'session_success_rate',
+  unit: 'sessions',
+  window: 20,
+  aggregate: { kind: 'share' },
+  thresholds: { up: 0.8, down: 0.6 },
+} as const satisfies RollingMetric;
+
+const NO_TIMESTAMP = 'no timestamp: logs of older WorkRail versions';
+
+export const sessionSuccessRate: Analyzer<Sessions> = {
+  meta: {
+    id: 'session_success_rate',
+    findingType: ROLLING_RATE,
+    description:
+      'share of success over the last 20 completed sessions in completion-time order, per workflow with global fallback; threshold crossings',
+    question: 'Are recent sessions succeeding, and did a workflow just get better or worse?',
+  },
+  analyze(dataset, context) {
+    const items: RollingItem[] = [];
+    // Sessions without a time cannot be placed in the window: counted in the evidence instead.
+    let untimed = 0;
+    const untimedByWorkflow = new Map<string, number>();
+    for (const session of completed(dataset.sessions)) {
+      if (session.endedAt === null) {
+        untimed += 1;
+        if (session.workflowId !== null) increment(untimedByWorkflow, session.workflowId);
+        continue;
+      }
+      items.push({
+        at: session.endedAt,
+        key: session.sessionId,
+        scope: session.workflowId,
+        value: session.outcome === 'success' ? 1 : 0,
+      });
+    }
+    const leftOut: LeftOut = {
+      reason: NO_TIMESTAMP,
+      count: (scope) => (scope === null ? untimed : (untimedByWorkflow.get(scope) ?? 0)),
+    };
+    return rollingFindings(items, SESSION_SUCCESS_RATE, WORKFLOW, context, { leftOut });
+  },
+};
+
 export const WORKRAIL_ANALYZERS = [
   sessionOutcomes,
+  sessionSuccessRate,
   sessionTokenTrend,
   sessionDuration,
   sessionDiffSize,
