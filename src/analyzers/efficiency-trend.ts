@@ -1,6 +1,7 @@
 import { findingId } from '../findings/id.js';
 import type { FindingDraft, Verdict } from '../findings/schema.js';
 import type { TaskRecord } from '../sources/records.js';
+import { argsortByKey } from '../stats/argsort.js';
 import {
   decileMedians,
   mannKendall,
@@ -19,10 +20,35 @@ const DAY_MS = 86_400_000;
 /** Two points can never show a trend, whatever --min-samples says. */
 const ABSOLUTE_MIN_SAMPLES = 3;
 
-interface Point {
-  readonly at: number;
-  readonly tokens: number;
-  readonly cacheReadRatio: number | null;
+/**
+ * One series as plain number columns (unboxed doubles), not one object per point: a long log has
+ * hundreds of thousands of points per series and the overall series repeats all of them.
+ */
+class SeriesColumns {
+  readonly at: number[] = [];
+  readonly tokens: number[] = [];
+  readonly ratios: number[] = [];
+  excluded = 0;
+
+  add(at: number, tokens: number, ratio: number | null): void {
+    this.at.push(at);
+    this.tokens.push(tokens);
+    if (ratio !== null) this.ratios.push(ratio);
+  }
+
+  /** Times and tokens ordered by time, then tokens (the ratios are only summarised, in any order). */
+  sorted(): { times: Float64Array; tokens: Float64Array } {
+    const at = Float64Array.from(this.at);
+    const order = argsortByKey(at, (a, b) => (this.tokens[a] as number) - (this.tokens[b] as number));
+    const times = new Float64Array(order.length);
+    const tokens = new Float64Array(order.length);
+    for (let i = 0; i < order.length; i++) {
+      const index = order[i] as number;
+      times[i] = at[index] as number;
+      tokens[i] = this.tokens[index] as number;
+    }
+    return { times, tokens };
+  }
 }
 
 /**
@@ -106,21 +132,15 @@ function describe(scope: string, stats: TrendStatistics, minSamples: number): st
   }
 }
 
-function seriesFinding(
-  arm: string | null,
-  points: readonly Point[],
-  excluded: number,
-  context: AnalyzerContext,
-): FindingDraft {
+function seriesFinding(arm: string | null, series: SeriesColumns, context: AnalyzerContext): FindingDraft {
   const { options } = context;
-  const times = Float64Array.from(points, (p) => p.at);
-  const tokens = Float64Array.from(points, (p) => p.tokens);
+  const { times, tokens } = series.sorted();
+  const { ratios, excluded } = series;
   const stats = trendStatistics(times, tokens, options);
-  const ratios = points.flatMap((p) => (p.cacheReadRatio === null ? [] : [p.cacheReadRatio]));
   const range = new TimeRange();
-  if (points.length > 0) {
-    range.add((points[0] as Point).at);
-    range.add((points[points.length - 1] as Point).at);
+  if (times.length > 0) {
+    range.add(times[0] as number);
+    range.add(times[times.length - 1] as number);
   }
   const scope = arm === null ? 'all arms' : `arm "${arm}"`;
   const id = findingId(context.source, EFFICIENCY_TREND, arm === null ? 'global' : `arm:${arm}`);
@@ -173,10 +193,6 @@ function seriesFinding(
   };
 }
 
-function byTime(a: Point, b: Point): number {
-  return a.at - b.at || a.tokens - b.tokens;
-}
-
 export const efficiencyTrend: Analyzer<{ readonly tasks: readonly TaskRecord[] }> = {
   meta: {
     id: EFFICIENCY_TREND,
@@ -186,30 +202,28 @@ export const efficiencyTrend: Analyzer<{ readonly tasks: readonly TaskRecord[] }
     question: 'Is input-tokens-per-completed-task trending down? (PASS/FAIL a CI step can gate on)',
   },
   analyze(dataset, context) {
-    const perArm = new Map<string, { points: Point[]; excluded: number }>();
-    const all: Point[] = [];
-    let excludedAll = 0;
+    const perArm = new Map<string, SeriesColumns>();
+    const all = new SeriesColumns();
     for (const task of dataset.tasks) {
       if (!isCountedTask(task, context.options.requireAcceptance)) continue;
       let series = perArm.get(task.arm);
       if (series === undefined) {
-        series = { points: [], excluded: 0 };
+        series = new SeriesColumns();
         perArm.set(task.arm, series);
       }
       if (task.inputTokens === null) {
         series.excluded += 1;
-        excludedAll += 1;
+        all.excluded += 1;
         continue;
       }
-      const point = { at: task.completedAt, tokens: task.inputTokens, cacheReadRatio: cacheReadRatio(task) };
-      series.points.push(point);
-      all.push(point);
+      const ratio = cacheReadRatio(task);
+      series.add(task.completedAt, task.inputTokens, ratio);
+      all.add(task.completedAt, task.inputTokens, ratio);
     }
-    if (all.length === 0 && excludedAll === 0) return [];
-    const findings = [seriesFinding(null, all.sort(byTime), excludedAll, context)];
+    if (all.at.length === 0 && all.excluded === 0) return [];
+    const findings = [seriesFinding(null, all, context)];
     for (const arm of [...perArm.keys()].sort()) {
-      const series = perArm.get(arm) as { points: Point[]; excluded: number };
-      findings.push(seriesFinding(arm, series.points.sort(byTime), series.excluded, context));
+      findings.push(seriesFinding(arm, perArm.get(arm) as SeriesColumns, context));
     }
     return findings;
   },

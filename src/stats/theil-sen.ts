@@ -2,7 +2,9 @@
  * Theil–Sen line: slope = median of all pairwise slopes over pairs with
  * distinct x (Theil 1950; Sen 1968), intercept = median of y − slope·x.
  * Small inputs list every slope; large ones use exact randomised slope
- * selection, which returns the same order statistics without n² memory.
+ * selection, which returns the same order statistics without n² memory;
+ * series longer than THEIL_SEN_EXACT_MAX_POINTS use a seeded sampled
+ * estimate with a stated error bound (theil-sen-sampled.ts).
  */
 import { mulberry32 } from './random.js';
 import { medianInPlace, selectInPlace } from './select.js';
@@ -13,11 +15,17 @@ import {
   type SlopeSelectionTuning,
   selectSlopeRanks,
 } from './slope-selection.js';
+import {
+  sampledMedianSlope,
+  THEIL_SEN_EXACT_MAX_POINTS,
+  THEIL_SEN_SAMPLE_PAIRS,
+} from './theil-sen-sampled.js';
 
 export interface TheilSenResult {
   slope: number;
   intercept: number;
-  method: 'exact';
+  /** `sampled`: the median of THEIL_SEN_SAMPLE_PAIRS random pair slopes (series longer than THEIL_SEN_EXACT_MAX_POINTS). */
+  method: 'exact' | 'sampled';
   /** Pairs with distinct x, i.e. the number of slopes the median is taken over. */
   pairs: number;
 }
@@ -31,6 +39,10 @@ export interface TheilSenOptions {
 export interface TheilSenInternalOptions extends TheilSenOptions {
   /** Inputs with at most this many points list every slope. */
   enumerationMaxPoints?: number;
+  /** Inputs with more points than this use the sampled estimate. */
+  exactMaxPoints?: number;
+  /** Slopes the sampled estimate draws. */
+  samplePairs?: number;
   selection?: Partial<SlopeSelectionTuning>;
 }
 
@@ -90,6 +102,25 @@ function isConstant(values: Float64Array): boolean {
   return true;
 }
 
+function medianSlope(
+  points: SlopePoints,
+  options: TheilSenInternalOptions,
+): { slope: number; method: TheilSenResult['method'] } {
+  if (isConstant(points.y)) return { slope: 0, method: 'exact' };
+  // Sampling draws pairs (i, j) from all n²; when few of them have distinct x it would mostly
+  // redraw, and the exact selection below handles such series as well.
+  const drawsKept = (2 * points.pairCount) / (points.n * points.n);
+  if (points.n > (options.exactMaxPoints ?? THEIL_SEN_EXACT_MAX_POINTS) && drawsKept >= 1 / 16) {
+    const random = mulberry32(options.seed ?? DEFAULT_SEED);
+    const samplePairs = options.samplePairs ?? THEIL_SEN_SAMPLE_PAIRS;
+    const sampled = sampledMedianSlope(points.x, points.y, samplePairs, random);
+    if (sampled !== null) return { slope: sampled, method: 'sampled' };
+  }
+  const enumerationMaxPoints = options.enumerationMaxPoints ?? THEIL_SEN_ENUMERATION_MAX_POINTS;
+  if (points.n <= enumerationMaxPoints) return { slope: medianSlopeByListing(points), method: 'exact' };
+  return { slope: medianSlopeBySelection(points, options), method: 'exact' };
+}
+
 export function theilSen(
   x: ArrayLike<number>,
   y: ArrayLike<number>,
@@ -97,18 +128,14 @@ export function theilSen(
 ): TheilSenResult | null {
   const points = prepareSlopePoints(x, y);
   if (points.distinctX < 2) return null;
-  const enumerationMaxPoints = options.enumerationMaxPoints ?? THEIL_SEN_ENUMERATION_MAX_POINTS;
-  let slope: number;
-  if (isConstant(points.y)) slope = 0;
-  else if (points.n <= enumerationMaxPoints) slope = medianSlopeByListing(points);
-  else slope = medianSlopeBySelection(points, options);
+  const { slope, method } = medianSlope(points, options);
   const residuals = new Float64Array(points.n);
   for (let i = 0; i < points.n; i++) residuals[i] = (points.y[i] as number) - slope * (points.x[i] as number);
   // `+ 0` folds −0 (a zero slope from a negative dx) into 0; the sign of zero means nothing here.
   return {
     slope: slope + 0,
     intercept: medianInPlace(residuals) + 0,
-    method: 'exact',
+    method,
     pairs: points.pairCount,
   };
 }

@@ -127,7 +127,6 @@ export class DispatchJoin {
     const tasks: TaskRecord[] = [];
     const suggestions: SuggestionRecord[] = [];
     const taskAttempts: TaskAttempt[] = [];
-    const joinedFingerprints = new Set<string>();
 
     const join = (finalize: FinalizeTuple, attemptIndex: number): void => {
       const attempt = this.attempts[attemptIndex] as DispatchTuple;
@@ -139,7 +138,6 @@ export class DispatchJoin {
         });
       }
       joinedAttempt[attemptIndex] = 1;
-      joinedFingerprints.add(attempt[D_FINGERPRINT]);
       counts.joined += 1;
       tasks.push({
         arm: finalize[F_ARM],
@@ -190,7 +188,7 @@ export class DispatchJoin {
       if (index !== undefined) {
         join(finalize, index);
         keepSuggestion(finalize);
-      } else if (joinedFingerprints.has(finalize[F_FINGERPRINT])) {
+      } else if (anyJoined(candidates, joinedAttempt)) {
         counts.duplicates += 1;
       } else {
         counts.unmatched_finalize += 1;
@@ -249,6 +247,14 @@ function latestOpenAttempt(
     if ((attempts[index] as DispatchTuple)[D_AT] <= at && joined[index] === 0) return index;
   }
   return undefined;
+}
+
+/**
+ * Whether a task with this fingerprint has joined. Every joined attempt is an allowed canonical
+ * attempt, so it is among its fingerprint's candidates: no set of joined fingerprints is needed.
+ */
+function anyJoined(candidates: readonly number[] | undefined, joined: Uint8Array): boolean {
+  return candidates?.some((index) => joined[index] === 1) === true;
 }
 
 /**
