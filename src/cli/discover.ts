@@ -1,5 +1,4 @@
 import { stat } from 'node:fs/promises';
-import path from 'node:path';
 import type { Command } from 'commander';
 import { discover } from '../core/discover.js';
 import { toJson } from '../core/json.js';
@@ -12,7 +11,7 @@ import { renderRunHtml } from '../render/html.js';
 import { renderRunMarkdown } from '../render/markdown.js';
 import { renderRunTable } from '../render/table.js';
 import { findSource } from '../sources/registry.js';
-import { DEFAULT_STORE, FORMAT, type OutputFormat, STORE } from './common-options.js';
+import { FORMAT, type OutputFormat, resolveStoreDir, STORE } from './common-options.js';
 import { githubEnabled, githubOption, publishToGitHub } from './github.js';
 import {
   addHealthSettingsOptions,
@@ -170,7 +169,7 @@ export function registerDiscover(program: Command, io: CliIo, setExitCode: (code
     };
     const github = githubEnabled(flags.github, io);
     const maxLineBytes = resolve(MAX_LINE_BYTES, flags.maxLineBytes, io.env, DEFAULT_MAX_LINE_BYTES);
-    const storeDir = path.resolve(io.cwd, resolve(STORE, flags.store, io.env, DEFAULT_STORE));
+    const storeDir = resolveStoreDir(flags.store, io);
     const incremental = resolve(INCREMENTAL, flags.incremental, io.env, false);
     const { inputs, ...inputNames } = await sourceInputs(source, paths, io);
     const skips = new SkipReporter(io.stderr);

@@ -1,4 +1,3 @@
-import path from 'node:path';
 import type { Command } from 'commander';
 import { analyze } from '../core/discover.js';
 import type { Counts } from '../findings/schema.js';
@@ -96,8 +95,4 @@ export function resolveLimits(
   for (const [name, amount] of drops) limits.set(name, { ...limits.get(name), max_drop: amount });
   for (const [name, amount] of rises) limits.set(name, { ...limits.get(name), max_rise: amount });
   return limits;
-}
-
-export function storeDirOf(store: string, io: CliIo): string {
-  return path.resolve(io.cwd, store);
 }
