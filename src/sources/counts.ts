@@ -55,8 +55,12 @@ export class LineTally {
     this.skip(location, reason);
   }
 
+  /** The line counts of the contract's envelope, for a source that fills in the rest itself. */
+  lineCounts(): { lines: number; blank: number; skipped: number } {
+    return { lines: this.lines, blank: this.blank, skipped: this.skipped };
+  }
+
   counts(duplicates: number, own: Record<string, number>): Counts {
-    const { lines, blank, skipped } = this;
-    return eventSourceCounts({ lines, blank, skipped, duplicates }, own);
+    return eventSourceCounts({ ...this.lineCounts(), duplicates }, own);
   }
 }
