@@ -4,7 +4,7 @@ import type { ContextPressureData, Distribution } from '../findings/task-complet
 import type { TaskCompletionEvent } from '../sources/task-completions/schema.js';
 import { quantile7 } from '../stats/index.js';
 import { percent, TimeRange, verificationCommand } from './shared.js';
-import { type EventSlice, sliceEvents, sliceLabel, sliceScope } from './task-slices.js';
+import { byHarnessAndModel, type EventSlice, sliceLabel, sliceScope } from './task-slices.js';
 import type { Analyzer, AnalyzerContext } from './types.js';
 
 export const CONTEXT_PRESSURE = 'context_pressure';
@@ -96,10 +96,7 @@ export const contextPressure: Analyzer<{ readonly events: readonly TaskCompletio
     question: 'How close do tasks run to the context limit, and how often are they retried?',
   },
   analyze(dataset, context) {
-    const slices = sliceEvents(dataset.events, [
-      { name: 'harness', keyOf: (e) => e.harness },
-      { name: 'model', keyOf: (e) => e.model },
-    ]);
+    const slices = byHarnessAndModel(dataset.events);
     return slices.flatMap((slice) => toFinding(slice, context) ?? []);
   },
 };

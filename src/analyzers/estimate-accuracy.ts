@@ -5,7 +5,7 @@ import type { EstimateAccuracyData } from '../findings/task-completions-data.js'
 import type { TaskCompletionEvent } from '../sources/task-completions/schema.js';
 import { quantile7 } from '../stats/index.js';
 import { formatInteger, TimeRange, verificationCommand } from './shared.js';
-import { type EventSlice, sliceEvents, sliceLabel, sliceScope } from './task-slices.js';
+import { byHarnessAndModel, type EventSlice, sliceLabel, sliceScope } from './task-slices.js';
 import type { Analyzer, AnalyzerContext } from './types.js';
 
 export const ESTIMATE_ACCURACY = 'estimate_accuracy';
@@ -225,10 +225,7 @@ export const estimateAccuracy: Analyzer<{ readonly events: readonly TaskCompleti
     question: 'Can the pre-task token and cost estimates be trusted, and are they low or high?',
   },
   analyze(dataset, context) {
-    const slices = sliceEvents(dataset.events, [
-      { name: 'harness', keyOf: (e) => e.harness },
-      { name: 'model', keyOf: (e) => e.model },
-    ]);
+    const slices = byHarnessAndModel(dataset.events);
     return METRICS.flatMap((metric) => slices.flatMap((slice) => toFinding(slice, metric, context) ?? []));
   },
 };

@@ -2,12 +2,11 @@ import type { LatencyData } from '../findings/data.js';
 import { findingId } from '../findings/id.js';
 import type { FindingDraft } from '../findings/schema.js';
 import type { TaskRecord } from '../sources/records.js';
-import { quantile7 } from '../stats/index.js';
+import { percentilesOf } from './percentiles.js';
 import { formatInteger, TimeRange, verificationCommand } from './shared.js';
 import type { Analyzer, AnalyzerContext } from './types.js';
 
 export const LATENCY = 'latency';
-const PERCENTILES = [0.5, 0.95, 0.99] as const;
 
 /**
  * A percentile is reported only when at least one point can lie above it: n ≥ 1 / (1 − p), so
@@ -19,11 +18,7 @@ export function minimumSamplesFor(p: number): number {
 
 /** R type-7 percentiles of durations in ms; null where there are too few points to mean anything. */
 export function latencyData(metric: string, values: readonly number[]): LatencyData {
-  const sorted = Float64Array.from(values).sort();
-  const [p50, p95, p99] = PERCENTILES.map((p) =>
-    sorted.length >= minimumSamplesFor(p) ? quantile7(sorted, p) : null,
-  ) as [number | null, number | null, number | null];
-  return { metric, n: sorted.length, p50, p95, p99 };
+  return { metric, n: values.length, ...percentilesOf(values, minimumSamplesFor) };
 }
 
 function formatMs(value: number | null): string {

@@ -33,6 +33,19 @@ export interface PercentileOptions {
 
 const PERCENTILES = { p50: 0.5, p95: 0.95, p99: 0.99 } as const;
 
+export interface Percentiles {
+  readonly p50: number | null;
+  readonly p95: number | null;
+  readonly p99: number | null;
+}
+
+/** R type-7 p50, p95 and p99 of the values; null for each p with fewer than `minimumFor(p)` values. */
+export function percentilesOf(values: Iterable<number>, minimumFor: (p: number) => number): Percentiles {
+  const sorted = Float64Array.from(values).sort();
+  const at = (p: number) => (sorted.length >= minimumFor(p) ? quantile7(sorted, p) : null);
+  return { p50: at(PERCENTILES.p50), p95: at(PERCENTILES.p95), p99: at(PERCENTILES.p99) };
+}
+
 function formatValue(value: number, unit: string): string {
   if (unit !== 'ms') return `${formatInteger(value)} ${unit}`;
   if (value < 1000) return `${formatInteger(value)} ms`;
@@ -52,10 +65,13 @@ function sliceFinding(
   context: AnalyzerContext,
 ): FindingDraft {
   const n = measurements.length;
-  const sorted = Float64Array.from(measurements, (m) => m.value).sort();
-  const enough = n > 0 && n >= options.minSamples;
-  const at = (p: number): number | null => (enough ? quantile7(sorted, p) : null);
-  const values = { p50: at(PERCENTILES.p50), p95: at(PERCENTILES.p95), p99: at(PERCENTILES.p99) };
+  // All three or none: below minSamples (and for no values at all) every percentile is null.
+  const minimum = Math.max(1, options.minSamples);
+  const enough = n >= minimum;
+  const values = percentilesOf(
+    measurements.map((m) => m.value),
+    () => minimum,
+  );
   const range = new TimeRange();
   const sessions = new Set<string>();
   for (const m of measurements) {

@@ -35,6 +35,16 @@ export function sliceEvents<E>(events: readonly E[], dimensions: readonly Dimens
   return slices;
 }
 
+/** The dimensions the task-completion findings are reported on, after the global slice. */
+export function byHarnessAndModel<
+  E extends { readonly harness?: string | null; readonly model?: string | null },
+>(events: readonly E[]): EventSlice<E>[] {
+  return sliceEvents(events, [
+    { name: 'harness', keyOf: (e) => e.harness },
+    { name: 'model', keyOf: (e) => e.model },
+  ]);
+}
+
 /** How a slice is named in a sentence: `all tasks`, `harness "codex"`. */
 export function sliceLabel(slice: Pick<EventSlice<unknown>, 'dimension' | 'key'>, unit = 'task'): string {
   return slice.key === null ? `all ${unit}s` : `${slice.dimension} "${slice.key}"`;

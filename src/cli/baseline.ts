@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
 import { checkBaselineName, saveBaseline } from '../health/baselines.js';
 import { formatMetricLine } from '../health/snapshot.js';
-import { DEFAULT_STORE, STORE } from './common-options.js';
-import { addHealthOptions, type HealthFlags, runHealth, storeDirOf } from './health-options.js';
+import { resolveStoreDir, STORE } from './common-options.js';
+import { addHealthOptions, type HealthFlags, runHealth } from './health-options.js';
 import type { CliIo } from './io.js';
-import { envOption, resolve } from './options.js';
+import { envOption } from './options.js';
 
 export function registerBaseline(program: Command, io: CliIo): void {
   const baseline = program
@@ -21,7 +21,7 @@ export function registerBaseline(program: Command, io: CliIo): void {
     .action(async (name: string, flags: HealthFlags & { store?: string }) => {
       checkBaselineName(name);
       const run = await runHealth(flags, io);
-      const storeDir = storeDirOf(resolve(STORE, flags.store, io.env, DEFAULT_STORE), io);
+      const storeDir = resolveStoreDir(flags.store, io);
       const file = await saveBaseline(storeDir, {
         name,
         source: run.source,

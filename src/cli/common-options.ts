@@ -1,4 +1,6 @@
-import { choice, nonEmpty, type OptionSpec } from './options.js';
+import path from 'node:path';
+import type { CliIo } from './io.js';
+import { choice, nonEmpty, type OptionSpec, resolve } from './options.js';
 
 export const DEFAULT_STORE = '.afterburn';
 
@@ -9,6 +11,11 @@ export const STORE: OptionSpec<string> = {
   parse: nonEmpty,
   defaultDescription: DEFAULT_STORE,
 };
+
+/** The store directory (--store > AFTERBURN_STORE > .afterburn), absolute from the working directory. */
+export function resolveStoreDir(flag: string | undefined, io: CliIo): string {
+  return path.resolve(io.cwd, resolve(STORE, flag, io.env, DEFAULT_STORE));
+}
 
 export const OUTPUT_FORMATS = ['table', 'json', 'markdown', 'html'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];

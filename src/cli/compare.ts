@@ -4,14 +4,8 @@ import { toJson } from '../core/json.js';
 import { loadBaseline } from '../health/baselines.js';
 import { compareSnapshots, renderDeltasMarkdown } from '../health/compare.js';
 import { DEFAULT_LIMITS } from '../health/config.js';
-import { DEFAULT_STORE, STORE } from './common-options.js';
-import {
-  addHealthOptions,
-  type HealthFlags,
-  resolveLimits,
-  runHealth,
-  storeDirOf,
-} from './health-options.js';
+import { resolveStoreDir, STORE } from './common-options.js';
+import { addHealthOptions, type HealthFlags, resolveLimits, runHealth } from './health-options.js';
 import { MAX_DROP, MAX_RISE } from './health-settings.js';
 import type { CliIo } from './io.js';
 import { choice, envOption, nonEmpty, type OptionSpec, resolve } from './options.js';
@@ -61,7 +55,7 @@ export function registerCompare(program: Command, io: CliIo, setExitCode: (code:
           hint: 'pass --baseline <name> or set AFTERBURN_BASELINE',
         });
       }
-      const storeDir = storeDirOf(resolve(STORE, flags.store, io.env, DEFAULT_STORE), io);
+      const storeDir = resolveStoreDir(flags.store, io);
       const format = resolve(COMPARE_FORMAT, flags.format, io.env, io.stdout.isTTY ? 'markdown' : 'json');
       const baseline = await loadBaseline(storeDir, name);
       const run = await runHealth(flags, io);

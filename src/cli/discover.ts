@@ -1,19 +1,17 @@
 import { stat } from 'node:fs/promises';
-import path from 'node:path';
 import type { Command } from 'commander';
 import { discover } from '../core/discover.js';
-import { AfterburnError } from '../core/errors.js';
 import { toJson } from '../core/json.js';
 import { DEFAULT_PARALLEL_MIN_BYTES } from '../core/parallel-read.js';
 import type { RunReport, Verdict } from '../findings/schema.js';
 import { FindingStore } from '../findings/store.js';
-import { type InputFile, resolveInputs } from '../input/inputs.js';
+import type { InputFile } from '../input/inputs.js';
 import { DEFAULT_MAX_LINE_BYTES } from '../input/read-lines.js';
 import { renderRunHtml } from '../render/html.js';
 import { renderRunMarkdown } from '../render/markdown.js';
 import { renderRunTable } from '../render/table.js';
 import { findSource } from '../sources/registry.js';
-import { DEFAULT_STORE, FORMAT, type OutputFormat, STORE } from './common-options.js';
+import { FORMAT, type OutputFormat, resolveStoreDir, STORE } from './common-options.js';
 import { githubEnabled, githubOption, publishToGitHub } from './github.js';
 import {
   addHealthSettingsOptions,
@@ -33,6 +31,7 @@ import {
 } from './options.js';
 import { Progress, showsProgress } from './progress.js';
 import { SkipReporter } from './skip-reporter.js';
+import { inputPaths, sourceInputs } from './source-inputs.js';
 import { storeOptions } from './store-options.js';
 import { terminalOptions } from './terminal.js';
 
@@ -159,15 +158,7 @@ export function registerDiscover(program: Command, io: CliIo, setExitCode: (code
     .addOption(envOption(PARALLEL_MIN_BYTES));
   addHealthSettingsOptions(command).action(async (flags: DiscoverFlags) => {
     const source = findSource(resolve(SOURCE, flags.source, io.env, 'dispatch-outcomes'));
-    const paths =
-      flags.path ??
-      envPaths(io, source.pathEnvVar) ??
-      source.defaultPaths({ env: io.env, homeDir: io.homeDir });
-    if (paths.length === 0) {
-      throw new AfterburnError('missing_path', `no input for source ${source.name}`, {
-        hint: `pass --path <file|dir|-> or set ${source.pathEnvVar}`,
-      });
-    }
+    const paths = inputPaths(source, flags.path, io, { guess: true });
     const format = resolve(FORMAT, flags.format, io.env, defaultFormat(io));
     const failOn = resolve(FAIL_ON_OPTION, flags.failOn, io.env, 'never');
     const analysis = {
@@ -178,12 +169,9 @@ export function registerDiscover(program: Command, io: CliIo, setExitCode: (code
     };
     const github = githubEnabled(flags.github, io);
     const maxLineBytes = resolve(MAX_LINE_BYTES, flags.maxLineBytes, io.env, DEFAULT_MAX_LINE_BYTES);
-    const storeDir = path.resolve(io.cwd, resolve(STORE, flags.store, io.env, DEFAULT_STORE));
+    const storeDir = resolveStoreDir(flags.store, io);
     const incremental = resolve(INCREMENTAL, flags.incremental, io.env, false);
-    const inputs = source.expandInputs
-      ? await source.expandInputs(paths, io.cwd)
-      : await resolveInputs(paths, io.cwd, source.logFiles);
-    const inputNames = source.expandInputs ? { inputNames: paths } : {};
+    const { inputs, ...inputNames } = await sourceInputs(source, paths, io);
     const skips = new SkipReporter(io.stderr);
     const progress = showsProgress(io, format)
       ? new Progress(io.stderr, await totalBytes(inputs), io.now)
@@ -249,14 +237,4 @@ async function totalBytes(inputs: readonly InputFile[]): Promise<number | null> 
     total += (await stat(input.path)).size;
   }
   return total;
-}
-
-/** The source's path variable may hold several paths separated like PATH (`:` on POSIX). */
-export function envPaths(io: CliIo, variable: string): string[] | undefined {
-  const value = io.env[variable];
-  if (value === undefined) return undefined;
-  return value
-    .split(path.delimiter)
-    .map((p) => p.trim())
-    .filter((p) => p !== '');
 }

@@ -14,10 +14,11 @@ import {
 } from '../sources/dispatch-outcomes/export.js';
 import { collectSegments, DISPATCH_OUTCOMES } from '../sources/dispatch-outcomes/index.js';
 import { findSource } from '../sources/registry.js';
-import { envPaths, SOURCE } from './discover.js';
+import { SOURCE } from './discover.js';
 import type { CliIo } from './io.js';
 import { boolean, choice, envOption, type OptionSpec, resolve } from './options.js';
 import { SkipReporter } from './skip-reporter.js';
+import { inputPaths } from './source-inputs.js';
 
 const EXPORT_FORMATS = ['ndjson', 'csv'] as const;
 type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -65,12 +66,8 @@ export function registerExport(program: Command, io: CliIo): void {
           hint: `use --source ${DISPATCH_OUTCOMES}`,
         });
       }
-      const paths = flags.path ?? envPaths(io, source.pathEnvVar) ?? [];
-      if (paths.length === 0) {
-        throw new AfterburnError('missing_path', `no input for source ${source.name}`, {
-          hint: `pass --path <file|dir|-> or set ${source.pathEnvVar}`,
-        });
-      }
+      // Only what the user names: export never guesses where logs live.
+      const paths = inputPaths(source, flags.path, io, { guess: false });
       const format = resolve(EXPORT_FORMAT, flags.format, io.env, 'ndjson');
       const otel = resolve(OTEL, flags.otel, io.env, false);
       const skips = new SkipReporter(io.stderr);

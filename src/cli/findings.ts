@@ -1,10 +1,9 @@
-import path from 'node:path';
 import type { Command } from 'commander';
 import { toJson } from '../core/json.js';
 import { FindingStatus } from '../findings/schema.js';
 import { FindingStore } from '../findings/store.js';
 import { renderFindingDetail, renderFindingsTable } from '../render/table.js';
-import { DEFAULT_STORE, STORE } from './common-options.js';
+import { resolveStoreDir, STORE } from './common-options.js';
 import type { CliIo } from './io.js';
 import { boolean, choice, envOption, nonEmpty, type OptionSpec, resolve } from './options.js';
 import { storeOptions } from './store-options.js';
@@ -31,10 +30,7 @@ const STATUS_FILTER: OptionSpec<string> = {
 };
 
 function openStore(io: CliIo, flag: string | undefined): FindingStore {
-  return new FindingStore(
-    path.resolve(io.cwd, resolve(STORE, flag, io.env, DEFAULT_STORE)),
-    storeOptions(io),
-  );
+  return new FindingStore(resolveStoreDir(flag, io), storeOptions(io));
 }
 
 export function registerFindings(program: Command, io: CliIo): void {

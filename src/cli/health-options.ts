@@ -1,21 +1,11 @@
-import path from 'node:path';
 import type { Command } from 'commander';
 import { analyze } from '../core/discover.js';
-import { AfterburnError } from '../core/errors.js';
 import type { Counts } from '../findings/schema.js';
 import type { HealthConfig, Limit } from '../health/config.js';
 import { type SnapshotMetric, snapshotOf } from '../health/snapshot.js';
-import { resolveInputs } from '../input/inputs.js';
 import { DEFAULT_MAX_LINE_BYTES } from '../input/read-lines.js';
 import { findSource } from '../sources/registry.js';
-import {
-  DEFAULT_ALPHA,
-  DEFAULT_MIN_SAMPLES,
-  envPaths,
-  MAX_LINE_BYTES,
-  MIN_SAMPLES,
-  SOURCE,
-} from './discover.js';
+import { DEFAULT_ALPHA, DEFAULT_MIN_SAMPLES, MAX_LINE_BYTES, MIN_SAMPLES, SOURCE } from './discover.js';
 import {
   addHealthSettingsOptions,
   type HealthSettingsFlags,
@@ -27,6 +17,7 @@ import {
 import type { CliIo } from './io.js';
 import { envOption, resolve } from './options.js';
 import { SkipReporter } from './skip-reporter.js';
+import { inputPaths, sourceInputs } from './source-inputs.js';
 
 export interface HealthFlags extends HealthSettingsFlags {
   source?: string;
@@ -62,23 +53,13 @@ export interface HealthRun {
 export async function runHealth(flags: HealthFlags, io: CliIo): Promise<HealthRun> {
   const source = findSource(resolve(SOURCE, flags.source, io.env, 'dispatch-outcomes'));
   const { config, health } = await resolveHealthSettings(flags, io);
-  const paths =
-    flags.path ??
-    envPaths(io, source.pathEnvVar) ??
-    source.defaultPaths({ env: io.env, homeDir: io.homeDir });
-  if (paths.length === 0) {
-    throw new AfterburnError('missing_path', `no input for source ${source.name}`, {
-      hint: `pass --path <file|dir|-> or set ${source.pathEnvVar}`,
-    });
-  }
-  const inputs = source.expandInputs
-    ? await source.expandInputs(paths, io.cwd)
-    : await resolveInputs(paths, io.cwd, source.logFiles);
+  const paths = inputPaths(source, flags.path, io, { guess: true });
+  const { inputs, ...inputNames } = await sourceInputs(source, paths, io);
   const skips = new SkipReporter(io.stderr);
   const { counts, drafts } = await analyze({
     source,
     inputs,
-    ...(source.expandInputs ? { inputNames: paths } : {}),
+    ...inputNames,
     givenPaths: paths,
     analysis: {
       alpha: DEFAULT_ALPHA,
@@ -114,8 +95,4 @@ export function resolveLimits(
   for (const [name, amount] of drops) limits.set(name, { ...limits.get(name), max_drop: amount });
   for (const [name, amount] of rises) limits.set(name, { ...limits.get(name), max_rise: amount });
   return limits;
-}
-
-export function storeDirOf(store: string, io: CliIo): string {
-  return path.resolve(io.cwd, store);
 }

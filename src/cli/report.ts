@@ -5,7 +5,7 @@ import { loadStoredReport } from '../core/stored-report.js';
 import { writeFileAtomic } from '../findings/atomic-write.js';
 import { FindingStore } from '../findings/store.js';
 import { findSource } from '../sources/registry.js';
-import { DEFAULT_STORE, FORMAT, type OutputFormat, STORE } from './common-options.js';
+import { FORMAT, type OutputFormat, resolveStoreDir, STORE } from './common-options.js';
 import { defaultFormat, renderReport, SOURCE } from './discover.js';
 import { githubEnabled, githubOption, publishToGitHub } from './github.js';
 import type { CliIo } from './io.js';
@@ -66,7 +66,7 @@ export function registerReport(program: Command, io: CliIo): void {
         fileFormat ?? (out === undefined ? defaultFormat(io) : 'json'),
       );
       const github = githubEnabled(flags.github, io);
-      const storeDir = path.resolve(io.cwd, resolve(STORE, flags.store, io.env, DEFAULT_STORE));
+      const storeDir = resolveStoreDir(flags.store, io);
       const { report, at } = await loadStoredReport(new FindingStore(storeDir, { now: io.now }), source.name);
       const text = renderReport(report, format, io, at);
       if (out === undefined) io.stdout.write(text);

@@ -5,6 +5,7 @@ import { html, SafeHtml } from './html-escape.js';
 import { REPORT_CSS } from './html-style.js';
 import { slicedSections } from './sections.js';
 import {
+  allArmsFirstThenByArm,
   eventSource,
   ownCounts,
   type ReportView,
@@ -158,19 +159,7 @@ export function renderRunHtml(report: RunReport, options: HtmlOptions = {}): str
   resetChartIds();
   const view = reportView(report.findings);
   const headings = sectionHeadings(report, view);
-  const trends = report.findings
-    .filter((f) => f.type === 'efficiency_trend')
-    .sort((a, b) =>
-      a.scope.arm === b.scope.arm
-        ? 0
-        : a.scope.arm === null
-          ? -1
-          : b.scope.arm === null
-            ? 1
-            : a.scope.arm < b.scope.arm
-              ? -1
-              : 1,
-    );
+  const trends = report.findings.filter((f) => f.type === 'efficiency_trend').sort(allArmsFirstThenByArm);
   const page = html`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="${CSP}"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="color-scheme" content="light dark">
 <title>afterburn report: ${report.source}</title><style>${new SafeHtml(REPORT_CSS)}</style></head>

@@ -105,6 +105,17 @@ const SECTION_TYPES = new Set([
 
 const num = (value: unknown): number | null => (typeof value === 'number' ? value : null);
 
+/** The all-arms row leads; per-arm rows follow in arm order. */
+export function allArmsFirstThenByArm(a: Finding, b: Finding): number {
+  return a.scope.arm === null
+    ? -1
+    : b.scope.arm === null
+      ? 1
+      : (a.scope.arm as string) < (b.scope.arm as string)
+        ? -1
+        : 1;
+}
+
 function trendRow(finding: Finding): TrendRow {
   const data = finding.data;
   const cache = data.cache_read_ratio as { p50?: unknown } | undefined;
@@ -124,15 +135,7 @@ function trendRow(finding: Finding): TrendRow {
 export function reportView(findings: readonly Finding[]): ReportView {
   const trends = findings
     .filter((f) => f.type === 'efficiency_trend')
-    .sort((a, b) =>
-      a.scope.arm === null
-        ? -1
-        : b.scope.arm === null
-          ? 1
-          : (a.scope.arm as string) < (b.scope.arm as string)
-            ? -1
-            : 1,
-    )
+    .sort(allArmsFirstThenByArm)
     .map(trendRow);
   const friction = findings
     .filter((f) => f.type === 'friction')
@@ -163,15 +166,7 @@ export function reportView(findings: readonly Finding[]): ReportView {
     .map((f) => ({ type: f.type, scope: f.scope.arm ?? 'all', description: f.description }));
   const latency = findings
     .filter((f) => f.type === 'latency')
-    .sort((a, b) =>
-      a.scope.arm === null
-        ? -1
-        : b.scope.arm === null
-          ? 1
-          : (a.scope.arm as string) < (b.scope.arm as string)
-            ? -1
-            : 1,
-    )
+    .sort(allArmsFirstThenByArm)
     .map((f) => ({
       scope: f.scope.arm ?? 'all arms',
       n: num(f.data.n) ?? 0,

@@ -1,4 +1,5 @@
 import type { Counts } from '../findings/schema.js';
+import type { LineLocation, SourceDiagnostics } from './types.js';
 
 /**
  * The run report's counts for a source without a dispatch/finalize join (task completions,
@@ -21,4 +22,45 @@ export function eventSourceCounts(
     duplicates: lines.duplicates,
     ...own,
   };
+}
+
+/**
+ * The line bookkeeping every event source repeats: each line is counted, a blank one is counted
+ * as blank, a skipped or rejected one as skipped with a warning, so `lines == blank + skipped +
+ * <records>` holds by construction.
+ */
+export class LineTally {
+  private lines = 0;
+  private blank = 0;
+  private skipped = 0;
+
+  constructor(private readonly diagnostics: SourceDiagnostics) {}
+
+  /** Counts the line; false when it is blank (already counted as such), true when it has content. */
+  hasContent(text: string): boolean {
+    this.lines += 1;
+    if (text.trim() !== '') return true;
+    this.blank += 1;
+    return false;
+  }
+
+  readonly skip = (location: LineLocation, reason: string): void => {
+    this.skipped += 1;
+    this.diagnostics.skipped(location, reason);
+  };
+
+  /** A line rejected before decoding: counted, and skipped. */
+  reject(location: LineLocation, reason: string): void {
+    this.lines += 1;
+    this.skip(location, reason);
+  }
+
+  /** The line counts of the contract's envelope, for a source that fills in the rest itself. */
+  lineCounts(): { lines: number; blank: number; skipped: number } {
+    return { lines: this.lines, blank: this.blank, skipped: this.skipped };
+  }
+
+  counts(duplicates: number, own: Record<string, number>): Counts {
+    return eventSourceCounts({ ...this.lineCounts(), duplicates }, own);
+  }
 }

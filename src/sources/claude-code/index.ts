@@ -3,11 +3,11 @@ import { efficiencyTrend } from '../../analyzers/efficiency-trend.js';
 import { latency } from '../../analyzers/latency.js';
 import { subagentFriction } from '../../analyzers/subagent-friction.js';
 import type { LogFileLayout } from '../../input/inputs.js';
+import { LineTally } from '../counts.js';
 import { parseJsonObject } from '../json-line.js';
 import type { FailureRecord, TaskRecord } from '../records.js';
 import {
   defineSource,
-  type LineLocation,
   pathEnvVarFor,
   type SourceAdapter,
   type SourceDiagnostics,
@@ -50,13 +50,10 @@ function open(diagnostics: SourceDiagnostics): SourceSession<ClaudeCodeDataset> 
   const usage = new SubagentUsage();
   const correlation = new TranscriptCorrelation(usage);
   const sessions = new Set<string>();
-  const counts = { lines: 0, blank: 0, skipped: 0, tool_calls: 0, messages: 0, other: 0, unknown_type: 0 };
+  const tally = new LineTally(diagnostics);
+  const skip = tally.skip;
+  const counts = { tool_calls: 0, messages: 0, other: 0, unknown_type: 0 };
   const subagents = new Set<string>();
-
-  const skip = (location: LineLocation, reason: string): void => {
-    counts.skipped += 1;
-    diagnostics.skipped(location, reason);
-  };
 
   const acceptAssistant = (line: Record<string, unknown>, envelope: LineEnvelope, agentId: string | null) => {
     const { calls, invalid } = agentCalls(line, envelope);
@@ -71,11 +68,7 @@ function open(diagnostics: SourceDiagnostics): SourceSession<ClaudeCodeDataset> 
 
   return {
     acceptLine(text, location) {
-      counts.lines += 1;
-      if (text.trim() === '') {
-        counts.blank += 1;
-        return;
-      }
+      if (!tally.hasContent(text)) return;
       const parsed = parseJsonObject(text);
       if ('problem' in parsed) return skip(location, parsed.problem);
       const record = parsed.value;
@@ -104,8 +97,7 @@ function open(diagnostics: SourceDiagnostics): SourceSession<ClaudeCodeDataset> 
     },
 
     rejectLine(location, reason) {
-      counts.lines += 1;
-      skip(location, reason);
+      tally.reject(location, reason);
     },
 
     finish() {
@@ -113,9 +105,7 @@ function open(diagnostics: SourceDiagnostics): SourceSession<ClaudeCodeDataset> 
       const { other_results, ...correlationCounts } = joined.counts;
       return {
         counts: {
-          lines: counts.lines,
-          blank: counts.blank,
-          skipped: counts.skipped,
+          ...tally.lineCounts(),
           dispatch: correlationCounts.dispatch,
           finalize: correlationCounts.finalize,
           joined: correlationCounts.joined,

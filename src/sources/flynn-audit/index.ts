@@ -1,5 +1,5 @@
 import { flynnHealth } from '../../analyzers/flynn-health.js';
-import { eventSourceCounts } from '../counts.js';
+import { LineTally } from '../counts.js';
 import { parseJsonObject } from '../json-line.js';
 import {
   defineSource,
@@ -51,16 +51,11 @@ function open(diagnostics: SourceDiagnostics): SourceSession<FlynnDataset> {
   const runEnds: RunEnd[] = [];
   const cancels: CancelAck[] = [];
   const reactions: ReactionDecision[] = [];
-  let lines = 0;
-  let blank = 0;
-  let skipped = 0;
+  const tally = new LineTally(diagnostics);
+  const skip = tally.skip;
   let events = 0;
   let ignored = 0;
 
-  const skip = (location: LineLocation, reason: string) => {
-    skipped += 1;
-    diagnostics.skipped(location, reason);
-  };
   /** Tie-break key from the event's content, so line order never matters. */
   const keyOf = (at: number, event: Record<string, unknown>) => `${at}\u0000${JSON.stringify(event)}`;
 
@@ -130,11 +125,7 @@ function open(diagnostics: SourceDiagnostics): SourceSession<FlynnDataset> {
 
   return {
     acceptLine(text, location) {
-      lines += 1;
-      if (text.trim() === '') {
-        blank += 1;
-        return;
-      }
+      if (!tally.hasContent(text)) return;
       const parsed = parseJsonObject(text);
       if ('problem' in parsed) return skip(location, parsed.problem);
       const envelope = AuditEnvelope.safeParse(parsed.value);
@@ -142,12 +133,11 @@ function open(diagnostics: SourceDiagnostics): SourceSession<FlynnDataset> {
       accept(envelope.data, location);
     },
     rejectLine(location, reason) {
-      lines += 1;
-      skip(location, reason);
+      tally.reject(location, reason);
     },
     finish() {
       return {
-        counts: eventSourceCounts({ lines, blank, skipped, duplicates: 0 }, { events, ignored }),
+        counts: tally.counts(0, { events, ignored }),
         dataset: { runEnds, cancels, reactions },
       };
     },

@@ -1,6 +1,6 @@
 import { parse as parseCsv } from 'csv-parse/sync';
 import { mergeQueueHealth } from '../../analyzers/merge-queue-health.js';
-import { eventSourceCounts } from '../counts.js';
+import { LineTally } from '../counts.js';
 import { parseJsonObject } from '../json-line.js';
 import type { MergeRecord } from '../records.js';
 import {
@@ -31,18 +31,12 @@ function open(diagnostics: SourceDiagnostics): SourceSession<MergeQueueDataset> 
   const headers = new Map<string, string[]>();
   // Keyed by work item: a row and an outbox event (or two exports) may report one merge twice.
   const merges = new Map<string, MergeRecord>();
-  let lines = 0;
-  let blank = 0;
-  let skipped = 0;
+  const tally = new LineTally(diagnostics);
+  const skip = tally.skip;
   let merged = 0;
   let ignored = 0;
   let header = 0;
   let duplicates = 0;
-
-  const skip = (location: LineLocation, reason: string): void => {
-    skipped += 1;
-    diagnostics.skipped(location, reason);
-  };
 
   const accept = (row: MergeRow): void => {
     if (row.phase != null && row.phase.trim() !== '' && row.phase.trim() !== 'merged') {
@@ -119,24 +113,19 @@ function open(diagnostics: SourceDiagnostics): SourceSession<MergeQueueDataset> 
 
   return {
     acceptLine(text, location) {
-      lines += 1;
+      if (!tally.hasContent(text)) return;
       const trimmed = text.trim();
-      if (trimmed === '') {
-        blank += 1;
-        return;
-      }
       if (!trimmed.startsWith('{')) return acceptCsv(trimmed, location);
       const parsed = parseJsonObject(trimmed);
       if ('problem' in parsed) return skip(location, parsed.problem);
       acceptObject(parsed.value, location);
     },
     rejectLine(location, reason) {
-      lines += 1;
-      skip(location, reason);
+      tally.reject(location, reason);
     },
     finish() {
       return {
-        counts: eventSourceCounts({ lines, blank, skipped, duplicates }, { merged, ignored, header }),
+        counts: tally.counts(duplicates, { merged, ignored, header }),
         dataset: { merges: [...merges.values()] },
       };
     },

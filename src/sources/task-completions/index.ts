@@ -4,12 +4,11 @@ import { estimateAccuracy } from '../../analyzers/estimate-accuracy.js';
 import { qualityGateFriction } from '../../analyzers/quality-gates.js';
 import { taskOutcomeRates } from '../../analyzers/task-outcomes.js';
 import { canonicalJson } from '../../core/canonical-json.js';
-import { eventSourceCounts } from '../counts.js';
+import { LineTally } from '../counts.js';
 import { parseJsonObject } from '../json-line.js';
 import type { TaskRecord } from '../records.js';
 import {
   defineSource,
-  type LineLocation,
   pathEnvVarFor,
   type SourceAdapter,
   type SourceDiagnostics,
@@ -65,24 +64,14 @@ function byTimeThenId(a: TaskCompletionEvent, b: TaskCompletionEvent): number {
 
 function open(diagnostics: SourceDiagnostics): SourceSession<TaskCompletionDataset> {
   const byId = new Map<string, TaskCompletionEvent>();
-  let lines = 0;
-  let blank = 0;
-  let skipped = 0;
+  const tally = new LineTally(diagnostics);
+  const skip = tally.skip;
   let events = 0;
   let duplicates = 0;
 
-  const skip = (location: LineLocation, reason: string): void => {
-    skipped += 1;
-    diagnostics.skipped(location, reason);
-  };
-
   return {
     acceptLine(text, location) {
-      lines += 1;
-      if (text.trim() === '') {
-        blank += 1;
-        return;
-      }
+      if (!tally.hasContent(text)) return;
       const parsed = parseJsonObject(text);
       if ('problem' in parsed) return skip(location, parsed.problem);
       const result = TaskCompletionEvent.safeParse(normaliseFieldNames(parsed.value));
@@ -99,14 +88,13 @@ function open(diagnostics: SourceDiagnostics): SourceSession<TaskCompletionDatas
     },
 
     rejectLine(location, reason) {
-      lines += 1;
-      skip(location, reason);
+      tally.reject(location, reason);
     },
 
     finish() {
       const sorted = [...byId.values()].sort(byTimeThenId);
       return {
-        counts: eventSourceCounts({ lines, blank, skipped, duplicates }, { events }),
+        counts: tally.counts(duplicates, { events }),
         dataset: { events: sorted, tasks: sorted.map(toTaskRecord) },
       };
     },
