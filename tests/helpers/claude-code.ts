@@ -269,3 +269,24 @@ export function expectBalancedCounts(counts: Readonly<Record<string, unknown>>):
     throw new Error(`usage: ${JSON.stringify(c)}`);
   }
 }
+
+export const PROJECT = '-home-dev-app';
+
+/** One subagent call with realistic defaults, the i-th day after T0. */
+export function call(i: number, fields: Partial<SubagentCall> = {}): SubagentCall {
+  return {
+    toolUseId: `toolu_${i}`,
+    agentId: `agent${i}`,
+    subagentType: 'Explore',
+    prompt: `find the callers of function number ${i}`,
+    at: T0 + i * DAY,
+    durationMs: 90_000 + i * 1000,
+    resultUsage: { input: 5000, output: 800, cacheRead: 15_000, cacheCreation: 1000 },
+    ...fields,
+  };
+}
+
+/** Runs the source on one session of these calls. */
+export function runCalls(calls: SubagentCall[], extraLines: string[] = [], sessionId = 'sess-1') {
+  return runClaudeCode(sessionFiles({ project: PROJECT, sessionId, calls, extraLines }));
+}

@@ -1,32 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  DAY,
+  call,
   expectBalancedCounts,
+  PROJECT,
+  runCalls as run,
   runClaudeCode,
   type SubagentCall,
   sessionFiles,
-  T0,
 } from '../helpers/claude-code.js';
-
-const PROJECT = '-home-dev-app';
-
-function call(i: number, fields: Partial<SubagentCall> = {}): SubagentCall {
-  return {
-    toolUseId: `toolu_${i}`,
-    agentId: `agent${i}`,
-    subagentType: 'Explore',
-    prompt: `find the callers of function number ${i}`,
-    at: T0 + i * DAY,
-    durationMs: 90_000 + i * 1000,
-    resultUsage: { input: 5000, output: 800, cacheRead: 15_000, cacheCreation: 1000 },
-    ...fields,
-  };
-}
-
-function run(calls: SubagentCall[], extraLines: string[] = [], sessionId = 'sess-1') {
-  return runClaudeCode(sessionFiles({ project: PROJECT, sessionId, calls, extraLines }));
-}
 
 describe('claude-code source: properties', () => {
   it('order never matters: shuffling the lines of every file and the order of files gives the same result', () => {

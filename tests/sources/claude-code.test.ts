@@ -3,35 +3,18 @@ import { describe, expect, it } from 'vitest';
 import { LatencyData } from '../../src/findings/data.js';
 import { FrictionData } from '../../src/findings/schema.js';
 import {
+  call,
   callLine,
   DAY,
   expectBalancedCounts,
   MINUTE,
+  PROJECT,
   resultLine,
+  runCalls as run,
   runClaudeCode,
-  type SubagentCall,
   sessionFiles,
   T0,
 } from '../helpers/claude-code.js';
-
-const PROJECT = '-home-dev-app';
-
-function call(i: number, fields: Partial<SubagentCall> = {}): SubagentCall {
-  return {
-    toolUseId: `toolu_${i}`,
-    agentId: `agent${i}`,
-    subagentType: 'Explore',
-    prompt: `find the callers of function number ${i}`,
-    at: T0 + i * DAY,
-    durationMs: 90_000 + i * 1000,
-    resultUsage: { input: 5000, output: 800, cacheRead: 15_000, cacheCreation: 1000 },
-    ...fields,
-  };
-}
-
-function run(calls: SubagentCall[], extraLines: string[] = [], sessionId = 'sess-1') {
-  return runClaudeCode(sessionFiles({ project: PROJECT, sessionId, calls, extraLines }));
-}
 
 describe('claude-code source', () => {
   it('joins a Task call to its result: arm, sha256 fingerprint (never the prompt), status, usage, duration', () => {
