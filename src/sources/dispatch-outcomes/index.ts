@@ -6,6 +6,7 @@ import { registrySuggestions } from '../../analyzers/registry-suggestions.js';
 import { jsonDepthExceeds, MAX_JSON_DEPTH } from '../../core/canonical-json.js';
 import { AfterburnError } from '../../core/errors.js';
 import type { Counts } from '../../findings/schema.js';
+import { parseJsonObject } from '../json-line.js';
 import type { DispatchDataset } from '../records.js';
 import { SecondsTimestamps } from '../timestamp-units.js';
 import {
@@ -114,18 +115,10 @@ export function collectSegments(diagnostics: SourceDiagnostics): SegmentCollecto
         fresh.blank += 1;
         return;
       }
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(text);
-      } catch {
-        skip(location, 'not valid JSON');
-        return;
-      }
-      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-        skip(location, 'not a JSON object');
-        return;
-      }
-      const kind = (parsed as { kind?: unknown }).kind;
+      const line = parseJsonObject(text);
+      if ('problem' in line) return skip(location, line.problem);
+      const parsed = line.value;
+      const kind = parsed.kind;
       if (kind !== 'dispatch' && kind !== 'finalize') {
         skip(location, kind === undefined ? 'no "kind" field' : `unknown kind ${describeKind(kind)}`);
         return;
