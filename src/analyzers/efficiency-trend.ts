@@ -55,7 +55,9 @@ class SeriesColumns {
  * Share of the prompt served from the cache: cache_read / (input + cache_read + cache_creation).
  * Providers report input_tokens without the cached part, so the denominator is the whole prompt.
  */
-export function cacheReadRatio(task: TaskRecord): number | null {
+export function cacheReadRatio(
+  task: Pick<TaskRecord, 'inputTokens' | 'cacheReadTokens' | 'cacheCreationTokens'>,
+): number | null {
   if (task.cacheReadTokens === null || task.inputTokens === null) return null;
   const prompt = task.inputTokens + task.cacheReadTokens + (task.cacheCreationTokens ?? 0);
   return prompt === 0 ? null : task.cacheReadTokens / prompt;

@@ -71,13 +71,13 @@ export function registerExport(program: Command, io: CliIo): void {
       const format = resolve(EXPORT_FORMAT, flags.format, io.env, 'ndjson');
       const otel = resolve(OTEL, flags.otel, io.env, false);
       const skips = new SkipReporter(io.stderr);
-      const collector = collectSegments(skips);
+      const collector = collectSegments(skips, { keepKeys: true });
       for (const input of await resolveInputs(paths, io.cwd)) {
         collector.beginInput(undefined);
         await readInto(collector, input, { maxLineBytes: DEFAULT_MAX_LINE_BYTES, stdin: io.stdin });
       }
       skips.finish();
-      await writeRows(io, joinedAttemptRows(collector.segments('all')), format, otel);
+      await writeRows(io, joinedAttemptRows(collector.segment()), format, otel);
     });
 }
 

@@ -78,8 +78,8 @@ export async function analyze(
       // A plain file may be mid-write; a compressed one is complete once it exists.
       emitPartial: !incremental || input.kind !== 'file',
     });
-    const segment = session.endInput();
     if (incremental && input.path !== null && input.kind !== 'stdin') {
+      const segment = session.endInput();
       const offset = input.kind === 'file' ? read.consumedOffset : 0;
       kept.push({
         name: input.name,

@@ -71,8 +71,8 @@ export async function readParallel(
     throw error;
   }
   const second = await outcome;
-  session.adoptSegment(second.segment);
   const linesBefore = first.lines;
+  session.adoptSegment(second.payload, linesBefore);
   for (const [line, reason] of second.skips) {
     options.diagnostics.skipped({ input: input.name, line: linesBefore + line }, reason);
   }

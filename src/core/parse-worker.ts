@@ -23,7 +23,8 @@ export interface ParseFailure {
 }
 
 export interface ParseOutcome {
-  readonly segment: unknown;
+  /** The source session's handOffSegment() payload. */
+  readonly payload: unknown;
   readonly lines: number;
   readonly bytesRead: number;
   readonly consumedOffset: number;
@@ -52,15 +53,16 @@ try {
     { name: job.name, kind: 'file', path: job.path },
     { maxLineBytes: job.maxLineBytes, start: job.start, emitPartial: job.emitPartial },
   );
+  const handOff = session.handOffSegment?.() ?? { payload: null, transfer: [] };
   const outcome: ParseOutcome = {
-    segment: session.endInput(),
+    payload: handOff.payload,
     lines: read.lines,
     bytesRead: read.bytesRead,
     consumedOffset: read.consumedOffset,
     skips,
     moreSkips,
   };
-  parentPort?.postMessage(outcome);
+  parentPort?.postMessage(outcome, handOff.transfer);
 } catch (error) {
   // An error crosses threads as a plain Error; keep what the user must see (message, hint, exit 2).
   if (!isAfterburnError(error)) throw error;

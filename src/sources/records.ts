@@ -1,3 +1,5 @@
+import type { GateDecisionColumns, TaskColumns } from './task-columns.js';
+
 /**
  * The common records every source adapter produces and every analyzer reads. A source maps its
  * own log format onto these; analyzers never see a source's raw lines.
@@ -66,9 +68,15 @@ export interface Dataset {
   readonly suggestions: readonly SuggestionRecord[];
 }
 
-/** The dispatch-outcomes dataset: the common records plus every gate decision. */
-export interface DispatchDataset extends Dataset {
-  readonly gateDecisions: readonly GateDecisionRecord[];
+/**
+ * The dispatch-outcomes dataset: tasks and gate decisions in columns (a log holds millions of
+ * them), denials and registry suggestions as records (there are few).
+ */
+export interface DispatchDataset {
+  readonly tasks: TaskColumns;
+  readonly denials: readonly DenialRecord[];
+  readonly suggestions: readonly SuggestionRecord[];
+  readonly gateDecisions: GateDecisionColumns;
 }
 
 /** A unit of agent work that ended in an error (a failed subagent call, …), with its grouped reason. */

@@ -16,6 +16,12 @@ export const SHOWN_LOCATIONS = 5;
  * instead of once per line. The records are still used as they are: guessing the unit would
  * change results silently, and a notice lets the user fix the producer.
  */
+export interface SecondsSnapshot {
+  readonly count: number;
+  readonly shown: readonly LineLocation[];
+  readonly fields: readonly string[];
+}
+
 export class SecondsTimestamps {
   private count = 0;
   private readonly shown: LineLocation[] = [];
@@ -26,6 +32,21 @@ export class SecondsTimestamps {
     this.count += 1;
     this.fields.add(field);
     if (this.shown.length < SHOWN_LOCATIONS) this.shown.push(location);
+  }
+
+  /** What was seen, to hand from a worker thread to the main one. */
+  snapshot(): SecondsSnapshot {
+    return { count: this.count, shown: [...this.shown], fields: [...this.fields] };
+  }
+
+  /** Adds a worker's snapshot; its line numbers count from the start of its byte range. */
+  absorb(snapshot: SecondsSnapshot, lineOffset: number): void {
+    this.count += snapshot.count;
+    for (const field of snapshot.fields) this.fields.add(field);
+    for (const location of snapshot.shown) {
+      if (this.shown.length < SHOWN_LOCATIONS)
+        this.shown.push({ ...location, line: location.line + lineOffset });
+    }
   }
 
   /** The one-line notice, or null when every timestamp looked like milliseconds. */

@@ -32,10 +32,16 @@ export interface SourceSession<D> {
   /** The current input's compact state so far (saved + read since beginInput), JSON-serialisable. */
   endInput?(): unknown;
   /**
-   * Adds what another session of the same source read of the current input (a worker thread
-   * parsing a byte range: its endInput()), as if this session had read those lines itself.
+   * In a worker thread: what this session read, to post to the main thread, with the buffers to
+   * move rather than copy. Present when the source can parse on two threads.
    */
-  adoptSegment?(segment: unknown): void;
+  handOffSegment?(): { payload: unknown; transfer: ArrayBuffer[] };
+  /**
+   * Adds what another session of the same source read of the current input (a worker thread
+   * parsing a byte range: its handOffSegment()), as if this session had read those lines itself.
+   * `lineOffset` is the number of lines of the input before that range.
+   */
+  adoptSegment?(payload: unknown, lineOffset: number): void;
   finish(): SourceResult<D>;
 }
 
@@ -99,8 +105,9 @@ export interface SealedSession {
   rejectLine(location: LineLocation, reason: string): void;
   beginInput(saved: unknown): void;
   endInput(): unknown;
-  /** Present when the source can take lines parsed by a worker thread. */
-  readonly adoptSegment?: (segment: unknown) => void;
+  /** Present when the source can parse on two threads (see SourceSession). */
+  readonly handOffSegment?: () => { payload: unknown; transfer: ArrayBuffer[] };
+  readonly adoptSegment?: (payload: unknown, lineOffset: number) => void;
   /** Ends the input and runs the source's analyzers over what was read. */
   finish(context: AnalyzerContext): { counts: Counts; countsThisRun: Counts; findings: FindingDraft[] };
 }
@@ -123,8 +130,12 @@ export function defineSource<D>(adapter: SourceAdapter<D>): Source {
         // A source without incremental support reads every input as one stream.
         beginInput: (saved) => session.beginInput?.(saved),
         endInput: () => session.endInput?.(),
-        ...(session.adoptSegment
-          ? { adoptSegment: (segment: unknown) => session.adoptSegment?.(segment) }
+        ...(session.adoptSegment && session.handOffSegment
+          ? {
+              handOffSegment: () => session.handOffSegment?.() ?? { payload: null, transfer: [] },
+              adoptSegment: (payload: unknown, lineOffset: number) =>
+                session.adoptSegment?.(payload, lineOffset),
+            }
           : {}),
         finish(context) {
           const { counts, countsThisRun, dataset } = session.finish();

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { LatencyData, RollingRateData } from '../../src/findings/data.js';
 import type { FindingDraft } from '../../src/findings/schema.js';
+import { gateDecisionRecordsOf } from '../../src/sources/task-columns.js';
 import { mulberry32 } from '../../src/stats/random.js';
 import { analyzeLines, dispatchLine, finalizeLine, T0 } from '../helpers/records.js';
 
@@ -127,6 +128,10 @@ describe('dispatch-outcomes health', () => {
       denied: 1,
       unmatched_dispatch: 1,
     });
-    expect(result.dataset.gateDecisions.map((d) => d.denied)).toEqual([true, false, false]);
+    expect(gateDecisionRecordsOf(result.dataset.gateDecisions).map((d) => d.denied)).toEqual([
+      true,
+      false,
+      false,
+    ]);
   });
 });

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Counts } from '../../src/findings/schema.js';
+import { taskRecordsOf } from '../../src/sources/task-columns.js';
 import { analyzeLines, DAY, dispatchLine, finalizeLine, runSource, T0 } from '../helpers/records.js';
 
 function countsInvariantHolds(counts: Counts): boolean {
@@ -117,7 +118,9 @@ describe('parse_and_join: join rules', () => {
       }),
     ]);
     expect(counts).toMatchObject({ joined: 2, unmatched_dispatch: 0, unmatched_finalize: 0, duplicates: 0 });
-    const byAttempt = Object.fromEntries(dataset.tasks.map((t) => [t.attemptNumber, t.inputTokens]));
+    const byAttempt = Object.fromEntries(
+      taskRecordsOf(dataset.tasks).map((t) => [t.attemptNumber, t.inputTokens]),
+    );
     expect(byAttempt).toEqual({ 1: 111, 2: 222 });
   });
 
@@ -143,7 +146,11 @@ describe('parse_and_join: join rules', () => {
       unmatched_dispatch: 1,
       unmatched_finalize: 0,
     });
-    expect(dataset.tasks.map((t) => [t.attemptNumber, t.inputTokens]).sort()).toEqual([
+    expect(
+      taskRecordsOf(dataset.tasks)
+        .map((t) => [t.attemptNumber, t.inputTokens])
+        .sort(),
+    ).toEqual([
       [1, 1],
       [2, 2],
     ]);

@@ -1,5 +1,5 @@
 import { cacheReadRatio } from '../../analyzers/efficiency-trend.js';
-import { joinSegments } from './index.js';
+import { joinSegment } from './join.js';
 import type { Segment } from './segment.js';
 
 /**
@@ -35,28 +35,42 @@ export const OTEL_NAMES: Partial<Record<ExportColumn, string>> = {
   cache_creation_tokens: 'gen_ai.usage.cache_creation.input_tokens',
 };
 
-export function joinedAttemptRows(segments: readonly Segment[]): ExportRow[] {
-  const { joined } = joinSegments(segments, true);
-  const rows = joined.tasks.map((task, index): ExportRow => {
-    const attempt = joined.taskAttempts[index];
-    if (attempt === undefined) throw new Error('join lost the attempt of a task');
-    return {
-      attempt_id: attempt.attemptId,
-      prompt_fingerprint: task.taskKey,
-      agent: task.arm,
-      attempt_number: task.attemptNumber,
-      ts_dispatched: attempt.dispatchedAt,
-      ts_completed: task.completedAt,
-      status: task.status,
-      ms_elapsed: task.msElapsed,
-      input_tokens: task.inputTokens,
-      output_tokens: attempt.outputTokens,
-      cache_read_tokens: task.cacheReadTokens,
-      cache_creation_tokens: task.cacheCreationTokens,
-      acceptance_passed: task.acceptancePassed,
-      cache_read_ratio: cacheReadRatio(task),
+const known = (value: number): number | null => (Number.isNaN(value) ? null : value);
+
+/** Rows of a segment collected with `keepKeys` (the attempt ids and fingerprints as written). */
+export function joinedAttemptRows(segment: Segment): ExportRow[] {
+  const keys = segment.keys;
+  if (keys === undefined) throw new Error('export needs a segment collected with keepKeys');
+  const { tasks, taskRows } = joinSegment(segment);
+  const d = segment.dispatches;
+  const f = segment.finalizes;
+  const rows: ExportRow[] = [];
+  for (let i = 0; i < tasks.length; i += 1) {
+    const dispatchRow = taskRows.dispatch[i] as number;
+    const finalizeRow = taskRows.finalize[i] as number;
+    const acceptance = tasks.acceptancePassed[i] as number;
+    const usage = {
+      inputTokens: known(tasks.inputTokens[i] as number),
+      cacheReadTokens: known(tasks.cacheReadTokens[i] as number),
+      cacheCreationTokens: known(tasks.cacheCreationTokens[i] as number),
     };
-  });
+    rows.push({
+      attempt_id: keys.attemptIds[dispatchRow] as string,
+      prompt_fingerprint: keys.fingerprints[dispatchRow] as string,
+      agent: tasks.arms[tasks.arm[i] as number] as string,
+      attempt_number: tasks.attemptNumber[i] as number,
+      ts_dispatched: d.at[dispatchRow] as number,
+      ts_completed: tasks.completedAt[i] as number,
+      status: tasks.statuses[tasks.status[i] as number] as string,
+      ms_elapsed: known(tasks.msElapsed[i] as number),
+      input_tokens: usage.inputTokens,
+      output_tokens: known(f.outputTokens[finalizeRow] as number),
+      cache_read_tokens: usage.cacheReadTokens,
+      cache_creation_tokens: usage.cacheCreationTokens,
+      acceptance_passed: acceptance === -1 ? null : acceptance === 1,
+      cache_read_ratio: cacheReadRatio(usage),
+    });
+  }
   return rows.sort(
     (a, b) =>
       (a.ts_completed as number) - (b.ts_completed as number) ||

@@ -3,12 +3,13 @@ import { efficiencyTrend } from '../../analyzers/efficiency-trend.js';
 import { gateFriction } from '../../analyzers/gate-friction.js';
 import { latency } from '../../analyzers/latency.js';
 import { registrySuggestions } from '../../analyzers/registry-suggestions.js';
+import type { Analyzer } from '../../analyzers/types.js';
 import { jsonDepthExceeds, MAX_JSON_DEPTH } from '../../core/canonical-json.js';
-import { AfterburnError } from '../../core/errors.js';
 import type { Counts } from '../../findings/schema.js';
 import { parseJsonObject } from '../json-line.js';
 import type { DispatchDataset } from '../records.js';
-import { SecondsTimestamps } from '../timestamp-units.js';
+import { gateDecisionRecordsOf, taskRecordsOf } from '../task-columns.js';
+import { type SecondsSnapshot, SecondsTimestamps } from '../timestamp-units.js';
 import {
   defineSource,
   pathEnvVarFor,
@@ -17,9 +18,10 @@ import {
   type SourceSession,
 } from '../types.js';
 import { describeIssue } from '../zod-issue.js';
-import { DispatchJoin, type JoinResult } from './join.js';
+import { joinSegment } from './join.js';
 import { RECORD_SCHEMAS } from './schema.js';
-import { dispatchTuple, emptySegment, finalizeTuple, Segment } from './segment.js';
+import { concatSegments, type Segment, SegmentBuilder, type SegmentMark, segmentBuffers } from './segment.js';
+import { loadSegment, storeSegment } from './segment-state.js';
 
 export const DISPATCH_OUTCOMES = 'dispatch-outcomes';
 
@@ -34,50 +36,18 @@ function describeKind(kind: unknown): string {
   return '(an object)';
 }
 
+/** One input's rows in the session's builder: what was restored, then what this run read. */
 interface InputPart {
-  /** What an earlier run kept of this input (incremental runs), null when read from the start. */
-  readonly saved: Segment | null;
-  /** What this run read. */
-  readonly fresh: Segment;
+  readonly start: SegmentMark;
+  readonly freshStart: SegmentMark;
+  end: SegmentMark | null;
+  readonly restored: boolean;
 }
 
-function restore(saved: unknown): Segment {
-  const result = Segment.safeParse(saved);
-  if (!result.success) {
-    throw new AfterburnError(
-      'corrupt_store',
-      `the incremental state of ${DISPATCH_OUTCOMES} is corrupt (${describeIssue(result.error)})`,
-      {
-        hint: 'delete the state file under <store>/state/ to re-read the logs from the start',
-      },
-    );
-  }
-  return result.data;
-}
-
-export function joinSegments(
-  segments: readonly Segment[],
-  detailed = false,
-): { counts: Counts; joined: JoinResult } {
-  const join = new DispatchJoin(detailed);
-  let lines = 0;
-  let blank = 0;
-  let skipped = 0;
-  for (const segment of segments) {
-    lines += segment.lines;
-    blank += segment.blank;
-    skipped += segment.skipped;
-    for (const dispatch of segment.dispatches) join.addDispatch(dispatch);
-    for (const finalize of segment.finalizes) join.addFinalize(finalize);
-  }
-  const joined = join.finish();
-  return { counts: { lines, blank, skipped, ...joined.counts }, joined };
-}
-
-function joinParts(segments: readonly Segment[]): { counts: Counts; dataset: DispatchDataset } {
-  const { counts, joined } = joinSegments(segments);
+function joinParts(segment: Segment): { counts: Counts; dataset: DispatchDataset } {
+  const joined = joinSegment(segment);
   return {
-    counts,
+    counts: { lines: segment.lines, blank: segment.blank, skipped: segment.skipped, ...joined.counts },
     dataset: {
       tasks: joined.tasks,
       denials: joined.denials,
@@ -87,32 +57,41 @@ function joinParts(segments: readonly Segment[]): { counts: Counts; dataset: Dis
   };
 }
 
-/** A session's line handling and per-input segments, without the join (export joins its own way). */
+/** What a worker thread hands back: its segment (the buffers move) and its seconds-like timestamps. */
+interface HandOff {
+  readonly segment: Segment;
+  readonly seconds: SecondsSnapshot;
+}
+
+/** A session's line handling and per-input state, without the join (export joins its own way). */
 export interface SegmentCollector extends Required<Omit<SourceSession<DispatchDataset>, 'finish'>> {
-  /** Every segment read or restored so far: `saved` ones, then `fresh` ones, per input. */
-  segments(which: 'all' | 'fresh'): Segment[];
-  restoredAny(): boolean;
-  /** The one notice about timestamps that look like epoch seconds, if any were read on this thread. */
+  /** Everything read or restored so far, as one segment. */
+  segment(): Segment;
+  /** Only what this run read, when some input continued a restored state; null otherwise. */
+  freshSegment(): Segment | null;
+  /** The one notice about timestamps that look like epoch seconds, if any were read. */
   secondsNotice(): string | null;
 }
 
-export function collectSegments(diagnostics: SourceDiagnostics): SegmentCollector {
+export function collectSegments(
+  diagnostics: SourceDiagnostics,
+  options: { keepKeys?: boolean } = {},
+): SegmentCollector {
+  const builder = new SegmentBuilder(options);
   const parts: InputPart[] = [];
-  let current: InputPart = { saved: null, fresh: emptySegment() };
-  parts.push(current);
   const secondsTimestamps = new SecondsTimestamps();
+  const currentPart = (): InputPart | undefined => parts[parts.length - 1];
 
   const skip = (location: Parameters<SourceDiagnostics['skipped']>[0], reason: string): void => {
-    current.fresh.skipped += 1;
+    builder.skipped += 1;
     diagnostics.skipped(location, reason);
   };
 
   return {
     acceptLine(text, location) {
-      const fresh = current.fresh;
-      fresh.lines += 1;
+      builder.lines += 1;
       if (text.trim() === '') {
-        fresh.blank += 1;
+        builder.blank += 1;
         return;
       }
       const line = parseJsonObject(text);
@@ -127,7 +106,7 @@ export function collectSegments(diagnostics: SourceDiagnostics): SegmentCollecto
         const result = RECORD_SCHEMAS.dispatch.safeParse(parsed);
         if (!result.success) return skip(location, `dispatch ${describeIssue(result.error)}`);
         secondsTimestamps.check('ts_dispatched', result.data.ts_dispatched, location);
-        fresh.dispatches.push(dispatchTuple(result.data));
+        builder.addDispatch(result.data);
         return;
       }
       const result = RECORD_SCHEMAS.finalize.safeParse(parsed);
@@ -140,48 +119,50 @@ export function collectSegments(diagnostics: SourceDiagnostics): SegmentCollecto
         );
       }
       secondsTimestamps.check('ts_completed', result.data.ts_completed, location);
-      fresh.finalizes.push(finalizeTuple(result.data));
+      builder.addFinalize(result.data);
     },
 
     rejectLine(location, reason) {
-      current.fresh.lines += 1;
+      builder.lines += 1;
       skip(location, reason);
     },
 
     beginInput(saved) {
-      current = { saved: saved === undefined ? null : restore(saved), fresh: emptySegment() };
-      parts.push(current);
+      const part = currentPart();
+      if (part !== undefined && part.end === null) part.end = builder.mark();
+      const start = builder.mark();
+      if (saved !== undefined) builder.append(loadSegment(saved, DISPATCH_OUTCOMES));
+      parts.push({ start, freshStart: builder.mark(), end: null, restored: saved !== undefined });
     },
 
     endInput() {
-      const { saved, fresh } = current;
-      if (saved === null) return fresh;
-      return {
-        lines: saved.lines + fresh.lines,
-        blank: saved.blank + fresh.blank,
-        skipped: saved.skipped + fresh.skipped,
-        dispatches: saved.dispatches.concat(fresh.dispatches),
-        finalizes: saved.finalizes.concat(fresh.finalizes),
-      };
+      const part = currentPart();
+      if (part === undefined) return storeSegment(builder.build(builder.mark()));
+      part.end ??= builder.mark();
+      return storeSegment(builder.build(part.start, part.end));
     },
 
-    adoptSegment(segment) {
-      // Only ever a segment this same code produced in a worker thread, so it is not re-validated.
-      const other = segment as Segment;
-      const fresh = current.fresh;
-      fresh.lines += other.lines;
-      fresh.blank += other.blank;
-      fresh.skipped += other.skipped;
-      fresh.dispatches = fresh.dispatches.concat(other.dispatches);
-      fresh.finalizes = fresh.finalizes.concat(other.finalizes);
+    handOffSegment() {
+      const segment = builder.build();
+      const handOff: HandOff = { segment, seconds: secondsTimestamps.snapshot() };
+      return { payload: handOff, transfer: segmentBuffers(segment) };
     },
 
-    segments(which) {
-      if (which === 'fresh') return parts.map((part) => part.fresh);
-      return parts.flatMap((part) => (part.saved === null ? [part.fresh] : [part.saved, part.fresh]));
+    adoptSegment(payload, lineOffset) {
+      // Only ever what this same code handed off in a worker thread, so it is not re-validated.
+      const handOff = payload as HandOff;
+      builder.append(handOff.segment);
+      secondsTimestamps.absorb(handOff.seconds, lineOffset);
     },
 
-    restoredAny: () => parts.some((part) => part.saved !== null),
+    segment: () => builder.build(),
+
+    freshSegment() {
+      if (!parts.some((part) => part.restored)) return null;
+      const end = builder.mark();
+      return concatSegments(parts.map((part) => builder.build(part.freshStart, part.end ?? end)));
+    },
+
     secondsNotice: () => secondsTimestamps.notice(),
   };
 }
@@ -193,19 +174,36 @@ function open(diagnostics: SourceDiagnostics): SourceSession<DispatchDataset> {
     rejectLine: collector.rejectLine,
     beginInput: collector.beginInput,
     endInput: collector.endInput,
+    handOffSegment: collector.handOffSegment,
     adoptSegment: collector.adoptSegment,
     finish() {
       const notice = collector.secondsNotice();
       if (notice !== null) diagnostics.notice?.(notice);
-      const result = joinParts(collector.segments('all'));
+      const result = joinParts(collector.segment());
       // This run's lines on their own, as if they were the whole log.
-      const countsThisRun = collector.restoredAny()
-        ? joinParts(collector.segments('fresh')).counts
-        : result.counts;
-      return { ...result, countsThisRun };
+      const fresh = collector.freshSegment();
+      return { ...result, countsThisRun: fresh === null ? result.counts : joinParts(fresh).counts };
     },
   };
 }
+
+// INTERIM until the analyzers read columns: feed them records built from the columns.
+const asRecords = (dataset: DispatchDataset) => ({
+  ...dataset,
+  tasks: taskRecordsOf(dataset.tasks),
+  gateDecisions: gateDecisionRecordsOf(dataset.gateDecisions),
+});
+const INTERIM_ANALYZERS: Analyzer<DispatchDataset>[] = [
+  efficiencyTrend,
+  gateFriction,
+  registrySuggestions,
+  dispatchHealth,
+  latency,
+].map((analyzer) => ({
+  meta: analyzer.meta,
+  analyze: (dataset, context) =>
+    (analyzer as Analyzer<ReturnType<typeof asRecords>>).analyze(asRecords(dataset), context),
+}));
 
 export const dispatchOutcomesAdapter: SourceAdapter<DispatchDataset> = {
   name: DISPATCH_OUTCOMES,
@@ -213,7 +211,7 @@ export const dispatchOutcomesAdapter: SourceAdapter<DispatchDataset> = {
   pathEnvVar: pathEnvVarFor(DISPATCH_OUTCOMES),
   // The producer is private and machine-local: there is no default location to guess.
   defaultPaths: () => [],
-  analyzers: [efficiencyTrend, gateFriction, registrySuggestions, dispatchHealth, latency],
+  analyzers: INTERIM_ANALYZERS,
   incremental: true,
   open,
 };

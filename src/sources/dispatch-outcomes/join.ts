@@ -1,16 +1,14 @@
-import { canonicalJson } from '../../core/canonical-json.js';
 import { argsortByKey } from '../../stats/argsort.js';
-import type { DenialRecord, GateDecisionRecord, SuggestionRecord, TaskRecord } from '../records.js';
-import type { DispatchTuple, FinalizeTuple } from './segment.js';
+import { KeyIndex } from '../key-index.js';
+import type { DenialRecord, SuggestionRecord } from '../records.js';
+import { Dictionary, type GateDecisionColumns, type TaskColumns } from '../task-columns.js';
+import type { DispatchColumns, Segment } from './segment.js';
 
 /**
  * Joins dispatch and finalize records as ../shared/docs/sources.md §1 defines, independently of
- * the order the lines arrived in: records are collected as they stream past, and every decision
- * that could depend on order is taken in finish() over a canonical order (event time, then the
- * record's own content), so shuffling a log never changes a count or a finding.
- *
- * Records stay in their compact tuple form (segment.ts) throughout, with the join's own per-attempt
- * state in typed arrays, so a large log is held once, not copied into objects.
+ * the order the lines arrived in: every decision that could depend on order is taken over a
+ * canonical order (event time, then the record's own content), so shuffling a log never changes a
+ * count or a finding. It reads the segment's columns and writes columns: no object per record.
  */
 
 export interface JoinCounts {
@@ -25,260 +23,337 @@ export interface JoinCounts {
 
 export interface JoinResult {
   readonly counts: JoinCounts;
-  readonly tasks: TaskRecord[];
+  readonly tasks: TaskColumns;
   readonly denials: DenialRecord[];
   readonly suggestions: SuggestionRecord[];
-  /** With `detailed`: per task (same index), the attempt it joined, for export. */
-  readonly taskAttempts: TaskAttempt[];
   /** Every gate decision (allowed or denied dispatch), for the deny rate. */
-  readonly gateDecisions: GateDecisionRecord[];
+  readonly gateDecisions: GateDecisionColumns;
+  /** Per task (same index), the dispatch row and the finalize row it joined (export). */
+  readonly taskRows: { readonly dispatch: Uint32Array; readonly finalize: Uint32Array };
 }
 
-export interface TaskAttempt {
-  readonly attemptId: string;
-  readonly dispatchedAt: number;
-  readonly outputTokens: number | null;
-}
+const compareStrings = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
-// Tuple positions (segment.ts).
-const D_ID = 0;
-const D_FINGERPRINT = 1;
-const D_ARM = 2;
-const D_AT = 3;
-const D_ALLOWED = 4;
-const F_FINGERPRINT = 0;
-const F_ATTEMPT_ID = 1;
-const F_ARM = 2;
-const F_AT = 3;
-
-function compareStrings(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-function compareNullableNumbers(a: number | null, b: number | null): number {
+/** Unknown (NaN) first, then ascending. */
+function compareNullable(a: number, b: number): number {
   if (a === b) return 0;
-  if (a === null) return -1;
-  if (b === null) return 1;
+  if (Number.isNaN(a)) return Number.isNaN(b) ? 0 : -1;
+  if (Number.isNaN(b)) return 1;
   return a - b;
 }
 
-function suggestionKey(finalize: FinalizeTuple): string {
-  return finalize[10] === null ? '' : canonicalJson(finalize[10]);
-}
-
-/** Total order on finalizes over every field an analyzer reads, so ties resolve the same way always. */
-function compareFinalizes(a: FinalizeTuple, b: FinalizeTuple): number {
-  return (
-    a[F_AT] - b[F_AT] ||
-    compareStrings(a[F_ATTEMPT_ID] ?? '', b[F_ATTEMPT_ID] ?? '') ||
-    compareStrings(a[F_ARM], b[F_ARM]) ||
-    compareStrings(a[4], b[4]) ||
-    compareNullableNumbers(a[5], b[5]) ||
-    compareNullableNumbers(a[6], b[6]) ||
-    compareNullableNumbers(a[7], b[7]) ||
-    compareNullableNumbers(a[9], b[9]) ||
-    compareNullableNumbers(a[8] === null ? null : Number(a[8]), b[8] === null ? null : Number(b[8])) ||
-    // Only exact ties on everything above get here, so the canonical form is computed rarely.
-    compareStrings(suggestionKey(a), suggestionKey(b)) ||
-    compareNullableNumbers(a[11], b[11])
+/** Canonical attempt order: time, allowed before denied, agent, fingerprint, attempt id. */
+function attemptOrder(segment: Segment): Uint32Array {
+  const d = segment.dispatches;
+  const arms = segment.arms;
+  return argsortByKey(
+    d.at,
+    (a, b) =>
+      (d.allowed[b] as number) - (d.allowed[a] as number) ||
+      compareStrings(arms[d.arm[a] as number] as string, arms[d.arm[b] as number] as string) ||
+      (d.fpHi[a] as number) - (d.fpHi[b] as number) ||
+      (d.fpLo[a] as number) - (d.fpLo[b] as number) ||
+      (d.idHi[a] as number) - (d.idHi[b] as number) ||
+      (d.idLo[a] as number) - (d.idLo[b] as number),
   );
 }
 
-function compareAttempts(a: DispatchTuple, b: DispatchTuple): number {
-  return (
-    a[D_AT] - b[D_AT] ||
-    Number(b[D_ALLOWED]) - Number(a[D_ALLOWED]) ||
-    compareStrings(a[D_ARM], b[D_ARM]) ||
-    compareStrings(a[D_FINGERPRINT], b[D_FINGERPRINT]) ||
-    compareStrings(a[D_ID], b[D_ID])
+/** Canonical finalize order: a total order over every field an analyzer reads. */
+function finalizeOrder(segment: Segment): Uint32Array {
+  const f = segment.finalizes;
+  const { arms, statuses, suggestions } = segment;
+  const suggestionText = (row: number): string => suggestions[f.suggestion[row] as number] ?? '';
+  return argsortByKey(
+    f.at,
+    (a, b) =>
+      (f.hasId[a] as number) - (f.hasId[b] as number) ||
+      (f.idHi[a] as number) - (f.idHi[b] as number) ||
+      (f.idLo[a] as number) - (f.idLo[b] as number) ||
+      compareStrings(arms[f.arm[a] as number] as string, arms[f.arm[b] as number] as string) ||
+      compareStrings(statuses[f.status[a] as number] as string, statuses[f.status[b] as number] as string) ||
+      compareNullable(f.inputTokens[a] as number, f.inputTokens[b] as number) ||
+      compareNullable(f.cacheReadTokens[a] as number, f.cacheReadTokens[b] as number) ||
+      compareNullable(f.cacheCreationTokens[a] as number, f.cacheCreationTokens[b] as number) ||
+      compareNullable(f.msElapsed[a] as number, f.msElapsed[b] as number) ||
+      (f.acceptance[a] as number) - (f.acceptance[b] as number) ||
+      compareStrings(suggestionText(a), suggestionText(b)) ||
+      compareNullable(f.outputTokens[a] as number, f.outputTokens[b] as number),
   );
 }
 
-export class DispatchJoin {
-  private readonly attempts: DispatchTuple[] = [];
-  private readonly finalizes: FinalizeTuple[] = [];
-  private readonly denials: DenialRecord[] = [];
-
-  /** `detailed` also keeps which attempt each task joined (export needs it; analyzers do not). */
-  constructor(private readonly detailed = false) {}
-
-  addDispatch(tuple: DispatchTuple): void {
-    this.attempts.push(tuple);
-    const [, , arm, at, allowed, blockReasons, rationalization] = tuple;
-    if (!allowed) this.denials.push({ arm, at, blockReasons, rationalization, sessionId: null });
-  }
-
-  addFinalize(tuple: FinalizeTuple): void {
-    this.finalizes.push(tuple);
-  }
-
-  finish(): JoinResult {
-    const counts: JoinCounts = {
-      dispatch: this.attempts.length,
-      finalize: this.finalizes.length,
-      joined: 0,
-      denied: this.denials.length,
-      unmatched_dispatch: 0,
-      unmatched_finalize: 0,
-      duplicates: 0,
-    };
-    const { byId, byFingerprint, attemptNumber } = this.indexAttempts();
-    const joinedAttempt = new Uint8Array(this.attempts.length);
-    const tasks: TaskRecord[] = [];
-    const suggestions: SuggestionRecord[] = [];
-    const taskAttempts: TaskAttempt[] = [];
-
-    const join = (finalize: FinalizeTuple, attemptIndex: number): void => {
-      const attempt = this.attempts[attemptIndex] as DispatchTuple;
-      if (this.detailed) {
-        taskAttempts.push({
-          attemptId: attempt[D_ID],
-          dispatchedAt: attempt[D_AT],
-          outputTokens: finalize[11],
-        });
-      }
-      joinedAttempt[attemptIndex] = 1;
-      counts.joined += 1;
-      tasks.push({
-        arm: finalize[F_ARM],
-        taskKey: finalize[F_FINGERPRINT],
-        attemptNumber: attemptNumber[attemptIndex] as number,
-        completedAt: finalize[F_AT],
-        status: finalize[4],
-        inputTokens: finalize[5],
-        cacheReadTokens: finalize[6],
-        cacheCreationTokens: finalize[7],
-        acceptancePassed: finalize[8],
-        msElapsed: finalize[9],
-        sessionId: null,
-      });
-    };
-    const keepSuggestion = (finalize: FinalizeTuple): void => {
-      const suggestion = finalize[10];
-      if (suggestion === null) return;
-      suggestions.push({ arm: finalize[F_ARM], at: finalize[F_AT], suggestion, sessionId: null });
-    };
-
-    const ordered = canonicalOrder(this.finalizes, F_AT, compareFinalizes);
-    // Finalizes naming their attempt claim it first: an id is stronger evidence than a timestamp.
-    for (const finalize of ordered) {
-      const attemptId = finalize[F_ATTEMPT_ID];
-      if (attemptId === null) continue;
-      const index = byId.get(attemptId);
-      const attempt = index === undefined ? undefined : (this.attempts[index] as DispatchTuple);
-      if (
-        index === undefined ||
-        attempt === undefined ||
-        !attempt[D_ALLOWED] ||
-        attempt[D_FINGERPRINT] !== finalize[F_FINGERPRINT]
-      ) {
-        counts.unmatched_finalize += 1;
-        keepSuggestion(finalize);
-      } else if (joinedAttempt[index] === 1) {
-        counts.duplicates += 1;
-      } else {
-        join(finalize, index);
-        keepSuggestion(finalize);
-      }
-    }
-    for (const finalize of ordered) {
-      if (finalize[F_ATTEMPT_ID] !== null) continue;
-      const candidates = byFingerprint.get(finalize[F_FINGERPRINT]);
-      const index = latestOpenAttempt(this.attempts, candidates, joinedAttempt, finalize[F_AT]);
-      if (index !== undefined) {
-        join(finalize, index);
-        keepSuggestion(finalize);
-      } else if (anyJoined(candidates, joinedAttempt)) {
-        counts.duplicates += 1;
-      } else {
-        counts.unmatched_finalize += 1;
-        keepSuggestion(finalize);
-      }
-    }
-    counts.unmatched_dispatch = counts.dispatch - counts.joined;
-    const gateDecisions = this.attempts.map((attempt) => ({
-      arm: attempt[D_ARM],
-      at: attempt[D_AT],
-      key: attempt[D_ID],
-      denied: !attempt[D_ALLOWED],
-    }));
-    return { counts, tasks, denials: this.denials, suggestions, taskAttempts, gateDecisions };
-  }
-
-  /**
-   * One canonical attempt per attempt id (a repeated id never joins twice and stays unmatched),
-   * and per fingerprint the allowed attempts in dispatch order with their attempt numbers.
-   */
-  private indexAttempts(): {
-    byId: Map<string, number>;
-    byFingerprint: Map<string, number[]>;
-    attemptNumber: Uint32Array;
-  } {
-    const byId = new Map<string, number>();
-    const byFingerprint = new Map<string, number[]>();
-    const attemptNumber = new Uint32Array(this.attempts.length);
-    for (const index of canonicalOrderIndices(this.attempts, D_AT, compareAttempts)) {
-      const attempt = this.attempts[index] as DispatchTuple;
-      if (byId.has(attempt[D_ID])) continue;
-      byId.set(attempt[D_ID], index);
-      if (!attempt[D_ALLOWED]) continue;
-      let list = byFingerprint.get(attempt[D_FINGERPRINT]);
-      if (list === undefined) {
-        list = [];
-        byFingerprint.set(attempt[D_FINGERPRINT], list);
-      }
-      list.push(index);
-      attemptNumber[index] = list.length;
-    }
-    return { byId, byFingerprint, attemptNumber };
-  }
-}
-
-/** The latest still-open allowed attempt dispatched at or before `at` (candidates are in time order). */
-function latestOpenAttempt(
-  attempts: readonly DispatchTuple[],
-  candidates: readonly number[] | undefined,
-  joined: Uint8Array,
-  at: number,
-): number | undefined {
-  if (candidates === undefined) return undefined;
-  for (let i = candidates.length - 1; i >= 0; i -= 1) {
-    const index = candidates[i] as number;
-    if ((attempts[index] as DispatchTuple)[D_AT] <= at && joined[index] === 0) return index;
-  }
-  return undefined;
-}
-
 /**
- * Whether a task with this fingerprint has joined. Every joined attempt is an allowed canonical
- * attempt, so it is among its fingerprint's candidates: no set of joined fingerprints is needed.
+ * Per attempt id its one canonical attempt (a repeated id never joins twice), and per fingerprint
+ * the allowed attempts in dispatch order as a chain from the latest back, with attempt numbers.
  */
-function anyJoined(candidates: readonly number[] | undefined, joined: Uint8Array): boolean {
-  return candidates?.some((index) => joined[index] === 1) === true;
+class AttemptIndex {
+  readonly byId: KeyIndex;
+  readonly latestByFingerprint: KeyIndex;
+  readonly previousSameFingerprint: Int32Array;
+  readonly attemptNumber: Uint32Array;
+
+  constructor(d: DispatchColumns, order: Uint32Array) {
+    this.byId = new KeyIndex(d.length);
+    this.latestByFingerprint = new KeyIndex(d.length);
+    this.previousSameFingerprint = new Int32Array(d.length).fill(-1);
+    this.attemptNumber = new Uint32Array(d.length);
+    for (const row of order) {
+      const idHi = d.idHi[row] as number;
+      const idLo = d.idLo[row] as number;
+      if (this.byId.get(idHi, idLo) !== -1) continue;
+      this.byId.set(idHi, idLo, row);
+      if (d.allowed[row] === 0) continue;
+      const fpHi = d.fpHi[row] as number;
+      const fpLo = d.fpLo[row] as number;
+      const previous = this.latestByFingerprint.get(fpHi, fpLo);
+      this.previousSameFingerprint[row] = previous;
+      this.attemptNumber[row] = previous === -1 ? 1 : (this.attemptNumber[previous] as number) + 1;
+      this.latestByFingerprint.set(fpHi, fpLo, row);
+    }
+  }
 }
 
-/**
- * Indices of `items` sorted by `compare`, whose first criterion is the time at position `timeAt`:
- * a radix sort on the times, with the full comparison only inside runs of equal times (several
- * times faster than a comparison sort over hundreds of thousands of records).
- */
-function canonicalOrderIndices<T extends readonly unknown[]>(
-  items: readonly T[],
-  timeAt: number,
-  compare: (a: T, b: T) => number,
-): Uint32Array {
-  const times = new Float64Array(items.length);
-  for (let i = 0; i < items.length; i += 1) times[i] = (items[i] as T)[timeAt] as number;
-  return argsortByKey(times, (a, b) => compare(items[a] as T, items[b] as T));
+export function joinSegment(segment: Segment): JoinResult {
+  const d = segment.dispatches;
+  const f = segment.finalizes;
+  const counts: JoinCounts = {
+    dispatch: d.length,
+    finalize: f.length,
+    joined: 0,
+    denied: 0,
+    unmatched_dispatch: 0,
+    unmatched_finalize: 0,
+    duplicates: 0,
+  };
+  const attempts = attemptOrder(segment);
+  const index = new AttemptIndex(d, attempts);
+  const joined = new Uint8Array(d.length);
+  const tasks = new TaskBuilder(segment, f.length);
+  const suggestions = new SuggestionCollector(segment);
+
+  const join = (finalizeRow: number, dispatchRow: number): void => {
+    joined[dispatchRow] = 1;
+    counts.joined += 1;
+    tasks.add(finalizeRow, dispatchRow, index.attemptNumber[dispatchRow] as number);
+    suggestions.keep(finalizeRow);
+  };
+
+  const ordered = finalizeOrder(segment);
+  // Finalizes naming their attempt claim it first: an id is stronger evidence than a timestamp.
+  for (const row of ordered) {
+    if (f.hasId[row] === 0) continue;
+    const attempt = index.byId.get(f.idHi[row] as number, f.idLo[row] as number);
+    if (
+      attempt === -1 ||
+      d.allowed[attempt] === 0 ||
+      d.fpHi[attempt] !== f.fpHi[row] ||
+      d.fpLo[attempt] !== f.fpLo[row]
+    ) {
+      counts.unmatched_finalize += 1;
+      suggestions.keep(row);
+    } else if (joined[attempt] === 1) {
+      counts.duplicates += 1;
+    } else {
+      join(row, attempt);
+    }
+  }
+  for (const row of ordered) {
+    if (f.hasId[row] === 1) continue;
+    const latest = index.latestByFingerprint.get(f.fpHi[row] as number, f.fpLo[row] as number);
+    let open = -1;
+    let anyJoined = false;
+    // The latest still-open allowed attempt dispatched at or before the finalize.
+    for (let attempt = latest; attempt !== -1; attempt = index.previousSameFingerprint[attempt] as number) {
+      if (joined[attempt] === 1) anyJoined = true;
+      else if (open === -1 && (d.at[attempt] as number) <= (f.at[row] as number)) open = attempt;
+    }
+    if (open !== -1) {
+      join(row, open);
+    } else if (anyJoined) {
+      counts.duplicates += 1;
+    } else {
+      counts.unmatched_finalize += 1;
+      suggestions.keep(row);
+    }
+  }
+  counts.unmatched_dispatch = counts.dispatch - counts.joined;
+  const denials = collectDenials(segment, attempts);
+  counts.denied = denials.length;
+  return {
+    counts,
+    ...tasks.build(),
+    denials,
+    suggestions: suggestions.records,
+    gateDecisions: gateDecisions(segment),
+  };
 }
 
-function canonicalOrder<T extends readonly unknown[]>(
-  items: readonly T[],
-  timeAt: number,
-  compare: (a: T, b: T) => number,
-): T[] {
-  const order = canonicalOrderIndices(items, timeAt, compare);
-  const sorted = new Array<T>(order.length);
-  for (let i = 0; i < order.length; i += 1) sorted[i] = items[order[i] as number] as T;
-  return sorted;
+/** Maps a segment dictionary's indexes to a compact one holding only the values used. */
+class CompactDictionary {
+  readonly dictionary = new Dictionary();
+  private readonly map: Int32Array;
+
+  constructor(private readonly values: readonly string[]) {
+    this.map = new Int32Array(values.length).fill(-1);
+  }
+
+  id(index: number): number {
+    let id = this.map[index] as number;
+    if (id === -1) {
+      id = this.dictionary.id(this.values[index] as string);
+      this.map[index] = id;
+    }
+    return id;
+  }
+}
+
+class TaskBuilder {
+  private length = 0;
+  private readonly arms: CompactDictionary;
+  private readonly statuses: CompactDictionary;
+  private readonly columns: Omit<TaskColumns, 'length' | 'arms' | 'statuses' | 'sessions'>;
+  private readonly dispatchRows: Uint32Array;
+  private readonly finalizeRows: Uint32Array;
+
+  constructor(
+    private readonly segment: Segment,
+    capacity: number,
+  ) {
+    this.arms = new CompactDictionary(segment.arms);
+    this.statuses = new CompactDictionary(segment.statuses);
+    this.columns = {
+      arm: new Uint32Array(capacity),
+      status: new Uint32Array(capacity),
+      session: new Int32Array(capacity).fill(-1),
+      keyHi: new Uint32Array(capacity),
+      keyLo: new Uint32Array(capacity),
+      attemptNumber: new Uint32Array(capacity),
+      completedAt: new Float64Array(capacity),
+      inputTokens: new Float64Array(capacity),
+      cacheReadTokens: new Float64Array(capacity),
+      cacheCreationTokens: new Float64Array(capacity),
+      acceptancePassed: new Int8Array(capacity),
+      msElapsed: new Float64Array(capacity),
+    };
+    this.dispatchRows = new Uint32Array(capacity);
+    this.finalizeRows = new Uint32Array(capacity);
+  }
+
+  add(finalizeRow: number, dispatchRow: number, attemptNumber: number): void {
+    const f = this.segment.finalizes;
+    const c = this.columns;
+    const i = this.length;
+    this.length += 1;
+    c.arm[i] = this.arms.id(f.arm[finalizeRow] as number);
+    c.status[i] = this.statuses.id(f.status[finalizeRow] as number);
+    c.keyHi[i] = f.fpHi[finalizeRow] as number;
+    c.keyLo[i] = f.fpLo[finalizeRow] as number;
+    c.attemptNumber[i] = attemptNumber;
+    c.completedAt[i] = f.at[finalizeRow] as number;
+    c.inputTokens[i] = f.inputTokens[finalizeRow] as number;
+    c.cacheReadTokens[i] = f.cacheReadTokens[finalizeRow] as number;
+    c.cacheCreationTokens[i] = f.cacheCreationTokens[finalizeRow] as number;
+    c.acceptancePassed[i] = f.acceptance[finalizeRow] as number;
+    c.msElapsed[i] = f.msElapsed[finalizeRow] as number;
+    this.dispatchRows[i] = dispatchRow;
+    this.finalizeRows[i] = finalizeRow;
+  }
+
+  build(): { tasks: TaskColumns; taskRows: JoinResult['taskRows'] } {
+    const n = this.length;
+    const c = this.columns;
+    const tasks: TaskColumns = {
+      length: n,
+      arms: this.arms.dictionary.values,
+      statuses: this.statuses.dictionary.values,
+      sessions: [],
+      arm: c.arm.subarray(0, n),
+      status: c.status.subarray(0, n),
+      session: c.session.subarray(0, n),
+      keyHi: c.keyHi.subarray(0, n),
+      keyLo: c.keyLo.subarray(0, n),
+      attemptNumber: c.attemptNumber.subarray(0, n),
+      completedAt: c.completedAt.subarray(0, n),
+      inputTokens: c.inputTokens.subarray(0, n),
+      cacheReadTokens: c.cacheReadTokens.subarray(0, n),
+      cacheCreationTokens: c.cacheCreationTokens.subarray(0, n),
+      acceptancePassed: c.acceptancePassed.subarray(0, n),
+      msElapsed: c.msElapsed.subarray(0, n),
+    };
+    return {
+      tasks,
+      taskRows: { dispatch: this.dispatchRows.subarray(0, n), finalize: this.finalizeRows.subarray(0, n) },
+    };
+  }
+}
+
+/** Suggested registry edits as records; one parsed object per distinct edit, shared by its records. */
+class SuggestionCollector {
+  readonly records: SuggestionRecord[] = [];
+  private readonly parsed = new Map<number, Record<string, unknown>>();
+
+  constructor(private readonly segment: Segment) {}
+
+  keep(finalizeRow: number): void {
+    const f = this.segment.finalizes;
+    const id = f.suggestion[finalizeRow] as number;
+    if (id === -1) return;
+    let suggestion = this.parsed.get(id);
+    if (suggestion === undefined) {
+      suggestion = JSON.parse(this.segment.suggestions[id] as string) as Record<string, unknown>;
+      this.parsed.set(id, suggestion);
+    }
+    this.records.push({
+      arm: this.segment.arms[f.arm[finalizeRow] as number] as string,
+      at: f.at[finalizeRow] as number,
+      suggestion,
+      sessionId: null,
+    });
+  }
+}
+
+function collectDenials(segment: Segment, attempts: Uint32Array): DenialRecord[] {
+  const d = segment.dispatches;
+  const lists = new Map<number, readonly string[]>();
+  const reasonsOf = (id: number): readonly string[] => {
+    if (id === -1) return [];
+    let list = lists.get(id);
+    if (list === undefined) {
+      list = JSON.parse(segment.reasonLists[id] as string) as string[];
+      lists.set(id, list);
+    }
+    return list;
+  };
+  const denials: DenialRecord[] = [];
+  for (const row of attempts) {
+    if (d.allowed[row] === 1) continue;
+    const rationalization = d.rationalization[row] as number;
+    denials.push({
+      arm: segment.arms[d.arm[row] as number] as string,
+      at: d.at[row] as number,
+      blockReasons: reasonsOf(d.reasons[row] as number),
+      rationalization: rationalization === -1 ? null : (segment.rationalizations[rationalization] as string),
+      sessionId: null,
+    });
+  }
+  return denials;
+}
+
+function gateDecisions(segment: Segment): GateDecisionColumns {
+  const d = segment.dispatches;
+  const arms = new CompactDictionary(segment.arms);
+  const arm = new Uint32Array(d.length);
+  const denied = new Uint8Array(d.length);
+  for (let row = 0; row < d.length; row += 1) {
+    arm[row] = arms.id(d.arm[row] as number);
+    denied[row] = 1 - (d.allowed[row] as number);
+  }
+  return {
+    length: d.length,
+    arms: arms.dictionary.values,
+    arm,
+    at: d.at,
+    keyHi: d.idHi,
+    keyLo: d.idLo,
+    denied,
+  };
 }

@@ -1,86 +1,241 @@
-import { z } from 'zod';
+import { canonicalJson } from '../../core/canonical-json.js';
+import { type ColumnSet, ColumnTable } from '../column-table.js';
+import { hashKeyInto } from '../key-hash.js';
+import { Dictionary } from '../task-columns.js';
 import type { DispatchRecord, FinalizeRecord } from './schema.js';
 
 /**
  * The compact form of what one input contributed: its line counts and, per record, only the fields
- * the join and the analyzers read, as flat tuples. It is what the join collects during a run and
- * what an incremental run keeps in the store, so a restored input is exactly the input re-read.
+ * the join and the analyzers read, in typed-array columns. Strings that repeat (agents, statuses,
+ * block reasons, rationalizations, registry suggestions) are indexes into small dictionaries; the
+ * join keys (attempt id, prompt fingerprint) are 64-bit hashes. It is what a worker thread hands
+ * back (the buffers move, nothing is copied) and what an incremental run keeps in the store, so a
+ * restored input is exactly the input re-read.
+ *
+ * Unknown numbers are NaN, an unknown boolean is -1, a missing dictionary entry is -1.
  */
-const Count = z.int().nonnegative();
-const NullableCount = Count.nullable();
+export const DISPATCH_LAYOUT = {
+  at: Float64Array,
+  arm: Int32Array,
+  allowed: Uint8Array,
+  idHi: Uint32Array,
+  idLo: Uint32Array,
+  fpHi: Uint32Array,
+  fpLo: Uint32Array,
+  /** The block reasons as a JSON list in `reasonLists`; -1 for none. */
+  reasons: Int32Array,
+  /** Index in `rationalizations`; -1 for none. */
+  rationalization: Int32Array,
+} as const;
 
-export const DispatchTuple = z.tuple([
-  z.string(), // attempt_id
-  z.string(), // prompt_fingerprint
-  z.string(), // agent
-  Count, // ts_dispatched
-  z.boolean(), // allowed
-  z.array(z.string()), // block_reasons
-  z.string().nullable(), // rationalization_match
-]);
-export type DispatchTuple = z.infer<typeof DispatchTuple>;
+export const FINALIZE_LAYOUT = {
+  at: Float64Array,
+  arm: Int32Array,
+  fpHi: Uint32Array,
+  fpLo: Uint32Array,
+  /** 0 when the finalize names no attempt (older producers). */
+  hasId: Uint8Array,
+  idHi: Uint32Array,
+  idLo: Uint32Array,
+  status: Int32Array,
+  inputTokens: Float64Array,
+  outputTokens: Float64Array,
+  cacheReadTokens: Float64Array,
+  cacheCreationTokens: Float64Array,
+  msElapsed: Float64Array,
+  /** 1 passed, 0 failed, -1 unknown. */
+  acceptance: Int8Array,
+  /** The suggested registry edit's canonical JSON in `suggestions`; -1 for none. */
+  suggestion: Int32Array,
+} as const;
 
-export const FinalizeTuple = z.tuple([
-  z.string(), // prompt_fingerprint
-  z.string().nullable(), // attempt_id
-  z.string(), // agent
-  Count, // ts_completed
-  z.string(), // status
-  NullableCount, // input_tokens
-  NullableCount, // cache_read_tokens
-  NullableCount, // cache_creation_tokens
-  z.boolean().nullable(), // acceptance_passed
-  NullableCount, // ms_elapsed
-  z
-    .custom<Record<string, unknown>>((v) => typeof v === 'object' && v !== null && !Array.isArray(v))
-    .nullable(), // suggested_registry_edit
-  NullableCount, // output_tokens (for export)
-]);
-export type FinalizeTuple = z.infer<typeof FinalizeTuple>;
+export type DispatchColumns = ColumnSet<typeof DISPATCH_LAYOUT>;
+export type FinalizeColumns = ColumnSet<typeof FINALIZE_LAYOUT>;
 
-export const Segment = z.object({
-  lines: Count,
-  blank: Count,
-  skipped: Count,
-  dispatches: z.array(DispatchTuple),
-  finalizes: z.array(FinalizeTuple),
-});
-export type Segment = z.infer<typeof Segment>;
-
-export function emptySegment(): Segment {
-  return { lines: 0, blank: 0, skipped: 0, dispatches: [], finalizes: [] };
+export interface Segment {
+  readonly lines: number;
+  readonly blank: number;
+  readonly skipped: number;
+  readonly arms: readonly string[];
+  readonly statuses: readonly string[];
+  readonly reasonLists: readonly string[];
+  readonly rationalizations: readonly string[];
+  readonly suggestions: readonly string[];
+  readonly dispatches: DispatchColumns;
+  readonly finalizes: FinalizeColumns;
+  /** Export only: per dispatch row, its attempt id and prompt fingerprint as written. */
+  readonly keys?: { readonly attemptIds: readonly string[]; readonly fingerprints: readonly string[] };
 }
 
-/** Most dispatches are allowed with no reasons: one shared empty list instead of one per record. */
-const NO_REASONS: string[] = [];
+const NO_REASONS = -1;
+const orNaN = (value: number | undefined): number => (value === undefined ? Number.NaN : value);
 
-export function dispatchTuple(record: DispatchRecord): DispatchTuple {
-  return [
-    record.attempt_id,
-    record.prompt_fingerprint,
-    record.agent,
-    record.ts_dispatched,
-    record.atomic_hook_outcome === 'allow',
-    record.block_reasons === undefined || record.block_reasons.length === 0
-      ? NO_REASONS
-      : record.block_reasons,
-    record.rationalization_match ?? null,
-  ];
+/** Builds a segment a record (or a whole other segment) at a time. */
+export class SegmentBuilder {
+  lines = 0;
+  blank = 0;
+  skipped = 0;
+  private readonly arms = new Dictionary();
+  private readonly statuses = new Dictionary();
+  private readonly reasonLists = new Dictionary();
+  private readonly rationalizations = new Dictionary();
+  private readonly suggestions = new Dictionary();
+  private readonly dispatches: ColumnTable<typeof DISPATCH_LAYOUT>;
+  private readonly finalizes: ColumnTable<typeof FINALIZE_LAYOUT>;
+  private readonly keys: { attemptIds: string[]; fingerprints: string[] } | null;
+
+  /** `keepKeys` also keeps each dispatch's attempt id and fingerprint as text (export prints them). */
+  constructor(options: { keepKeys?: boolean; capacity?: number } = {}) {
+    this.dispatches = new ColumnTable(DISPATCH_LAYOUT, options.capacity);
+    this.finalizes = new ColumnTable(FINALIZE_LAYOUT, options.capacity);
+    this.keys = options.keepKeys ? { attemptIds: [], fingerprints: [] } : null;
+  }
+
+  get dispatchCount(): number {
+    return this.dispatches.length;
+  }
+
+  get finalizeCount(): number {
+    return this.finalizes.length;
+  }
+
+  addDispatch(record: DispatchRecord): void {
+    const row = this.dispatches.addRow();
+    const c = this.dispatches.columns;
+    c.at[row] = record.ts_dispatched;
+    c.arm[row] = this.arms.id(record.agent);
+    c.allowed[row] = record.atomic_hook_outcome === 'allow' ? 1 : 0;
+    hashKeyInto(record.attempt_id, c.idHi, c.idLo, row);
+    hashKeyInto(record.prompt_fingerprint, c.fpHi, c.fpLo, row);
+    const reasons = record.block_reasons;
+    c.reasons[row] =
+      reasons === undefined || reasons.length === 0
+        ? NO_REASONS
+        : this.reasonLists.id(JSON.stringify(reasons));
+    const rationalization = record.rationalization_match;
+    c.rationalization[row] = rationalization == null ? -1 : this.rationalizations.id(rationalization);
+    if (this.keys !== null) {
+      this.keys.attemptIds.push(record.attempt_id);
+      this.keys.fingerprints.push(record.prompt_fingerprint);
+    }
+  }
+
+  addFinalize(record: FinalizeRecord): void {
+    const row = this.finalizes.addRow();
+    const c = this.finalizes.columns;
+    c.at[row] = record.ts_completed;
+    c.arm[row] = this.arms.id(record.agent);
+    hashKeyInto(record.prompt_fingerprint, c.fpHi, c.fpLo, row);
+    if (record.attempt_id !== undefined) {
+      c.hasId[row] = 1;
+      hashKeyInto(record.attempt_id, c.idHi, c.idLo, row);
+    }
+    c.status[row] = this.statuses.id(record.status);
+    c.inputTokens[row] = orNaN(record.input_tokens);
+    c.outputTokens[row] = orNaN(record.output_tokens);
+    c.cacheReadTokens[row] = orNaN(record.cache_read_tokens);
+    c.cacheCreationTokens[row] = orNaN(record.cache_creation_tokens);
+    c.msElapsed[row] = orNaN(record.ms_elapsed);
+    const passed = record.acceptance_passed;
+    c.acceptance[row] = passed == null ? -1 : passed ? 1 : 0;
+    const suggestion = record.suggested_registry_edit;
+    c.suggestion[row] = suggestion == null ? -1 : this.suggestions.id(canonicalJson(suggestion));
+  }
+
+  /** Adds every line count and record of `segment` (a worker's, or one restored from the store). */
+  append(segment: Segment): void {
+    this.lines += segment.lines;
+    this.blank += segment.blank;
+    this.skipped += segment.skipped;
+    const arms = remap(this.arms, segment.arms);
+    this.dispatches.append(segment.dispatches, {
+      arm: arms,
+      reasons: remap(this.reasonLists, segment.reasonLists),
+      rationalization: remap(this.rationalizations, segment.rationalizations),
+    });
+    this.finalizes.append(segment.finalizes, {
+      arm: arms,
+      status: remap(this.statuses, segment.statuses),
+      suggestion: remap(this.suggestions, segment.suggestions),
+    });
+    if (this.keys !== null && segment.keys !== undefined) {
+      for (const id of segment.keys.attemptIds) this.keys.attemptIds.push(id);
+      for (const fingerprint of segment.keys.fingerprints) this.keys.fingerprints.push(fingerprint);
+    }
+  }
+
+  /**
+   * The segment so far, or the rows and line counts added between two `mark()`s. Columns are views
+   * of the builder's buffers, so later additions never show up in a segment already built.
+   */
+  build(from: SegmentMark = EMPTY_MARK, to: SegmentMark = this.mark()): Segment {
+    return {
+      lines: to.lines - from.lines,
+      blank: to.blank - from.blank,
+      skipped: to.skipped - from.skipped,
+      arms: this.arms.values,
+      statuses: this.statuses.values,
+      reasonLists: this.reasonLists.values,
+      rationalizations: this.rationalizations.values,
+      suggestions: this.suggestions.values,
+      dispatches: this.dispatches.view(from.dispatches, to.dispatches),
+      finalizes: this.finalizes.view(from.finalizes, to.finalizes),
+      ...(this.keys === null
+        ? {}
+        : {
+            keys: {
+              attemptIds: this.keys.attemptIds.slice(from.dispatches, to.dispatches),
+              fingerprints: this.keys.fingerprints.slice(from.dispatches, to.dispatches),
+            },
+          }),
+    };
+  }
+
+  /** Where the builder stands now, to build only what is added after it. */
+  mark(): SegmentMark {
+    return {
+      lines: this.lines,
+      blank: this.blank,
+      skipped: this.skipped,
+      dispatches: this.dispatches.length,
+      finalizes: this.finalizes.length,
+    };
+  }
 }
 
-export function finalizeTuple(record: FinalizeRecord): FinalizeTuple {
-  return [
-    record.prompt_fingerprint,
-    record.attempt_id ?? null,
-    record.agent,
-    record.ts_completed,
-    record.status,
-    record.input_tokens ?? null,
-    record.cache_read_tokens ?? null,
-    record.cache_creation_tokens ?? null,
-    record.acceptance_passed ?? null,
-    record.ms_elapsed ?? null,
-    record.suggested_registry_edit ?? null,
-    record.output_tokens ?? null,
-  ];
+export interface SegmentMark {
+  readonly lines: number;
+  readonly blank: number;
+  readonly skipped: number;
+  readonly dispatches: number;
+  readonly finalizes: number;
+}
+
+const EMPTY_MARK: SegmentMark = { lines: 0, blank: 0, skipped: 0, dispatches: 0, finalizes: 0 };
+
+/** Maps another dictionary's indexes to this one's, adding what is new. */
+function remap(dictionary: Dictionary, values: readonly string[]): Int32Array {
+  const map = new Int32Array(values.length);
+  for (let i = 0; i < values.length; i += 1) map[i] = dictionary.id(values[i] as string);
+  return map;
+}
+
+/** One segment of everything in `segments`, in order (the only one itself when there is one). */
+export function concatSegments(segments: readonly Segment[], keepKeys = false): Segment {
+  if (segments.length === 1) return segments[0] as Segment;
+  const capacity = segments.reduce((sum, s) => Math.max(sum, s.dispatches.length + s.finalizes.length), 1);
+  const builder = new SegmentBuilder({ keepKeys, capacity });
+  for (const segment of segments) builder.append(segment);
+  return builder.build();
+}
+
+/** The buffers behind a segment's columns, to move them to another thread instead of copying. */
+export function segmentBuffers(segment: Segment): ArrayBuffer[] {
+  const buffers = new Set<ArrayBuffer>();
+  for (const columns of [segment.dispatches, segment.finalizes]) {
+    for (const value of Object.values(columns)) {
+      if (ArrayBuffer.isView(value) && value.buffer instanceof ArrayBuffer) buffers.add(value.buffer);
+    }
+  }
+  return [...buffers];
 }
