@@ -13,7 +13,13 @@ import type { FindingStore } from '../findings/store.js';
 import type { InputFile } from '../input/inputs.js';
 import type { Source, SourceDiagnostics } from '../sources/types.js';
 import { AfterburnError } from './errors.js';
-import { CursorBook, IncrementalState, identify, type SavedInput } from './incremental.js';
+import {
+  CursorBook,
+  INCREMENTAL_STATE_VERSION,
+  IncrementalState,
+  identify,
+  type SavedInput,
+} from './incremental.js';
 import { DEFAULT_PARALLEL_MIN_BYTES, readParallel } from './parallel-read.js';
 
 export interface DiscoverRequest {
@@ -101,7 +107,9 @@ export async function analyze(
     counts,
     countsThisRun,
     drafts: findings,
-    ...(incremental ? { state: { schema_version: 1, source: request.source.name, inputs: kept } } : {}),
+    ...(incremental
+      ? { state: { schema_version: INCREMENTAL_STATE_VERSION, source: request.source.name, inputs: kept } }
+      : {}),
   };
 }
 
@@ -141,7 +149,9 @@ export async function discover(
 ): Promise<RunReport> {
   // A corrupt store fails the run before minutes of reading, not after.
   await store.list();
-  const previous = request.incremental ? await readIncrementalState(store, request.source) : null;
+  const previous = request.incremental
+    ? await readIncrementalState(store, request.source, request.incremental.notice)
+    : null;
   const { counts, countsThisRun, drafts, state } = await analyze(request, previous);
   const verdict = runVerdict(drafts);
   const summary = {
@@ -167,7 +177,22 @@ export async function discover(
   );
 }
 
-async function readIncrementalState(store: FindingStore, source: Source): Promise<IncrementalState | null> {
+function isOlderState(raw: unknown): boolean {
+  if (typeof raw !== 'object' || raw === null) return false;
+  const version = (raw as { schema_version?: unknown }).schema_version;
+  return (
+    typeof version === 'number' &&
+    Number.isInteger(version) &&
+    version >= 1 &&
+    version < INCREMENTAL_STATE_VERSION
+  );
+}
+
+async function readIncrementalState(
+  store: FindingStore,
+  source: Source,
+  notice: (message: string) => void,
+): Promise<IncrementalState | null> {
   if (!source.incremental) {
     throw new AfterburnError('bad_value', `source ${source.name} cannot run incrementally`, {
       hint: 'run it without --incremental / AFTERBURN_INCREMENTAL',
@@ -175,6 +200,12 @@ async function readIncrementalState(store: FindingStore, source: Source): Promis
   }
   const raw = await store.readState(source.name);
   if (raw === null) return null;
+  if (isOlderState(raw)) {
+    notice(
+      `the incremental state of ${source.name} in ${store.dir} is from an older afterburn; reading the logs from the start`,
+    );
+    return null;
+  }
   const parsed = IncrementalState.safeParse(raw);
   if (!parsed.success || parsed.data.source !== source.name) {
     throw new AfterburnError(

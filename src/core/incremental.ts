@@ -32,8 +32,14 @@ export const SavedInput = z.object({
 });
 export type SavedInput = z.infer<typeof SavedInput>;
 
+/**
+ * 2: dispatch-outcomes keeps typed-array columns (base64) instead of one tuple per record. A state
+ * of an older version is not migrated: the logs are read again from the start, once.
+ */
+export const INCREMENTAL_STATE_VERSION = 2;
+
 export const IncrementalState = z.object({
-  schema_version: z.literal(1),
+  schema_version: z.literal(INCREMENTAL_STATE_VERSION),
   source: z.string(),
   inputs: z.array(SavedInput),
 });

@@ -26,4 +26,50 @@ describe('discover --incremental (real binary)', () => {
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
     expect(readFileSync(stateFile, 'utf8')).toBe('{"schema_version":1,');
   });
+
+  it('re-reads the logs once, with a notice, when the state was written by an older afterburn', async () => {
+    const store = path.join(tempDir(), 'store');
+    const args = ['discover', '--path', FIXTURE, '--store', store, '--format', 'json', '--incremental'];
+    const first = JSON.parse((await runCli(args)).stdout);
+    const stateFile = path.join(store, 'state', 'dispatch-outcomes.json');
+    // Version 1 kept one tuple per record; its segments cannot be read as columns.
+    writeFileSync(stateFile, JSON.stringify({ schema_version: 1, source: 'dispatch-outcomes', inputs: [] }));
+    const again = await runCli(args);
+    expect(again.code).toBe(0);
+    expect(again.stderr).toContain('from an older afterburn; reading the logs from the start');
+    const report = JSON.parse(again.stdout);
+    expect(report.counts).toEqual(first.counts);
+    expect(report.counts_this_run).toEqual(first.counts);
+    expect(JSON.parse(readFileSync(stateFile, 'utf8')).schema_version).toBe(2);
+  });
+
+  it('reports a state whose columns were damaged as corrupt, with exit 2', async () => {
+    const store = path.join(tempDir(), 'store');
+    const args = ['discover', '--path', FIXTURE, '--store', store, '--format', 'json', '--incremental'];
+    expect((await runCli(args)).code).toBe(0);
+    const stateFile = path.join(store, 'state', 'dispatch-outcomes.json');
+    const state = JSON.parse(readFileSync(stateFile, 'utf8'));
+    const columns = state.inputs[0].segment.finalizes.columns;
+    // One byte short: the column no longer holds `length` values.
+    columns.at = Buffer.from(columns.at, 'base64').subarray(1).toString('base64');
+    writeFileSync(stateFile, JSON.stringify(state));
+    const result = await runCli(args);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(
+      /^afterburn: the incremental state of dispatch-outcomes is corrupt \(column at has the wrong length\)/,
+    );
+  });
+
+  it('reports a dictionary index out of range in the state as corrupt', async () => {
+    const store = path.join(tempDir(), 'store');
+    const args = ['discover', '--path', FIXTURE, '--store', store, '--format', 'json', '--incremental'];
+    expect((await runCli(args)).code).toBe(0);
+    const stateFile = path.join(store, 'state', 'dispatch-outcomes.json');
+    const state = JSON.parse(readFileSync(stateFile, 'utf8'));
+    state.inputs[0].segment.arms = [];
+    writeFileSync(stateFile, JSON.stringify(state));
+    const result = await runCli(args);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('dispatch agent index out of range');
+  });
 });
