@@ -1,7 +1,9 @@
 /**
- * A growable table of typed-array columns: rows are appended one at a time (or a whole other table
- * at once) and capacity doubles, so building a column of a million numbers costs a million stores
- * and about twenty reallocations, not a million objects.
+ * A table of typed-array columns that grows in chunks: rows are appended one at a time into a
+ * fixed-size chunk, a whole other table is taken over as a chunk of its own, and `compact()`
+ * joins the chunks into one array per column. Nothing is ever reallocated and copied while the
+ * table grows, so a million rows cost their bytes plus at most one chunk, not the two to three
+ * times that doubling arrays leave behind for the garbage collector.
  */
 export type NumericArray = Float64Array | Uint32Array | Int32Array | Uint8Array | Int8Array;
 
@@ -12,73 +14,115 @@ export type ColumnLayout = Readonly<Record<string, NumericArrayConstructor>>;
 /** One typed array per field of the layout. */
 export type Columns<L extends ColumnLayout> = { [K in keyof L]: InstanceType<L[K]> };
 
-/** The columns with their row count: what a table hands out when it is done. */
+/** The columns with their row count. */
 export type ColumnSet<L extends ColumnLayout> = Columns<L> & { readonly length: number };
 
-const INITIAL_CAPACITY = 1024;
+const CHUNK_ROWS = 1 << 16;
+
+interface Chunk<L extends ColumnLayout> {
+  readonly columns: Columns<L>;
+  length: number;
+  readonly capacity: number;
+}
 
 export class ColumnTable<L extends ColumnLayout> {
   length = 0;
-  columns: Columns<L>;
-  private capacity: number;
+  private chunks: Chunk<L>[] = [];
 
+  /** `chunkRows` is the size of the chunks `addRow()` fills (small in tests, to cross many). */
   constructor(
     private readonly layout: L,
-    capacity = INITIAL_CAPACITY,
-  ) {
-    this.capacity = Math.max(1, capacity);
-    this.columns = allocate(layout, this.capacity);
+    private readonly chunkRows = CHUNK_ROWS,
+  ) {}
+
+  /** The columns of the chunk the last `addRow()` wrote to. */
+  get columns(): Columns<L> {
+    return (this.chunks[this.chunks.length - 1] as Chunk<L>).columns;
   }
 
-  /** Index of a new row (its cells start as zero). */
+  /** Index, within `columns`, of a new row (its cells start as zero). */
   addRow(): number {
-    if (this.length === this.capacity) this.grow(this.length + 1);
-    const row = this.length;
+    let chunk = this.chunks[this.chunks.length - 1];
+    if (chunk === undefined || chunk.length === chunk.capacity) {
+      chunk = { columns: allocate(this.layout, this.chunkRows), length: 0, capacity: this.chunkRows };
+      this.chunks.push(chunk);
+    }
     this.length += 1;
-    return row;
+    chunk.length += 1;
+    return chunk.length - 1;
   }
 
   /**
-   * Appends every row of `other`. `remap` rewrites one column's values on the way in (dictionary
-   * indexes of another table's dictionary into this one's); negative values (none) are kept.
+   * Appends every row of `other`. `remap` rewrites a column's values on the way in (indexes into
+   * another dictionary, mapped to this table's); negative values (none) are kept. With `adopt`,
+   * the table takes `other`'s arrays over as a chunk (remapped in place) instead of copying them:
+   * only for arrays nobody else holds, such as a worker's or a decoded state's.
    */
-  append(other: ColumnSet<L>, remap: Partial<Record<keyof L, Int32Array>> = {}): void {
+  append(other: ColumnSet<L>, remap: Partial<Record<keyof L, Int32Array>> = {}, adopt = false): void {
     if (other.length === 0) return;
-    if (this.length + other.length > this.capacity) this.grow(this.length + other.length);
+    const columns = adopt ? other : allocate(this.layout, other.length);
     for (const name of Object.keys(this.layout) as (keyof L)[]) {
-      const target = this.columns[name];
-      const source = other[name].subarray(0, other.length);
+      const source = other[name];
+      const target = columns[name];
       const map = remap[name];
-      if (map === undefined) {
-        target.set(source, this.length);
-      } else {
-        for (let i = 0; i < source.length; i += 1) {
+      if (map !== undefined) {
+        for (let i = 0; i < other.length; i += 1) {
           const value = source[i] as number;
-          target[this.length + i] = value < 0 ? value : (map[value] as number);
+          target[i] = value < 0 ? value : (map[value] as number);
         }
+      } else if (!adopt) {
+        target.set(source.subarray(0, other.length));
       }
     }
+    this.chunks.push({ columns, length: other.length, capacity: other.length });
     this.length += other.length;
   }
 
-  /** The rows so far, as views (no copy); later appends may reallocate, so use it when done. */
+  /**
+   * Rows [from, to) as one array per column: views when they lie in one chunk (always, after
+   * `compact()`), copies otherwise.
+   */
   view(from = 0, to = this.length): ColumnSet<L> {
     const view = {} as Columns<L>;
+    let start = 0;
+    const inOne = this.chunks.find((chunk) => {
+      const found = from >= start && to <= start + chunk.length;
+      if (!found) start += chunk.length;
+      return found;
+    });
     for (const name of Object.keys(this.layout) as (keyof L)[]) {
-      view[name] = this.columns[name].subarray(from, to) as InstanceType<L[keyof L]>;
+      view[name] =
+        inOne !== undefined
+          ? (inOne.columns[name].subarray(from - start, to - start) as InstanceType<L[keyof L]>)
+          : this.gather(name, from, to);
     }
     return Object.assign(view, { length: to - from });
   }
 
-  private grow(needed: number): void {
-    let capacity = this.capacity;
-    while (capacity < needed) capacity *= 2;
-    const next = allocate(this.layout, capacity);
+  /**
+   * Joins the chunks into one array per column, a column at a time, letting each column's chunks
+   * go as soon as they are copied: the peak is the table plus one column, not twice the table.
+   */
+  compact(): void {
+    if (this.chunks.length <= 1) return;
+    const columns = {} as Columns<L>;
     for (const name of Object.keys(this.layout) as (keyof L)[]) {
-      next[name].set(this.columns[name].subarray(0, this.length));
+      columns[name] = this.gather(name, 0, this.length);
+      for (const chunk of this.chunks) (chunk.columns as Record<keyof L, NumericArray | null>)[name] = null;
     }
-    this.columns = next;
-    this.capacity = capacity;
+    this.chunks = [{ columns, length: this.length, capacity: this.length }];
+  }
+
+  private gather<K extends keyof L>(name: K, from: number, to: number): InstanceType<L[K]> {
+    const out = new (this.layout[name] as NumericArrayConstructor)(to - from) as InstanceType<L[K]>;
+    let start = 0;
+    for (const chunk of this.chunks) {
+      const lo = Math.max(from, start);
+      const hi = Math.min(to, start + chunk.length);
+      if (lo < hi) out.set(chunk.columns[name].subarray(lo - start, hi - start), lo - from);
+      start += chunk.length;
+    }
+    return out;
   }
 }
 
@@ -88,19 +132,4 @@ function allocate<L extends ColumnLayout>(layout: L, capacity: number): Columns<
     columns[name] = new (layout[name] as NumericArrayConstructor)(capacity) as InstanceType<L[keyof L]>;
   }
   return columns;
-}
-
-/** A copy of `columns` holding only the given rows, in the given order. */
-export function selectRows<L extends ColumnLayout>(
-  layout: L,
-  columns: ColumnSet<L>,
-  rows: ArrayLike<number>,
-): ColumnSet<L> {
-  const out = allocate(layout, rows.length);
-  for (const name of Object.keys(layout) as (keyof L)[]) {
-    const source = columns[name];
-    const target = out[name];
-    for (let i = 0; i < rows.length; i += 1) target[i] = source[rows[i] as number] as number;
-  }
-  return Object.assign(out, { length: rows.length });
 }

@@ -131,7 +131,7 @@ export function collectSegments(
       const part = currentPart();
       if (part !== undefined && part.end === null) part.end = builder.mark();
       const start = builder.mark();
-      if (saved !== undefined) builder.append(loadSegment(saved, DISPATCH_OUTCOMES));
+      if (saved !== undefined) builder.append(loadSegment(saved, DISPATCH_OUTCOMES), true);
       parts.push({ start, freshStart: builder.mark(), end: null, restored: saved !== undefined });
     },
 
@@ -143,6 +143,7 @@ export function collectSegments(
     },
 
     handOffSegment() {
+      builder.compact();
       const segment = builder.build();
       const handOff: HandOff = { segment, seconds: secondsTimestamps.snapshot() };
       return { payload: handOff, transfer: segmentBuffers(segment) };
@@ -151,14 +152,18 @@ export function collectSegments(
     adoptSegment(payload, lineOffset) {
       // Only ever what this same code handed off in a worker thread, so it is not re-validated.
       const handOff = payload as HandOff;
-      builder.append(handOff.segment);
+      builder.append(handOff.segment, true);
       secondsTimestamps.absorb(handOff.seconds, lineOffset);
     },
 
-    segment: () => builder.build(),
+    segment() {
+      builder.compact();
+      return builder.build();
+    },
 
     freshSegment() {
       if (!parts.some((part) => part.restored)) return null;
+      builder.compact();
       const end = builder.mark();
       return concatSegments(parts.map((part) => builder.build(part.freshStart, part.end ?? end)));
     },

@@ -85,9 +85,9 @@ export class SegmentBuilder {
   private readonly keys: { attemptIds: string[]; fingerprints: string[] } | null;
 
   /** `keepKeys` also keeps each dispatch's attempt id and fingerprint as text (export prints them). */
-  constructor(options: { keepKeys?: boolean; capacity?: number } = {}) {
-    this.dispatches = new ColumnTable(DISPATCH_LAYOUT, options.capacity);
-    this.finalizes = new ColumnTable(FINALIZE_LAYOUT, options.capacity);
+  constructor(options: { keepKeys?: boolean } = {}) {
+    this.dispatches = new ColumnTable(DISPATCH_LAYOUT);
+    this.finalizes = new ColumnTable(FINALIZE_LAYOUT);
     this.keys = options.keepKeys ? { attemptIds: [], fingerprints: [] } : null;
   }
 
@@ -142,22 +142,33 @@ export class SegmentBuilder {
     c.suggestion[row] = suggestion == null ? -1 : this.suggestions.id(canonicalJson(suggestion));
   }
 
-  /** Adds every line count and record of `segment` (a worker's, or one restored from the store). */
-  append(segment: Segment): void {
+  /**
+   * Adds every line count and record of `segment` (a worker's, or one restored from the store).
+   * With `adopt` its column arrays become the builder's own (see ColumnTable.append).
+   */
+  append(segment: Segment, adopt = false): void {
     this.lines += segment.lines;
     this.blank += segment.blank;
     this.skipped += segment.skipped;
     const arms = remap(this.arms, segment.arms);
-    this.dispatches.append(segment.dispatches, {
-      arm: arms,
-      reasons: remap(this.reasonLists, segment.reasonLists),
-      rationalization: remap(this.rationalizations, segment.rationalizations),
-    });
-    this.finalizes.append(segment.finalizes, {
-      arm: arms,
-      status: remap(this.statuses, segment.statuses),
-      suggestion: remap(this.suggestions, segment.suggestions),
-    });
+    this.dispatches.append(
+      segment.dispatches,
+      {
+        arm: arms,
+        reasons: remap(this.reasonLists, segment.reasonLists),
+        rationalization: remap(this.rationalizations, segment.rationalizations),
+      },
+      adopt,
+    );
+    this.finalizes.append(
+      segment.finalizes,
+      {
+        arm: arms,
+        status: remap(this.statuses, segment.statuses),
+        suggestion: remap(this.suggestions, segment.suggestions),
+      },
+      adopt,
+    );
     if (this.keys !== null && segment.keys !== undefined) {
       for (const id of segment.keys.attemptIds) this.keys.attemptIds.push(id);
       for (const fingerprint of segment.keys.fingerprints) this.keys.fingerprints.push(fingerprint);
@@ -189,6 +200,12 @@ export class SegmentBuilder {
             },
           }),
     };
+  }
+
+  /** Joins the columns' chunks into one array each: before a join or a hand-off reads them. */
+  compact(): void {
+    this.dispatches.compact();
+    this.finalizes.compact();
   }
 
   /** Where the builder stands now, to build only what is added after it. */
@@ -223,9 +240,9 @@ function remap(dictionary: Dictionary, values: readonly string[]): Int32Array {
 /** One segment of everything in `segments`, in order (the only one itself when there is one). */
 export function concatSegments(segments: readonly Segment[], keepKeys = false): Segment {
   if (segments.length === 1) return segments[0] as Segment;
-  const capacity = segments.reduce((sum, s) => Math.max(sum, s.dispatches.length + s.finalizes.length), 1);
-  const builder = new SegmentBuilder({ keepKeys, capacity });
+  const builder = new SegmentBuilder({ keepKeys });
   for (const segment of segments) builder.append(segment);
+  builder.compact();
   return builder.build();
 }
 
