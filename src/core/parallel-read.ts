@@ -2,6 +2,7 @@ import { open, stat } from 'node:fs/promises';
 import { Worker } from 'node:worker_threads';
 import type { InputFile } from '../input/inputs.js';
 import type { ReadOptions, ReadResult } from '../input/read-lines.js';
+import { PARALLEL_SOURCES } from '../sources/parallel-sources.js';
 import type { SealedSession, SourceDiagnostics } from '../sources/types.js';
 import { AfterburnError } from './errors.js';
 import type { ParseFailure, ParseJob, ParseOutcome } from './parse-worker.js';
@@ -30,7 +31,12 @@ export async function readParallel(
   options: ParallelReadOptions,
 ): Promise<ReadResult> {
   const start = options.start ?? 0;
-  if (input.kind !== 'file' || input.path === null || session.adoptSegment === undefined) {
+  if (
+    input.kind !== 'file' ||
+    input.path === null ||
+    session.adoptSegment === undefined ||
+    PARALLEL_SOURCES[options.sourceName] === undefined
+  ) {
     return readInto(session, input, options);
   }
   const size = (await stat(input.path)).size;

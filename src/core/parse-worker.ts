@@ -1,5 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { findSource } from '../sources/registry.js';
+import { PARALLEL_SOURCES } from '../sources/parallel-sources.js';
 import { type ErrorCode, isAfterburnError } from './errors.js';
 import { readInto } from './read-input.js';
 
@@ -40,7 +40,9 @@ export const DETAILED_SKIPS = 1000;
 const job = workerData as ParseJob;
 const skips: [number, string][] = [];
 let moreSkips = 0;
-const session = findSource(job.source).open({
+const load = PARALLEL_SOURCES[job.source];
+if (load === undefined) throw new Error(`source ${job.source} cannot parse on a worker thread`);
+const session = (await load()).open({
   skipped: (location, reason) => {
     if (skips.length < DETAILED_SKIPS) skips.push([location.line, reason]);
     else moreSkips += 1;
