@@ -64,4 +64,38 @@ describe('parsing on two threads', () => {
     const { counts_this_run: _, ...lastReport } = withoutTimes(last.stdout) as RunReport;
     expect(lastReport).toEqual(withoutTimes(full.stdout));
   });
+
+  it('names timestamps that look like seconds in both halves, with their real line numbers', async () => {
+    const dir = tempDir('afterburn-parallel-');
+    const log = path.join(dir, 'outcomes.jsonl');
+    const chunks: string[] = [];
+    generateLog({ seed: 13, targetBytes: 200_000, write: (chunk) => chunks.push(chunk) });
+    const lines = chunks
+      .join('')
+      .split('\n')
+      .filter((line) => line !== '');
+    const seconds = (line: string): string =>
+      line.replace(/"ts_dispatched":(\d+)\d{3}/, '"ts_dispatched":$1');
+    // One record near the start and one near the end: one in each thread's half.
+    const first = lines.findIndex((line) => line.includes('"kind":"dispatch"'));
+    const last = lines.findLastIndex((line) => line.includes('"kind":"dispatch"'));
+    lines[first] = seconds(lines[first] as string);
+    lines[last] = seconds(lines[last] as string);
+    writeFileSync(log, `${lines.join('\n')}\n`);
+    const args = (store: string, threshold: string) => [
+      'discover',
+      '--path',
+      log,
+      '--store',
+      path.join(dir, store),
+      '--format',
+      'json',
+      '--parallel-min-bytes',
+      threshold,
+    ];
+    const [two, one] = await Promise.all([runCli(args('two', '1000')), runCli(args('one', '1000000000'))]);
+    const notice = `2 record(s) have ts_dispatched below 1e+11, which looks like epoch seconds rather than milliseconds (${log}:${first + 1}, ${log}:${last + 1})`;
+    expect(two.stderr).toContain(notice);
+    expect(two.stderr).toBe(one.stderr);
+  });
 });
