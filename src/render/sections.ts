@@ -1,6 +1,6 @@
 import { dollarsFromMicros } from '../core/money.js';
 import type { Finding } from '../findings/schema.js';
-import { formatValue, snapshotOf } from '../health/snapshot.js';
+import { formatValue, type SnapshotMetric, snapshotOf } from '../health/snapshot.js';
 import { integer, ratio } from './format.js';
 
 /**
@@ -145,14 +145,48 @@ function pressureSection(findings: readonly Finding[]): Section | null {
   };
 }
 
+/**
+ * Scoped rates that have no value yet and only borrow the global window say nothing the global row
+ * does not: one row per metric stands for all of them (`deny_rate[arm=*]`, the range of their n).
+ */
+export function healthRows(metrics: readonly SnapshotMetric[]): string[][] {
+  const groups = new Map<string, SnapshotMetric[]>();
+  for (const m of metrics) groups.set(m.metric, [...(groups.get(m.metric) ?? []), m]);
+  return [...groups.values()].flatMap((group) => {
+    const waiting = group.filter((m) => m.scope !== null && m.fallback && m.value === null);
+    const shown = group.filter((m) => !waiting.includes(m));
+    return [
+      ...shown.map((m) => [
+        m.name,
+        m.value === null ? '–' : formatValue(m.value),
+        m.window === null ? String(m.n) : `${m.n}/${m.window}`,
+        [m.state, m.fallback ? 'global fallback' : null].filter((x) => x !== null).join(', '),
+      ]),
+      ...waitingRow(waiting),
+    ];
+  });
+}
+
+function waitingRow(scoped: readonly SnapshotMetric[]): string[][] {
+  const first = scoped[0];
+  if (first === undefined) return [];
+  const ns = scoped.map((m) => m.n);
+  const low = Math.min(...ns);
+  const high = Math.max(...ns);
+  const kind = (first.scope ?? '').split('=')[0];
+  return [
+    [
+      `${first.metric}[${kind}=*]`,
+      '–',
+      `${low === high ? low : `${low}–${high}`}/${first.window}`,
+      `${scoped.length} ${kind}(s) on the global window`,
+    ],
+  ];
+}
+
 /** Rolling health rates (the `afterburn metrics` snapshot without the latency percentiles). */
 function healthSection(findings: readonly Finding[]): Section | null {
-  const rows = snapshotOf(findings.filter((f) => f.type === 'rolling_rate')).map((m) => [
-    m.name,
-    formatValue(m.value),
-    m.window === null ? String(m.n) : `${m.n}/${m.window}`,
-    [m.state, m.fallback ? 'global fallback' : null].filter((x) => x !== null).join(', '),
-  ]);
+  const rows = healthRows(snapshotOf(findings.filter((f) => f.type === 'rolling_rate')));
   if (rows.length === 0) return null;
   return {
     title: 'Health rates',
