@@ -71,13 +71,15 @@ export interface SegmentCollector extends Required<Omit<SourceSession<DispatchDa
   freshSegment(): Segment | null;
   /** The one notice about timestamps that look like epoch seconds, if any were read. */
   secondsNotice(): string | null;
+  /** Lets go of everything read (after the last segment() or freshSegment() call). */
+  release(): void;
 }
 
 export function collectSegments(
   diagnostics: SourceDiagnostics,
   options: { keepKeys?: boolean } = {},
 ): SegmentCollector {
-  const builder = new SegmentBuilder(options);
+  let builder = new SegmentBuilder(options);
   const parts: InputPart[] = [];
   const secondsTimestamps = new SecondsTimestamps();
   const currentPart = (): InputPart | undefined => parts[parts.length - 1];
@@ -169,6 +171,10 @@ export function collectSegments(
     },
 
     secondsNotice: () => secondsTimestamps.notice(),
+
+    release() {
+      builder = new SegmentBuilder(options);
+    },
   };
 }
 
@@ -184,10 +190,14 @@ function open(diagnostics: SourceDiagnostics): SourceSession<DispatchDataset> {
     finish() {
       const notice = collector.secondsNotice();
       if (notice !== null) diagnostics.notice?.(notice);
-      const result = joinParts(collector.segment());
+      const all = collector.segment();
       // This run's lines on their own, as if they were the whole log.
       const fresh = collector.freshSegment();
-      return { ...result, countsThisRun: fresh === null ? result.counts : joinParts(fresh).counts };
+      const countsThisRun = fresh === null ? null : joinParts(fresh).counts;
+      // The join copies what the analyzers read: the builder's columns can go before they run.
+      collector.release();
+      const result = joinParts(all);
+      return { ...result, countsThisRun: countsThisRun ?? result.counts };
     },
   };
 }
