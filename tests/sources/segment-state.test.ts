@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { generateLog } from '../../bench/generate.js';
+import { collectSegments } from '../../src/sources/dispatch-outcomes/index.js';
+import type { Segment } from '../../src/sources/dispatch-outcomes/segment.js';
+import { loadSegment, storeSegment } from '../../src/sources/dispatch-outcomes/segment-state.js';
+import { finalizeLine } from '../helpers/records.js';
+
+function segmentOf(seed: number, bytes: number): Segment {
+  const collector = collectSegments({ skipped: () => {} });
+  const text: string[] = [];
+  generateLog({ seed, targetBytes: bytes, write: (chunk) => text.push(chunk) });
+  text
+    .join('')
+    .split('\n')
+    .forEach((line, i) => {
+      if (line !== '') collector.acceptLine(line, { input: 'x.jsonl', line: i + 1 });
+    });
+  collector.acceptLine(finalizeLine({ input_tokens: undefined }), { input: 'x.jsonl', line: 0 });
+  return collector.segment();
+}
+
+const plain = (segment: Segment): unknown => ({
+  ...segment,
+  dispatches: Object.fromEntries(
+    Object.entries(segment.dispatches).map(([k, v]) => [k, typeof v === 'number' ? v : [...v]]),
+  ),
+  finalizes: Object.fromEntries(
+    Object.entries(segment.finalizes).map(([k, v]) => [k, typeof v === 'number' ? v : [...v]]),
+  ),
+});
+
+describe('stored segments', () => {
+  it('come back from their JSON form exactly as they were', () => {
+    const segment = segmentOf(3, 60_000);
+    expect(segment.dispatches.length).toBeGreaterThan(50);
+    const restored = loadSegment(JSON.parse(JSON.stringify(storeSegment(segment))), 'dispatch-outcomes');
+    expect(plain(restored)).toEqual(plain(segment));
+    // NaN (unknown) survives: JSON could not carry it, the bytes do.
+    expect([...restored.finalizes.inputTokens].some(Number.isNaN)).toBe(true);
+  });
+
+  it('refuse block reasons that are not a list of strings', () => {
+    const stored = storeSegment(segmentOf(4, 20_000));
+    const reasonLists = stored.reasonLists.map(() => '{"a":1}');
+    expect(reasonLists.length).toBeGreaterThan(0);
+    expect(() => loadSegment({ ...stored, reasonLists }, 'dispatch-outcomes')).toThrow(
+      /block reasons are not a list of strings/,
+    );
+  });
+
+  it('refuse a missing column', () => {
+    const stored = storeSegment(segmentOf(5, 20_000));
+    const { at: _dropped, ...columns } = stored.dispatches.columns;
+    expect(() =>
+      loadSegment({ ...stored, dispatches: { ...stored.dispatches, columns } }, 'dispatch-outcomes'),
+    ).toThrow(/column at is missing/);
+  });
+});
