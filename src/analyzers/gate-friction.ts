@@ -12,19 +12,33 @@ const WORDING: FrictionWording = {
   totalName: 'denials',
 };
 
+/**
+ * A record's reasons trimmed, blank ones dropped and each once: a reason listed twice on one record
+ * is still one denied dispatch. Sources share one list among records with the same reasons, so the
+ * work is done once per distinct list.
+ */
+function distinctReasons(reasons: readonly string[], cache: WeakMap<readonly string[], string[]>): string[] {
+  let distinct = cache.get(reasons);
+  if (distinct === undefined) {
+    distinct = [...new Set(reasons.map((r) => r.trim()))].filter((reason) => reason !== '');
+    cache.set(reasons, distinct);
+  }
+  return distinct;
+}
+
 function frictionItems(denials: readonly DenialRecord[]): FrictionItem[] {
-  return denials.flatMap((denial) => {
-    const base = { arm: denial.arm, at: denial.at, sessionId: denial.sessionId };
-    const items: FrictionItem[] = [];
-    if (denial.rationalization !== null && denial.rationalization.trim() !== '') {
-      items.push({ ...base, kind: 'rationalization', value: denial.rationalization.trim() });
+  const cache = new WeakMap<readonly string[], string[]>();
+  const items: FrictionItem[] = [];
+  for (const denial of denials) {
+    const { arm, at, sessionId } = denial;
+    const rationalization = denial.rationalization?.trim() ?? '';
+    if (rationalization !== '')
+      items.push({ arm, at, sessionId, kind: 'rationalization', value: rationalization });
+    for (const value of distinctReasons(denial.blockReasons, cache)) {
+      items.push({ arm, at, sessionId, kind: 'block_reason', value });
     }
-    // A reason listed twice on one record is still one denied dispatch.
-    for (const reason of new Set(denial.blockReasons.map((r) => r.trim()))) {
-      if (reason !== '') items.push({ ...base, kind: 'block_reason', value: reason });
-    }
-    return items;
-  });
+  }
+  return items;
 }
 
 export const gateFriction: Analyzer<{ readonly denials: readonly DenialRecord[] }> = {
