@@ -20,6 +20,7 @@ import {
   identify,
   type SavedInput,
 } from './incremental.js';
+import { workerOffload } from './offload.js';
 import { DEFAULT_PARALLEL_MIN_BYTES, readParallel } from './parallel-read.js';
 
 export interface DiscoverRequest {
@@ -63,9 +64,13 @@ export async function analyze(
   const incremental = request.incremental !== undefined;
   const cursors = new CursorBook(previous);
   const kept: SavedInput[] = [];
+  const parallelMinBytes = request.parallelMinBytes ?? DEFAULT_PARALLEL_MIN_BYTES;
+  // Bytes of log behind this run's data (restored state included): what the analysis will cost.
+  let logBytes = 0;
   for (const input of request.inputs) {
     const plan = incremental ? await cursors.plan(input) : null;
     if (plan?.action === 'reuse') {
+      logBytes += plan.saved.identity.size;
       session.beginInput(plan.saved.segment);
       kept.push({ ...plan.saved, name: input.name, segment: session.endInput() });
       continue;
@@ -75,7 +80,7 @@ export async function analyze(
     session.beginInput(saved?.segment);
     const read = await readParallel(session, input, {
       maxLineBytes: request.maxLineBytes,
-      parallelMinBytes: request.parallelMinBytes ?? DEFAULT_PARALLEL_MIN_BYTES,
+      parallelMinBytes,
       sourceName: request.source.name,
       diagnostics: request.diagnostics,
       ...(request.stdin ? { stdin: request.stdin } : {}),
@@ -84,6 +89,7 @@ export async function analyze(
       // A plain file may be mid-write; a compressed one is complete once it exists.
       emitPartial: !incremental || input.kind !== 'file',
     });
+    logBytes += input.kind === 'file' ? read.consumedOffset : read.bytesRead;
     if (incremental && input.path !== null && input.kind !== 'stdin') {
       const segment = session.endInput();
       const offset = input.kind === 'file' ? read.consumedOffset : 0;
@@ -102,7 +108,9 @@ export async function analyze(
     inputs: request.givenPaths ?? inputNamesOf(request),
     options: request.analysis,
   };
-  const { counts, countsThisRun, findings } = session.finish(context);
+  // Logs big enough to parse on two threads also run their heavy statistics on a second one.
+  const offload = logBytes >= parallelMinBytes ? workerOffload(request.source.name) : undefined;
+  const { counts, countsThisRun, findings } = await session.finish(context, offload);
   return {
     counts,
     countsThisRun,

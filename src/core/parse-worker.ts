@@ -48,7 +48,7 @@ const session = (await load()).open({
     else moreSkips += 1;
   },
 });
-session.beginInput(undefined);
+session.beginInput?.(undefined);
 try {
   const read = await readInto(
     session,

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Counts, FindingDraft } from '../../src/findings/schema.js';
 import { LineSplitter } from '../../src/input/line-splitter.js';
-import { dispatchOutcomes } from '../../src/sources/dispatch-outcomes/index.js';
+import { dispatchOutcomesAdapter } from '../../src/sources/dispatch-outcomes/index.js';
 import { DAY, DEFAULT_OPTIONS, T0 } from '../helpers/records.js';
 
 /**
@@ -25,7 +25,7 @@ function runBytes(
   maxLineBytes = MAX_LINE_BYTES,
 ): Outcome {
   let skipped = 0;
-  const session = dispatchOutcomes.open({
+  const session = dispatchOutcomesAdapter.open({
     skipped: () => {
       skipped += 1;
     },
@@ -51,7 +51,10 @@ function runBytes(
     inputs: ['fuzz.jsonl'],
     options: { ...DEFAULT_OPTIONS, minSamples: 3 },
   };
-  const { counts, findings } = session.finish(context);
+  const { counts, dataset } = session.finish();
+  const findings = dispatchOutcomesAdapter.analyzers.flatMap((analyzer) =>
+    analyzer.analyze(dataset, context),
+  );
   return { counts, findings, skipped };
 }
 
