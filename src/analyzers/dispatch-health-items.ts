@@ -1,0 +1,103 @@
+import { compareKeyHashes } from '../sources/key-hash.js';
+import type { GateDecisionColumns, TaskColumns } from '../sources/task-columns.js';
+import { argsortByKey } from '../stats/argsort.js';
+import { type RollingColumns, scopeNameRanks } from '../stats/rolling.js';
+
+/**
+ * The rolling items of dispatch-health as columns: a few typed arrays per metric instead of an
+ * object and a key string per task. Ties at equal time are broken by the key hash (then attempt
+ * number, arm name and value), which depends only on the items, never on their order in the log.
+ */
+
+const COMPLETED = 'completed';
+
+/** Per status id: 1 when the status is `completed`. */
+export function completedStatuses(tasks: TaskColumns): Uint8Array {
+  return Uint8Array.from(tasks.statuses, (status) => (status === COMPLETED ? 1 : 0));
+}
+
+/** The rows 0..n-1 for which `keep` is true, in row order. */
+export function rowsWhere(n: number, keep: (row: number) => boolean): Uint32Array {
+  const rows = new Uint32Array(n);
+  let count = 0;
+  for (let row = 0; row < n; row++) if (keep(row)) rows[count++] = row;
+  return rows.subarray(0, count);
+}
+
+/** The rolling items of the task `rows`, each valued `valueOfRow(row)`, scoped by arm. */
+export function taskItems(
+  tasks: TaskColumns,
+  rows: Uint32Array,
+  valueOfRow: (row: number) => number,
+): RollingColumns {
+  const n = rows.length;
+  const at = new Float64Array(n);
+  const value = new Float64Array(n);
+  const scope = new Int32Array(n);
+  const keyHi = new Uint32Array(n);
+  const keyLo = new Uint32Array(n);
+  const attempt = new Uint32Array(n);
+  for (let i = 0; i < n; i++) {
+    const row = rows[i] as number;
+    at[i] = tasks.completedAt[row] as number;
+    value[i] = valueOfRow(row);
+    scope[i] = tasks.arm[row] as number;
+    keyHi[i] = tasks.keyHi[row] as number;
+    keyLo[i] = tasks.keyLo[row] as number;
+    attempt[i] = tasks.attemptNumber[row] as number;
+  }
+  const armRank = scopeNameRanks(tasks.arms);
+  const breakTie = (a: number, b: number) =>
+    compareKeyHashes(keyHi, keyLo, a, b) ||
+    (attempt[a] as number) - (attempt[b] as number) ||
+    (armRank[scope[a] as number] as number) - (armRank[scope[b] as number] as number) ||
+    (value[a] as number) - (value[b] as number);
+  return { length: n, at, value, scope, scopeNames: tasks.arms, breakTie };
+}
+
+/** One item per gate decision: 1 denied, 0 allowed, scoped by arm. */
+export function gateDecisionItems(decisions: GateDecisionColumns): RollingColumns {
+  const n = decisions.length;
+  const value = Float64Array.from(decisions.denied.subarray(0, n));
+  const scope = Int32Array.from(decisions.arm.subarray(0, n));
+  const { keyHi, keyLo } = decisions;
+  const armRank = scopeNameRanks(decisions.arms);
+  const breakTie = (a: number, b: number) =>
+    compareKeyHashes(keyHi, keyLo, a, b) ||
+    (armRank[scope[a] as number] as number) - (armRank[scope[b] as number] as number) ||
+    (value[a] as number) - (value[b] as number);
+  return { length: n, at: decisions.at, value, scope, scopeNames: decisions.arms, breakTie };
+}
+
+/**
+ * Per task key, the row of its first completed attempt (lowest attempt number; the earliest row
+ * among equals). Rows are grouped by sorting the hashes, not through a map of strings.
+ */
+export function firstSuccessRows(tasks: TaskColumns, completed: Uint32Array): Uint32Array {
+  const n = completed.length;
+  const hi = new Uint32Array(n);
+  const lo = new Uint32Array(n);
+  // hi·2^32 + lo rounds to a double, but rounding is monotonic: the comparator settles the ties.
+  const approximate = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const row = completed[i] as number;
+    hi[i] = tasks.keyHi[row] as number;
+    lo[i] = tasks.keyLo[row] as number;
+    approximate[i] = (hi[i] as number) * 2 ** 32 + (lo[i] as number);
+  }
+  const order = argsortByKey(approximate, (a, b) => compareKeyHashes(hi, lo, a, b) || a - b);
+  const firsts = new Uint32Array(n);
+  let count = 0;
+  let start = 0;
+  while (start < n) {
+    let best = completed[order[start] as number] as number;
+    let end = start + 1;
+    for (; end < n && compareKeyHashes(hi, lo, order[start] as number, order[end] as number) === 0; end++) {
+      const row = completed[order[end] as number] as number;
+      if ((tasks.attemptNumber[row] as number) < (tasks.attemptNumber[best] as number)) best = row;
+    }
+    firsts[count++] = best;
+    start = end;
+  }
+  return firsts.subarray(0, count);
+}
