@@ -1,6 +1,7 @@
 import { findingId } from '../findings/id.js';
 import type { FindingDraft, Verdict } from '../findings/schema.js';
 import type { TaskRecord } from '../sources/records.js';
+import { asTaskColumns, type TaskColumns } from '../sources/task-columns.js';
 import { argsortByKey } from '../stats/argsort.js';
 import {
   decileMedians,
@@ -21,33 +22,44 @@ const DAY_MS = 86_400_000;
 const ABSOLUTE_MIN_SAMPLES = 3;
 
 /**
- * One series as plain number columns (unboxed doubles), not one object per point: a long log has
- * hundreds of thousands of points per series and the overall series repeats all of them.
+ * One series as typed arrays sized in advance (one counting pass over the tasks), not one object
+ * per point: a long log has hundreds of thousands of points per series and the overall series
+ * repeats all of them.
  */
 class SeriesColumns {
-  readonly at: number[] = [];
-  readonly tokens: number[] = [];
+  readonly at: Float64Array;
+  readonly tokens: Float64Array;
+  /** Only summarised, in any order. */
   readonly ratios: number[] = [];
-  excluded = 0;
+  private count = 0;
+
+  constructor(
+    size: number,
+    readonly excluded: number,
+  ) {
+    this.at = new Float64Array(size);
+    this.tokens = new Float64Array(size);
+  }
 
   add(at: number, tokens: number, ratio: number | null): void {
-    this.at.push(at);
-    this.tokens.push(tokens);
+    this.at[this.count] = at;
+    this.tokens[this.count] = tokens;
+    this.count += 1;
     if (ratio !== null) this.ratios.push(ratio);
   }
 
-  /** Times and tokens ordered by time, then tokens (the ratios are only summarised, in any order). */
+  /** Times and tokens ordered by time, then tokens. */
   sorted(): { times: Float64Array; tokens: Float64Array } {
-    const at = Float64Array.from(this.at);
-    const order = argsortByKey(at, (a, b) => (this.tokens[a] as number) - (this.tokens[b] as number));
-    const times = new Float64Array(order.length);
-    const tokens = new Float64Array(order.length);
+    const { at, tokens } = this;
+    const order = argsortByKey(at, (a, b) => (tokens[a] as number) - (tokens[b] as number));
+    const sortedTimes = new Float64Array(order.length);
+    const sortedTokens = new Float64Array(order.length);
     for (let i = 0; i < order.length; i++) {
       const index = order[i] as number;
-      times[i] = at[index] as number;
-      tokens[i] = this.tokens[index] as number;
+      sortedTimes[i] = at[index] as number;
+      sortedTokens[i] = tokens[index] as number;
     }
-    return { times, tokens };
+    return { times: sortedTimes, tokens: sortedTokens };
   }
 }
 
@@ -56,9 +68,23 @@ class SeriesColumns {
  * Providers report input_tokens without the cached part, so the denominator is the whole prompt.
  */
 export function cacheReadRatio(task: TaskRecord): number | null {
-  if (task.cacheReadTokens === null || task.inputTokens === null) return null;
-  const prompt = task.inputTokens + task.cacheReadTokens + (task.cacheCreationTokens ?? 0);
-  return prompt === 0 ? null : task.cacheReadTokens / prompt;
+  return cacheReadRatioOf(
+    task.inputTokens ?? Number.NaN,
+    task.cacheReadTokens ?? Number.NaN,
+    task.cacheCreationTokens ?? 0,
+  );
+}
+
+/** `cacheReadRatio` of token counts as columns hold them (NaN = unknown). */
+function cacheReadRatioOf(
+  inputTokens: number,
+  cacheReadTokens: number,
+  cacheCreationTokens: number,
+): number | null {
+  if (Number.isNaN(cacheReadTokens) || Number.isNaN(inputTokens)) return null;
+  const prompt =
+    inputTokens + cacheReadTokens + (Number.isNaN(cacheCreationTokens) ? 0 : cacheCreationTokens);
+  return prompt === 0 ? null : cacheReadTokens / prompt;
 }
 
 export function isCountedTask(task: TaskRecord, requireAcceptance: boolean): boolean {
@@ -193,7 +219,7 @@ function seriesFinding(arm: string | null, series: SeriesColumns, context: Analy
   };
 }
 
-export const efficiencyTrend: Analyzer<{ readonly tasks: readonly TaskRecord[] }> = {
+export const efficiencyTrend: Analyzer<{ readonly tasks: readonly TaskRecord[] | TaskColumns }> = {
   meta: {
     id: EFFICIENCY_TREND,
     findingType: EFFICIENCY_TREND,
@@ -202,29 +228,48 @@ export const efficiencyTrend: Analyzer<{ readonly tasks: readonly TaskRecord[] }
     question: 'Is input-tokens-per-completed-task trending down? (PASS/FAIL a CI step can gate on)',
   },
   analyze(dataset, context) {
-    const perArm = new Map<string, SeriesColumns>();
-    const all = new SeriesColumns();
-    for (const task of dataset.tasks) {
-      if (!isCountedTask(task, context.options.requireAcceptance)) continue;
-      let series = perArm.get(task.arm);
-      if (series === undefined) {
-        series = new SeriesColumns();
-        perArm.set(task.arm, series);
-      }
-      if (task.inputTokens === null) {
-        series.excluded += 1;
-        all.excluded += 1;
-        continue;
-      }
-      const ratio = cacheReadRatio(task);
-      series.add(task.completedAt, task.inputTokens, ratio);
-      all.add(task.completedAt, task.inputTokens, ratio);
+    const tasks = asTaskColumns(dataset.tasks);
+    const { arm, inputTokens } = tasks;
+    const requireAcceptance = context.options.requireAcceptance;
+    const completed = Uint8Array.from(tasks.statuses, (status) => (status === 'completed' ? 1 : 0));
+    const counted = (row: number) =>
+      completed[tasks.status[row] as number] === 1 &&
+      (!requireAcceptance || tasks.acceptancePassed[row] === 1);
+    // Arms by name (a dictionary could list a name twice); a first pass sizes every series.
+    const names = [...new Set(tasks.arms)].sort();
+    const groupOfArm = Uint32Array.from(tasks.arms, (name) => names.indexOf(name));
+    const points = new Uint32Array(names.length);
+    const excluded = new Uint32Array(names.length);
+    const seen = new Uint8Array(names.length);
+    for (let row = 0; row < tasks.length; row++) {
+      if (!counted(row)) continue;
+      const group = groupOfArm[arm[row] as number] as number;
+      seen[group] = 1;
+      if (Number.isNaN(inputTokens[row])) excluded[group] = (excluded[group] as number) + 1;
+      else points[group] = (points[group] as number) + 1;
     }
+    const sum = (counts: Uint32Array) => counts.reduce((a, b) => a + b, 0);
+    const all = new SeriesColumns(sum(points), sum(excluded));
     if (all.at.length === 0 && all.excluded === 0) return [];
-    const findings = [seriesFinding(null, all, context)];
-    for (const arm of [...perArm.keys()].sort()) {
-      findings.push(seriesFinding(arm, perArm.get(arm) as SeriesColumns, context));
+    const perArm = names.map(
+      (_, group) => new SeriesColumns(points[group] as number, excluded[group] as number),
+    );
+    for (let row = 0; row < tasks.length; row++) {
+      const tokens = inputTokens[row] as number;
+      if (!counted(row) || Number.isNaN(tokens)) continue;
+      const at = tasks.completedAt[row] as number;
+      const ratio = cacheReadRatioOf(
+        tokens,
+        tasks.cacheReadTokens[row] as number,
+        tasks.cacheCreationTokens[row] as number,
+      );
+      (perArm[groupOfArm[arm[row] as number] as number] as SeriesColumns).add(at, tokens, ratio);
+      all.add(at, tokens, ratio);
     }
+    const findings = [seriesFinding(null, all, context)];
+    names.forEach((name, group) => {
+      if (seen[group] === 1) findings.push(seriesFinding(name, perArm[group] as SeriesColumns, context));
+    });
     return findings;
   },
 };
