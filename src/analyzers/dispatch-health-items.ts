@@ -16,12 +16,32 @@ export function completedStatuses(tasks: TaskColumns): Uint8Array {
   return Uint8Array.from(tasks.statuses, (status) => (status === COMPLETED ? 1 : 0));
 }
 
-/** The rows 0..n-1 for which `keep` is true, in row order. */
-export function rowsWhere(n: number, keep: (row: number) => boolean): Uint32Array {
-  const rows = new Uint32Array(n);
+/** The rows of `rows` for which `keep` is true, in the order of `rows`. */
+export function rowsWhere(rows: Uint32Array, keep: (row: number) => boolean): Uint32Array {
+  const kept = new Uint32Array(rows.length);
   let count = 0;
-  for (let row = 0; row < n; row++) if (keep(row)) rows[count++] = row;
-  return rows.subarray(0, count);
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i] as number;
+    if (keep(row)) kept[count++] = row;
+  }
+  return kept.subarray(0, count);
+}
+
+/**
+ * Every task row in the rolling order: completion time, then key hash, attempt number and arm
+ * name. Sorted once: each metric's rows are a subsequence, already in order for the engine.
+ */
+export function tasksInRollingOrder(tasks: TaskColumns): Uint32Array {
+  const armRank = scopeNameRanks(tasks.arms);
+  const { keyHi, keyLo, attemptNumber, arm } = tasks;
+  return argsortByKey(
+    tasks.completedAt.subarray(0, tasks.length),
+    (a, b) =>
+      compareKeyHashes(keyHi, keyLo, a, b) ||
+      (attemptNumber[a] as number) - (attemptNumber[b] as number) ||
+      (armRank[arm[a] as number] as number) - (armRank[arm[b] as number] as number),
+    // Rows that tie on all of these keep their index order; the engine checks the value.
+  );
 }
 
 /** The rolling items of the task `rows`, each valued `valueOfRow(row)`, scoped by arm. */
@@ -71,7 +91,8 @@ export function gateDecisionItems(decisions: GateDecisionColumns): RollingColumn
 
 /**
  * Per task key, the row of its first completed attempt (lowest attempt number; the earliest row
- * among equals). Rows are grouped by sorting the hashes, not through a map of strings.
+ * among equals), in no particular order. Rows are grouped by sorting the hashes, not through a map
+ * of strings.
  */
 export function firstSuccessRows(tasks: TaskColumns, completed: Uint32Array): Uint32Array {
   const n = completed.length;

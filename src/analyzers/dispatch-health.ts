@@ -12,6 +12,7 @@ import {
   gateDecisionItems,
   rowsWhere,
   taskItems,
+  tasksInRollingOrder,
 } from './dispatch-health-items.js';
 import { ROLLING_RATE, type RollingMetric, rollingFindingsOfColumns } from './rolling-findings.js';
 import type { Analyzer } from './types.js';
@@ -73,11 +74,13 @@ export const dispatchHealth: Analyzer<{
     const completedStatus = completedStatuses(tasks);
     const completed = (row: number) => (completedStatus[tasks.status[row] as number] as number) === 1;
     const completedValue = (row: number) => (completed(row) ? 1 : 0);
-    const n = tasks.length;
+    const ordered = tasksInRollingOrder(tasks);
     const m = DISPATCH_METRICS;
-    const firstAttempts = rowsWhere(n, (row) => tasks.attemptNumber[row] === 1);
-    const judged = rowsWhere(n, (row) => tasks.acceptancePassed[row] !== -1);
-    const firsts = firstSuccessRows(tasks, rowsWhere(n, completed));
+    const firstAttempts = rowsWhere(ordered, (row) => tasks.attemptNumber[row] === 1);
+    const judged = rowsWhere(ordered, (row) => tasks.acceptancePassed[row] !== -1);
+    const isFirstSuccess = new Uint8Array(tasks.length);
+    for (const row of firstSuccessRows(tasks, rowsWhere(ordered, completed))) isFirstSuccess[row] = 1;
+    const firsts = rowsWhere(ordered, (row) => isFirstSuccess[row] === 1);
     return [
       ...rollingFindingsOfColumns(
         taskItems(tasks, firstAttempts, completedValue),
@@ -98,16 +101,7 @@ export const dispatchHealth: Analyzer<{
         'arm',
         context,
       ),
-      ...rollingFindingsOfColumns(
-        taskItems(
-          tasks,
-          rowsWhere(n, () => true),
-          completedValue,
-        ),
-        m.completion,
-        'arm',
-        context,
-      ),
+      ...rollingFindingsOfColumns(taskItems(tasks, ordered, completedValue), m.completion, 'arm', context),
     ];
   },
 };

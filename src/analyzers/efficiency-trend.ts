@@ -22,45 +22,57 @@ const DAY_MS = 86_400_000;
 const ABSOLUTE_MIN_SAMPLES = 3;
 
 /**
- * One series as typed arrays sized in advance (one counting pass over the tasks), not one object
- * per point: a long log has hundreds of thousands of points per series and the overall series
- * repeats all of them.
+ * One series as typed arrays in time order (then tokens), not one object per point: a long log
+ * has hundreds of thousands of points per series and the overall series repeats all of them.
  */
-class SeriesColumns {
-  readonly at: Float64Array;
+interface Series {
+  readonly times: Float64Array;
   readonly tokens: Float64Array;
   /** Only summarised, in any order. */
-  readonly ratios: number[] = [];
-  private count = 0;
+  readonly ratios: number[];
+  readonly excluded: number;
+}
 
-  constructor(
-    size: number,
-    readonly excluded: number,
-  ) {
-    this.at = new Float64Array(size);
-    this.tokens = new Float64Array(size);
+/**
+ * The overall series and one per arm group, from points in any order. The overall series is
+ * sorted once; each arm's series is its subsequence, so it is in order too.
+ */
+function seriesInOrder(
+  at: Float64Array,
+  tokens: Float64Array,
+  groupOfPoint: Uint32Array,
+  pointsPerGroup: Uint32Array,
+  excludedPerGroup: Uint32Array,
+  ratios: { readonly all: number[]; readonly perGroup: number[][] },
+): { all: Series; perGroup: Series[] } {
+  const order = argsortByKey(at, (a, b) => (tokens[a] as number) - (tokens[b] as number));
+  const perGroup = Array.from(pointsPerGroup, (size, group) => ({
+    times: new Float64Array(size),
+    tokens: new Float64Array(size),
+    ratios: ratios.perGroup[group] as number[],
+    excluded: excludedPerGroup[group] as number,
+  }));
+  const filled = new Uint32Array(pointsPerGroup.length);
+  const all = {
+    times: new Float64Array(order.length),
+    tokens: new Float64Array(order.length),
+    ratios: ratios.all,
+    excluded: excludedPerGroup.reduce((a, b) => a + b, 0),
+  };
+  for (let i = 0; i < order.length; i++) {
+    const point = order[i] as number;
+    const time = at[point] as number;
+    const value = tokens[point] as number;
+    all.times[i] = time;
+    all.tokens[i] = value;
+    const group = groupOfPoint[point] as number;
+    const series = perGroup[group] as Series;
+    const slot = filled[group] as number;
+    series.times[slot] = time;
+    series.tokens[slot] = value;
+    filled[group] = slot + 1;
   }
-
-  add(at: number, tokens: number, ratio: number | null): void {
-    this.at[this.count] = at;
-    this.tokens[this.count] = tokens;
-    this.count += 1;
-    if (ratio !== null) this.ratios.push(ratio);
-  }
-
-  /** Times and tokens ordered by time, then tokens. */
-  sorted(): { times: Float64Array; tokens: Float64Array } {
-    const { at, tokens } = this;
-    const order = argsortByKey(at, (a, b) => (tokens[a] as number) - (tokens[b] as number));
-    const sortedTimes = new Float64Array(order.length);
-    const sortedTokens = new Float64Array(order.length);
-    for (let i = 0; i < order.length; i++) {
-      const index = order[i] as number;
-      sortedTimes[i] = at[index] as number;
-      sortedTokens[i] = tokens[index] as number;
-    }
-    return { times: sortedTimes, tokens: sortedTokens };
-  }
+  return { all, perGroup };
 }
 
 /**
@@ -158,10 +170,9 @@ function describe(scope: string, stats: TrendStatistics, minSamples: number): st
   }
 }
 
-function seriesFinding(arm: string | null, series: SeriesColumns, context: AnalyzerContext): FindingDraft {
+function seriesFinding(arm: string | null, series: Series, context: AnalyzerContext): FindingDraft {
   const { options } = context;
-  const { times, tokens } = series.sorted();
-  const { ratios, excluded } = series;
+  const { times, tokens, ratios, excluded } = series;
   const stats = trendStatistics(times, tokens, options);
   const range = new TimeRange();
   if (times.length > 0) {
@@ -248,27 +259,36 @@ export const efficiencyTrend: Analyzer<{ readonly tasks: readonly TaskRecord[] |
       if (Number.isNaN(inputTokens[row])) excluded[group] = (excluded[group] as number) + 1;
       else points[group] = (points[group] as number) + 1;
     }
-    const sum = (counts: Uint32Array) => counts.reduce((a, b) => a + b, 0);
-    const all = new SeriesColumns(sum(points), sum(excluded));
-    if (all.at.length === 0 && all.excluded === 0) return [];
-    const perArm = names.map(
-      (_, group) => new SeriesColumns(points[group] as number, excluded[group] as number),
-    );
+    const total = points.reduce((a, b) => a + b, 0);
+    if (total === 0 && excluded.every((count) => count === 0)) return [];
+    const at = new Float64Array(total);
+    const tokens = new Float64Array(total);
+    const groupOfPoint = new Uint32Array(total);
+    // The overall ratios in row order: their mean is a compensated sum, exact to the order.
+    const ratios = { all: [] as number[], perGroup: names.map((): number[] => []) };
+    let point = 0;
     for (let row = 0; row < tasks.length; row++) {
-      const tokens = inputTokens[row] as number;
-      if (!counted(row) || Number.isNaN(tokens)) continue;
-      const at = tasks.completedAt[row] as number;
+      const input = inputTokens[row] as number;
+      if (!counted(row) || Number.isNaN(input)) continue;
+      const group = groupOfArm[arm[row] as number] as number;
+      at[point] = tasks.completedAt[row] as number;
+      tokens[point] = input;
+      groupOfPoint[point] = group;
+      point += 1;
       const ratio = cacheReadRatioOf(
-        tokens,
+        input,
         tasks.cacheReadTokens[row] as number,
         tasks.cacheCreationTokens[row] as number,
       );
-      (perArm[groupOfArm[arm[row] as number] as number] as SeriesColumns).add(at, tokens, ratio);
-      all.add(at, tokens, ratio);
+      if (ratio !== null) {
+        ratios.all.push(ratio);
+        (ratios.perGroup[group] as number[]).push(ratio);
+      }
     }
+    const { all, perGroup } = seriesInOrder(at, tokens, groupOfPoint, points, excluded, ratios);
     const findings = [seriesFinding(null, all, context)];
     names.forEach((name, group) => {
-      if (seen[group] === 1) findings.push(seriesFinding(name, perArm[group] as SeriesColumns, context));
+      if (seen[group] === 1) findings.push(seriesFinding(name, perGroup[group] as Series, context));
     });
     return findings;
   },

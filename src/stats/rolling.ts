@@ -203,6 +203,18 @@ class ScopeState {
   }
 }
 
+/** True when the rows are already in (time, tie-break) order. */
+function inOrder(items: RollingColumns): boolean {
+  const { at, breakTie } = items;
+  for (let row = 1; row < items.length; row++) {
+    const previous = at[row - 1] as number;
+    const current = at[row] as number;
+    if (previous < current) continue;
+    if (previous > current || !(previous === current) || breakTie(row - 1, row) > 0) return false;
+  }
+  return true;
+}
+
 /**
  * Runs the window over columnar items (any order): one global series, then one series per scope
  * in name order. A scope's value is its own window once it holds `window` items and the global
@@ -224,9 +236,10 @@ export function rollingSeriesOfColumns(items: RollingColumns, spec: RollingSpec)
     return state;
   });
   const global = new ScopeState(spec, keepPoints);
-  const order = argsortByKey(items.at.subarray(0, items.length), items.breakTie);
-  for (let k = 0; k < order.length; k++) {
-    const row = order[k] as number;
+  // Callers that sort once for several metrics hand over rows already in order: skip the sort.
+  const order = inOrder(items) ? null : argsortByKey(items.at.subarray(0, items.length), items.breakTie);
+  for (let k = 0; k < items.length; k++) {
+    const row = order === null ? k : (order[k] as number);
     const at = items.at[row] as number;
     const value = items.value[row] as number;
     global.window.push(value);

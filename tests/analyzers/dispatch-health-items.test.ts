@@ -52,10 +52,8 @@ describe('dispatch-health items on columns', () => {
       task('a', 2),
       task('b', 3),
     ]);
-    const completed = rowsWhere(
-      tasks.length,
-      (row) => tasks.statuses[tasks.status[row] as number] === 'completed',
-    );
+    const all = Uint32Array.from({ length: tasks.length }, (_, row) => row);
+    const completed = rowsWhere(all, (row) => tasks.statuses[tasks.status[row] as number] === 'completed');
     expect([...completed]).toEqual([0, 2, 3, 4, 5, 6]);
     expect([...firstSuccessRows(tasks, completed)].sort((a, b) => a - b)).toEqual([2, 3, 4]);
     expect([...firstSuccessRows(tasks, new Uint32Array(0))]).toEqual([]);
@@ -66,7 +64,7 @@ describe('dispatch-health items on columns', () => {
     const tasks = taskColumnsFrom(records.reverse());
     const firsts = firstSuccessRows(
       tasks,
-      rowsWhere(tasks.length, () => true),
+      Uint32Array.from({ length: tasks.length }, (_, row) => row),
     );
     expect(firsts.length).toBe(3000);
     expect([...firsts].every((row) => tasks.attemptNumber[row] === 1)).toBe(true);

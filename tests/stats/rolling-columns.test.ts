@@ -99,6 +99,36 @@ describe('columnar rolling series', () => {
     );
   });
 
+  it('takes rows already in order as they are, and sorts rows that tie on all but their value', () => {
+    const T0 = Date.UTC(2026, 0, 1);
+    const spec = { window: 2, aggregate: { kind: 'quantile', p: 1 }, thresholds: null } as const;
+    const columnsOf = (items: RollingItem[]) => ({
+      length: items.length,
+      at: Float64Array.from(items, (i) => i.at),
+      value: Float64Array.from(items, (i) => i.value),
+      scope: new Int32Array(items.length).fill(-1),
+      scopeNames: [],
+      breakTie: (a: number, b: number) => compareItems(items[a] as RollingItem, items[b] as RollingItem),
+    });
+    const inOrder: RollingItem[] = [
+      { at: T0, key: 'a', scope: null, value: 1 },
+      { at: T0, key: 'a', scope: null, value: 5 },
+      { at: T0 + 1, key: 'a', scope: null, value: 2 },
+      { at: T0 + 1, key: 'b', scope: null, value: 3 },
+    ];
+    const valuesOf = (items: RollingItem[]) =>
+      rollingSeriesOfColumns(columnsOf(items), spec)[0]?.points.map((p) => p.value);
+    expect(valuesOf(inOrder)).toEqual([null, 5, 5, 3]);
+    // Swapping the two that tie on time and key: the value decides, the result is the same.
+    expect(valuesOf([inOrder[1], inOrder[0], inOrder[2], inOrder[3]] as RollingItem[])).toEqual([
+      null,
+      5,
+      5,
+      3,
+    ]);
+    expect(valuesOf([...inOrder].reverse())).toEqual([null, 5, 5, 3]);
+  });
+
   it('ranks scope ids by name, equal names equal ranks', () => {
     expect([...scopeNameRanks(['planner', 'coder', 'reviewer', 'coder'])]).toEqual([2, 1, 3, 1]);
     expect([...scopeNameRanks([])]).toEqual([]);
