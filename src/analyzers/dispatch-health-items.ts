@@ -54,24 +54,25 @@ export function taskItems(
   const at = new Float64Array(n);
   const value = new Float64Array(n);
   const scope = new Int32Array(n);
-  const keyHi = new Uint32Array(n);
-  const keyLo = new Uint32Array(n);
-  const attempt = new Uint32Array(n);
   for (let i = 0; i < n; i++) {
     const row = rows[i] as number;
     at[i] = tasks.completedAt[row] as number;
     value[i] = valueOfRow(row);
     scope[i] = tasks.arm[row] as number;
-    keyHi[i] = tasks.keyHi[row] as number;
-    keyLo[i] = tasks.keyLo[row] as number;
-    attempt[i] = tasks.attemptNumber[row] as number;
   }
   const armRank = scopeNameRanks(tasks.arms);
-  const breakTie = (a: number, b: number) =>
-    compareKeyHashes(keyHi, keyLo, a, b) ||
-    (attempt[a] as number) - (attempt[b] as number) ||
-    (armRank[scope[a] as number] as number) - (armRank[scope[b] as number] as number) ||
-    (value[a] as number) - (value[b] as number);
+  const { keyHi, keyLo, attemptNumber } = tasks;
+  // Keys are read through `rows`, not copied per metric.
+  const breakTie = (a: number, b: number) => {
+    const rowA = rows[a] as number;
+    const rowB = rows[b] as number;
+    return (
+      compareKeyHashes(keyHi, keyLo, rowA, rowB) ||
+      (attemptNumber[rowA] as number) - (attemptNumber[rowB] as number) ||
+      (armRank[scope[a] as number] as number) - (armRank[scope[b] as number] as number) ||
+      (value[a] as number) - (value[b] as number)
+    );
+  };
   return { length: n, at, value, scope, scopeNames: tasks.arms, breakTie };
 }
 
