@@ -1,10 +1,21 @@
 import type { FindingDraft } from '../findings/schema.js';
 import type { GateDecisionRecord, TaskRecord } from '../sources/records.js';
-import type { RollingItem } from '../stats/rolling.js';
-import { ROLLING_RATE, type RollingMetric, rollingFindings } from './rolling-findings.js';
+import {
+  asGateDecisionColumns,
+  asTaskColumns,
+  type GateDecisionColumns,
+  type TaskColumns,
+} from '../sources/task-columns.js';
+import {
+  completedStatuses,
+  firstSuccessRows,
+  gateDecisionItems,
+  rowsWhere,
+  taskItems,
+  tasksInRollingOrder,
+} from './dispatch-health-items.js';
+import { ROLLING_RATE, type RollingMetric, rollingFindingsOfColumns } from './rolling-findings.js';
 import type { Analyzer } from './types.js';
-
-const COMPLETED = 'completed';
 
 /** The health rates of dispatch-outcomes (sources.md §1, "Health"), with their default windows. */
 export const DISPATCH_METRICS = {
@@ -46,24 +57,9 @@ export const DISPATCH_METRICS = {
   },
 } as const satisfies Record<string, RollingMetric>;
 
-function taskItem(task: TaskRecord, value: number): RollingItem {
-  return { at: task.completedAt, key: `${task.taskKey}\u0000${task.attemptNumber}`, scope: task.arm, value };
-}
-
-/** Per fingerprint, the first attempt that completed: its attempt number is the attempts to success. */
-function firstSuccesses(tasks: readonly TaskRecord[]): TaskRecord[] {
-  const first = new Map<string, TaskRecord>();
-  for (const task of tasks) {
-    if (task.status !== COMPLETED) continue;
-    const known = first.get(task.taskKey);
-    if (known === undefined || task.attemptNumber < known.attemptNumber) first.set(task.taskKey, task);
-  }
-  return [...first.values()];
-}
-
 export const dispatchHealth: Analyzer<{
-  tasks: readonly TaskRecord[];
-  gateDecisions: readonly GateDecisionRecord[];
+  tasks: readonly TaskRecord[] | TaskColumns;
+  gateDecisions: readonly GateDecisionRecord[] | GateDecisionColumns;
 }> = {
   meta: {
     id: 'dispatch-health',
@@ -73,39 +69,39 @@ export const dispatchHealth: Analyzer<{
     question: 'Do tasks succeed on their first attempt, and how often does the gate deny?',
   },
   analyze(dataset, context): FindingDraft[] {
-    const { tasks, gateDecisions } = dataset;
+    const tasks = asTaskColumns(dataset.tasks);
+    const gateDecisions = asGateDecisionColumns(dataset.gateDecisions);
+    const completedStatus = completedStatuses(tasks);
+    const completed = (row: number) => (completedStatus[tasks.status[row] as number] as number) === 1;
+    const completedValue = (row: number) => (completed(row) ? 1 : 0);
+    const ordered = tasksInRollingOrder(tasks);
     const m = DISPATCH_METRICS;
+    const firstAttempts = rowsWhere(ordered, (row) => tasks.attemptNumber[row] === 1);
+    const judged = rowsWhere(ordered, (row) => tasks.acceptancePassed[row] !== -1);
+    const isFirstSuccess = new Uint8Array(tasks.length);
+    for (const row of firstSuccessRows(tasks, rowsWhere(ordered, completed))) isFirstSuccess[row] = 1;
+    const firsts = rowsWhere(ordered, (row) => isFirstSuccess[row] === 1);
     return [
-      ...rollingFindings(
-        tasks.filter((t) => t.attemptNumber === 1).map((t) => taskItem(t, t.status === COMPLETED ? 1 : 0)),
+      ...rollingFindingsOfColumns(
+        taskItems(tasks, firstAttempts, completedValue),
         m.firstPass,
         'arm',
         context,
       ),
-      ...rollingFindings(
-        gateDecisions.map((d) => ({ at: d.at, key: d.key, scope: d.arm, value: d.denied ? 1 : 0 })),
-        m.denyRate,
-        'arm',
-        context,
-      ),
-      ...rollingFindings(
-        tasks.filter((t) => t.acceptancePassed !== null).map((t) => taskItem(t, t.acceptancePassed ? 1 : 0)),
+      ...rollingFindingsOfColumns(gateDecisionItems(gateDecisions), m.denyRate, 'arm', context),
+      ...rollingFindingsOfColumns(
+        taskItems(tasks, judged, (row) => tasks.acceptancePassed[row] as number),
         m.acceptance,
         'arm',
         context,
       ),
-      ...rollingFindings(
-        firstSuccesses(tasks).map((t) => taskItem(t, t.attemptNumber)),
+      ...rollingFindingsOfColumns(
+        taskItems(tasks, firsts, (row) => tasks.attemptNumber[row] as number),
         m.attempts,
         'arm',
         context,
       ),
-      ...rollingFindings(
-        tasks.map((t) => taskItem(t, t.status === COMPLETED ? 1 : 0)),
-        m.completion,
-        'arm',
-        context,
-      ),
+      ...rollingFindingsOfColumns(taskItems(tasks, ordered, completedValue), m.completion, 'arm', context),
     ];
   },
 };

@@ -1,6 +1,7 @@
 import { findingId } from '../findings/id.js';
 import type { FindingDraft, Verdict } from '../findings/schema.js';
 import type { TaskRecord } from '../sources/records.js';
+import { asTaskColumns, type TaskColumns } from '../sources/task-columns.js';
 import { argsortByKey } from '../stats/argsort.js';
 import {
   decileMedians,
@@ -21,34 +22,57 @@ const DAY_MS = 86_400_000;
 const ABSOLUTE_MIN_SAMPLES = 3;
 
 /**
- * One series as plain number columns (unboxed doubles), not one object per point: a long log has
- * hundreds of thousands of points per series and the overall series repeats all of them.
+ * One series as typed arrays in time order (then tokens), not one object per point: a long log
+ * has hundreds of thousands of points per series and the overall series repeats all of them.
  */
-class SeriesColumns {
-  readonly at: number[] = [];
-  readonly tokens: number[] = [];
-  readonly ratios: number[] = [];
-  excluded = 0;
+interface Series {
+  readonly times: Float64Array;
+  readonly tokens: Float64Array;
+  /** Only summarised, in any order. */
+  readonly ratios: number[];
+  readonly excluded: number;
+}
 
-  add(at: number, tokens: number, ratio: number | null): void {
-    this.at.push(at);
-    this.tokens.push(tokens);
-    if (ratio !== null) this.ratios.push(ratio);
+/**
+ * The overall series and one per arm group, from points in any order. The overall series is
+ * sorted once; each arm's series is its subsequence, so it is in order too.
+ */
+function seriesInOrder(
+  at: Float64Array,
+  tokens: Float64Array,
+  groupOfPoint: Uint32Array,
+  pointsPerGroup: Uint32Array,
+  excludedPerGroup: Uint32Array,
+  ratios: { readonly all: number[]; readonly perGroup: number[][] },
+): { all: Series; perGroup: Series[] } {
+  const order = argsortByKey(at, (a, b) => (tokens[a] as number) - (tokens[b] as number));
+  const perGroup = Array.from(pointsPerGroup, (size, group) => ({
+    times: new Float64Array(size),
+    tokens: new Float64Array(size),
+    ratios: ratios.perGroup[group] as number[],
+    excluded: excludedPerGroup[group] as number,
+  }));
+  const filled = new Uint32Array(pointsPerGroup.length);
+  const all = {
+    times: new Float64Array(order.length),
+    tokens: new Float64Array(order.length),
+    ratios: ratios.all,
+    excluded: excludedPerGroup.reduce((a, b) => a + b, 0),
+  };
+  for (let i = 0; i < order.length; i++) {
+    const point = order[i] as number;
+    const time = at[point] as number;
+    const value = tokens[point] as number;
+    all.times[i] = time;
+    all.tokens[i] = value;
+    const group = groupOfPoint[point] as number;
+    const series = perGroup[group] as Series;
+    const slot = filled[group] as number;
+    series.times[slot] = time;
+    series.tokens[slot] = value;
+    filled[group] = slot + 1;
   }
-
-  /** Times and tokens ordered by time, then tokens (the ratios are only summarised, in any order). */
-  sorted(): { times: Float64Array; tokens: Float64Array } {
-    const at = Float64Array.from(this.at);
-    const order = argsortByKey(at, (a, b) => (this.tokens[a] as number) - (this.tokens[b] as number));
-    const times = new Float64Array(order.length);
-    const tokens = new Float64Array(order.length);
-    for (let i = 0; i < order.length; i++) {
-      const index = order[i] as number;
-      times[i] = at[index] as number;
-      tokens[i] = this.tokens[index] as number;
-    }
-    return { times, tokens };
-  }
+  return { all, perGroup };
 }
 
 /**
@@ -58,9 +82,23 @@ class SeriesColumns {
 export function cacheReadRatio(
   task: Pick<TaskRecord, 'inputTokens' | 'cacheReadTokens' | 'cacheCreationTokens'>,
 ): number | null {
-  if (task.cacheReadTokens === null || task.inputTokens === null) return null;
-  const prompt = task.inputTokens + task.cacheReadTokens + (task.cacheCreationTokens ?? 0);
-  return prompt === 0 ? null : task.cacheReadTokens / prompt;
+  return cacheReadRatioOf(
+    task.inputTokens ?? Number.NaN,
+    task.cacheReadTokens ?? Number.NaN,
+    task.cacheCreationTokens ?? 0,
+  );
+}
+
+/** `cacheReadRatio` of token counts as columns hold them (NaN = unknown). */
+function cacheReadRatioOf(
+  inputTokens: number,
+  cacheReadTokens: number,
+  cacheCreationTokens: number,
+): number | null {
+  if (Number.isNaN(cacheReadTokens) || Number.isNaN(inputTokens)) return null;
+  const prompt =
+    inputTokens + cacheReadTokens + (Number.isNaN(cacheCreationTokens) ? 0 : cacheCreationTokens);
+  return prompt === 0 ? null : cacheReadTokens / prompt;
 }
 
 export function isCountedTask(task: TaskRecord, requireAcceptance: boolean): boolean {
@@ -134,10 +172,9 @@ function describe(scope: string, stats: TrendStatistics, minSamples: number): st
   }
 }
 
-function seriesFinding(arm: string | null, series: SeriesColumns, context: AnalyzerContext): FindingDraft {
+function seriesFinding(arm: string | null, series: Series, context: AnalyzerContext): FindingDraft {
   const { options } = context;
-  const { times, tokens } = series.sorted();
-  const { ratios, excluded } = series;
+  const { times, tokens, ratios, excluded } = series;
   const stats = trendStatistics(times, tokens, options);
   const range = new TimeRange();
   if (times.length > 0) {
@@ -195,38 +232,68 @@ function seriesFinding(arm: string | null, series: SeriesColumns, context: Analy
   };
 }
 
-export const efficiencyTrend: Analyzer<{ readonly tasks: readonly TaskRecord[] }> = {
+export const efficiencyTrend: Analyzer<{ readonly tasks: readonly TaskRecord[] | TaskColumns }> = {
   meta: {
     id: EFFICIENCY_TREND,
     findingType: EFFICIENCY_TREND,
     description:
       'Mann–Kendall trend test and Theil–Sen slope of input tokens per completed task, per arm and overall',
     question: 'Is input-tokens-per-completed-task trending down? (PASS/FAIL a CI step can gate on)',
+    // Seconds of statistics on a large log: worth the other core.
+    offload: ['tasks'],
   },
   analyze(dataset, context) {
-    const perArm = new Map<string, SeriesColumns>();
-    const all = new SeriesColumns();
-    for (const task of dataset.tasks) {
-      if (!isCountedTask(task, context.options.requireAcceptance)) continue;
-      let series = perArm.get(task.arm);
-      if (series === undefined) {
-        series = new SeriesColumns();
-        perArm.set(task.arm, series);
-      }
-      if (task.inputTokens === null) {
-        series.excluded += 1;
-        all.excluded += 1;
-        continue;
-      }
-      const ratio = cacheReadRatio(task);
-      series.add(task.completedAt, task.inputTokens, ratio);
-      all.add(task.completedAt, task.inputTokens, ratio);
+    const tasks = asTaskColumns(dataset.tasks);
+    const { arm, inputTokens } = tasks;
+    const requireAcceptance = context.options.requireAcceptance;
+    const completed = Uint8Array.from(tasks.statuses, (status) => (status === 'completed' ? 1 : 0));
+    const counted = (row: number) =>
+      completed[tasks.status[row] as number] === 1 &&
+      (!requireAcceptance || tasks.acceptancePassed[row] === 1);
+    // Arms by name (a dictionary could list a name twice); a first pass sizes every series.
+    const names = [...new Set(tasks.arms)].sort();
+    const groupOfArm = Uint32Array.from(tasks.arms, (name) => names.indexOf(name));
+    const points = new Uint32Array(names.length);
+    const excluded = new Uint32Array(names.length);
+    const seen = new Uint8Array(names.length);
+    for (let row = 0; row < tasks.length; row++) {
+      if (!counted(row)) continue;
+      const group = groupOfArm[arm[row] as number] as number;
+      seen[group] = 1;
+      if (Number.isNaN(inputTokens[row])) excluded[group] = (excluded[group] as number) + 1;
+      else points[group] = (points[group] as number) + 1;
     }
-    if (all.at.length === 0 && all.excluded === 0) return [];
+    const total = points.reduce((a, b) => a + b, 0);
+    if (total === 0 && excluded.every((count) => count === 0)) return [];
+    const at = new Float64Array(total);
+    const tokens = new Float64Array(total);
+    const groupOfPoint = new Uint32Array(total);
+    // The overall ratios in row order: their mean is a compensated sum, exact to the order.
+    const ratios = { all: [] as number[], perGroup: names.map((): number[] => []) };
+    let point = 0;
+    for (let row = 0; row < tasks.length; row++) {
+      const input = inputTokens[row] as number;
+      if (!counted(row) || Number.isNaN(input)) continue;
+      const group = groupOfArm[arm[row] as number] as number;
+      at[point] = tasks.completedAt[row] as number;
+      tokens[point] = input;
+      groupOfPoint[point] = group;
+      point += 1;
+      const ratio = cacheReadRatioOf(
+        input,
+        tasks.cacheReadTokens[row] as number,
+        tasks.cacheCreationTokens[row] as number,
+      );
+      if (ratio !== null) {
+        ratios.all.push(ratio);
+        (ratios.perGroup[group] as number[]).push(ratio);
+      }
+    }
+    const { all, perGroup } = seriesInOrder(at, tokens, groupOfPoint, points, excluded, ratios);
     const findings = [seriesFinding(null, all, context)];
-    for (const arm of [...perArm.keys()].sort()) {
-      findings.push(seriesFinding(arm, perArm.get(arm) as SeriesColumns, context));
-    }
+    names.forEach((name, group) => {
+      if (seen[group] === 1) findings.push(seriesFinding(name, perGroup[group] as Series, context));
+    });
     return findings;
   },
 };

@@ -2,7 +2,8 @@ import type { LatencyData } from '../findings/data.js';
 import { findingId } from '../findings/id.js';
 import type { FindingDraft } from '../findings/schema.js';
 import type { TaskRecord } from '../sources/records.js';
-import { percentilesOf } from './percentiles.js';
+import { asTaskColumns, type TaskColumns } from '../sources/task-columns.js';
+import { percentilesOf, percentilesOfSorted } from './percentiles.js';
 import { formatInteger, TimeRange, verificationCommand } from './shared.js';
 import type { Analyzer, AnalyzerContext } from './types.js';
 
@@ -21,20 +22,40 @@ export function latencyData(metric: string, values: readonly number[]): LatencyD
   return { metric, n: values.length, ...percentilesOf(values, minimumSamplesFor) };
 }
 
+/** `latencyData` of durations already in ascending order. */
+export function latencyDataOfSorted(metric: string, sorted: Float64Array): LatencyData {
+  return { metric, n: sorted.length, ...percentilesOfSorted(sorted, minimumSamplesFor) };
+}
+
 function formatMs(value: number | null): string {
   return value === null ? 'n/a' : `${formatInteger(value)} ms`;
 }
 
+/** The durations of one scope, ascending, and the first and last completion time among them. */
+class TimedValues {
+  readonly values: Float64Array;
+  private count = 0;
+  readonly range = new TimeRange();
+
+  constructor(size: number) {
+    this.values = new Float64Array(size);
+  }
+
+  add(value: number, at: number): void {
+    this.values[this.count] = value;
+    this.count += 1;
+    this.range.add(at);
+  }
+}
+
 function toFinding(
   arm: string | null,
-  tasks: readonly TaskRecord[],
+  timed: TimedValues,
   metric: string,
   context: AnalyzerContext,
 ): FindingDraft {
-  const values = tasks.map((task) => task.msElapsed as number);
-  const data = latencyData(metric, values);
-  const range = new TimeRange();
-  for (const task of tasks) range.add(task.completedAt);
+  // Native numeric sort of a typed array: no comparator calls, no boxing.
+  const data = latencyDataOfSorted(metric, timed.values.sort());
   const scope = arm === null ? 'all arms' : `arm "${arm}"`;
   const id = findingId(context.source, LATENCY, `${metric}:${arm === null ? 'global' : `arm:${arm}`}`);
   return {
@@ -50,15 +71,15 @@ function toFinding(
     theme: 'latency',
     project_slug: null,
     occurrences: data.n,
-    first_seen: range.first,
-    last_seen: range.last,
+    first_seen: timed.range.first,
+    last_seen: timed.range.last,
     scope: { arm },
     data,
   };
 }
 
 /** Wall-clock duration of every finished task (whatever its status), per arm and overall. */
-export const latency: Analyzer<{ readonly tasks: readonly TaskRecord[] }> = {
+export const latency: Analyzer<{ readonly tasks: readonly TaskRecord[] | TaskColumns }> = {
   meta: {
     id: LATENCY,
     findingType: LATENCY,
@@ -67,19 +88,34 @@ export const latency: Analyzer<{ readonly tasks: readonly TaskRecord[] }> = {
   },
   analyze(dataset, context) {
     const metric = 'ms_elapsed';
-    const timed = dataset.tasks.filter((task) => task.msElapsed !== null);
-    if (timed.length === 0) return [];
-    const perArm = new Map<string, TaskRecord[]>();
-    for (const task of timed) {
-      const list = perArm.get(task.arm);
-      if (list === undefined) perArm.set(task.arm, [task]);
-      else list.push(task);
+    const tasks = asTaskColumns(dataset.tasks);
+    const { msElapsed, arm, completedAt } = tasks;
+    // Arms by name (a dictionary could list a name twice): count first, then fill exact-size arrays.
+    const names = [...new Set(tasks.arms)].sort();
+    const groupOfArm = Uint32Array.from(tasks.arms, (name) => names.indexOf(name));
+    const counts = new Uint32Array(names.length);
+    let total = 0;
+    for (let row = 0; row < tasks.length; row++) {
+      if (Number.isNaN(msElapsed[row])) continue;
+      total += 1;
+      const group = groupOfArm[arm[row] as number] as number;
+      counts[group] = (counts[group] as number) + 1;
+    }
+    if (total === 0) return [];
+    const all = new TimedValues(total);
+    const perArm = Array.from(counts, (count) => new TimedValues(count));
+    for (let row = 0; row < tasks.length; row++) {
+      const value = msElapsed[row] as number;
+      if (Number.isNaN(value)) continue;
+      const at = completedAt[row] as number;
+      all.add(value, at);
+      (perArm[groupOfArm[arm[row] as number] as number] as TimedValues).add(value, at);
     }
     return [
-      toFinding(null, timed, metric, context),
-      ...[...perArm.keys()]
-        .sort()
-        .map((arm) => toFinding(arm, perArm.get(arm) as TaskRecord[], metric, context)),
+      toFinding(null, all, metric, context),
+      ...names.flatMap((name, group) =>
+        (counts[group] as number) > 0 ? [toFinding(name, perArm[group] as TimedValues, metric, context)] : [],
+      ),
     ];
   },
 };

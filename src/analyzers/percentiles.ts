@@ -41,7 +41,14 @@ export interface Percentiles {
 
 /** R type-7 p50, p95 and p99 of the values; null for each p with fewer than `minimumFor(p)` values. */
 export function percentilesOf(values: Iterable<number>, minimumFor: (p: number) => number): Percentiles {
-  const sorted = Float64Array.from(values).sort();
+  return percentilesOfSorted(Float64Array.from(values).sort(), minimumFor);
+}
+
+/** `percentilesOf` values already in ascending order (read in place). */
+export function percentilesOfSorted(
+  sorted: ArrayLike<number>,
+  minimumFor: (p: number) => number,
+): Percentiles {
   const at = (p: number) => (sorted.length >= minimumFor(p) ? quantile7(sorted, p) : null);
   return { p50: at(PERCENTILES.p50), p95: at(PERCENTILES.p95), p99: at(PERCENTILES.p99) };
 }

@@ -4,9 +4,12 @@ import type { FindingDraft } from '../findings/schema.js';
 import {
   type Hysteresis,
   type RollingAggregate,
+  type RollingColumns,
   type RollingItem,
   type RollingSeries,
+  type RollingSpec,
   rollingSeries,
+  rollingSeriesOfColumns,
 } from '../stats/rolling.js';
 import { isoTime, verificationCommand } from './shared.js';
 import type { AnalyzerContext } from './types.js';
@@ -65,11 +68,47 @@ export function rollingFindings(
   context: AnalyzerContext,
   options: RollingFindingOptions = {},
 ): FindingDraft[] {
+  return findingsOfSeries(
+    items.length,
+    (spec) => rollingSeries(items, spec),
+    base,
+    scopeKind,
+    context,
+    options,
+  );
+}
+
+/** `rollingFindings` of items held as columns. */
+export function rollingFindingsOfColumns(
+  items: RollingColumns,
+  base: RollingMetric,
+  scopeKind: ScopeKind,
+  context: AnalyzerContext,
+  options: RollingFindingOptions = {},
+): FindingDraft[] {
+  return findingsOfSeries(
+    items.length,
+    (spec) => rollingSeriesOfColumns(items, spec),
+    base,
+    scopeKind,
+    context,
+    options,
+  );
+}
+
+function findingsOfSeries(
+  itemCount: number,
+  seriesOf: (spec: RollingSpec) => RollingSeries[],
+  base: RollingMetric,
+  scopeKind: ScopeKind,
+  context: AnalyzerContext,
+  options: RollingFindingOptions,
+): FindingDraft[] {
   // No items, no finding: an empty input reports `findings: []` (contract). Items that were all
   // left out still give the overall rate (undefined), so the evidence can say how many there were.
-  if (items.length === 0 && (options.leftOut?.count(null) ?? 0) === 0) return [];
+  if (itemCount === 0 && (options.leftOut?.count(null) ?? 0) === 0) return [];
   const metric = configured(base, context);
-  const series = rollingSeries(items, {
+  const series = seriesOf({
     window: metric.window,
     aggregate: metric.aggregate,
     thresholds: metric.thresholds,

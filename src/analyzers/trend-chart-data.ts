@@ -25,7 +25,10 @@ export function dailySummaries(times: ArrayLike<number>, values: ArrayLike<numbe
     const day = Math.floor((times[start] as number) / DAY_MS);
     let end = start + 1;
     while (end < times.length && Math.floor((times[end] as number) / DAY_MS) === day) end += 1;
-    const sorted = Float64Array.from({ length: end - start }, (_, i) => values[start + i] as number).sort();
+    // A plain copy loop: Float64Array.from with a mapper calls a function per value.
+    const sorted = new Float64Array(end - start);
+    for (let i = 0; i < sorted.length; i++) sorted[i] = values[start + i] as number;
+    sorted.sort();
     days.push({
       day: new Date(day * DAY_MS).toISOString().slice(0, 10),
       n: end - start,

@@ -38,3 +38,11 @@ export function hashKey(text: string): [number, number] {
   hashKeyInto(text, scratchHi, scratchLo, 0);
   return [scratchHi[0] as number, scratchLo[0] as number];
 }
+
+/**
+ * Orders rows `a` and `b` of a column of hashes by (hi, lo): negative when a goes first, 0 for the
+ * same hash. An arbitrary but fixed order, for tie-breaks that must not depend on input order.
+ */
+export function compareKeyHashes(hi: Uint32Array, lo: Uint32Array, a: number, b: number): number {
+  return (hi[a] as number) - (hi[b] as number) || (lo[a] as number) - (lo[b] as number);
+}

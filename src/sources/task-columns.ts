@@ -170,3 +170,18 @@ export function gateDecisionRecordsOf(columns: GateDecisionColumns): GateDecisio
   }
   return records;
 }
+
+/** Analyzers take tasks either way: sources that build records pass records, large logs columns. */
+export function asTaskColumns(tasks: readonly TaskRecord[] | TaskColumns): TaskColumns {
+  return isRecordList(tasks) ? taskColumnsFrom(tasks) : tasks;
+}
+
+export function asGateDecisionColumns(
+  decisions: readonly GateDecisionRecord[] | GateDecisionColumns,
+): GateDecisionColumns {
+  return isRecordList(decisions) ? gateDecisionColumnsFrom(decisions) : decisions;
+}
+
+function isRecordList<R, C>(data: readonly R[] | C): data is readonly R[] {
+  return Array.isArray(data);
+}

@@ -3,7 +3,7 @@
  * between closest ranks), so numbers printed by afterburn can be checked
  * against R, numpy or a spreadsheet.
  */
-import { mean, quantileSorted } from 'simple-statistics';
+import { mean } from 'simple-statistics';
 
 export interface Summary {
   n: number;
@@ -25,12 +25,22 @@ function sortedCopy(values: ArrayLike<number>, context: string): Float64Array {
   return Float64Array.from(values).sort();
 }
 
-/** R type-7 quantile of already-sorted values; p in [0, 1]. Throws on an empty input. */
+/**
+ * R type-7 quantile of already-sorted values; p in [0, 1]. Throws on an empty input. Reads any
+ * array-like in place (a sorted Float64Array is not copied), with simple-statistics'
+ * quantileSorted arithmetic step for step, so results are identical to the bit.
+ */
 export function quantile7(sortedValues: ArrayLike<number>, p: number): number {
-  if (sortedValues.length === 0) throw new RangeError('quantile7: no values');
+  const n = sortedValues.length;
+  if (n === 0) throw new RangeError('quantile7: no values');
   if (!(p >= 0 && p <= 1)) throw new RangeError(`quantile7: p = ${p} is outside [0, 1]`);
-  const asArray: readonly number[] = Array.isArray(sortedValues) ? sortedValues : Array.from(sortedValues);
-  return quantileSorted(asArray, p);
+  if (p === 1) return sortedValues[n - 1] as number;
+  if (p === 0) return sortedValues[0] as number;
+  const position = (n - 1) * p;
+  if (position % 1 === 0) return sortedValues[position] as number;
+  const lower = Math.floor(position);
+  const below = sortedValues[lower] as number;
+  return below + (position - lower) * ((sortedValues[Math.ceil(position)] as number) - below);
 }
 
 /** Usual median (mean of the middle two for an even count); null for no values. */

@@ -5,7 +5,10 @@
  * scope has fewer than N items. Pure and deterministic: the same items in any input order give
  * the same points and crossings.
  */
-import { quantile7 } from './quantiles.js';
+import { argsortByKey } from './argsort.js';
+import { type RollingAggregate, RollingWindow } from './rolling-window.js';
+
+export type { RollingAggregate };
 
 export interface RollingItem {
   /** Event time (epoch ms): the order of the window. */
@@ -17,9 +20,6 @@ export interface RollingItem {
   /** 0/1 for a rate, the measured value for a percentile. */
   readonly value: number;
 }
-
-/** A rate is the mean of 0/1 values; a percentile is R type 7 over the window. */
-export type RollingAggregate = { readonly kind: 'share' } | { readonly kind: 'quantile'; readonly p: number };
 
 /** Cross up when the value reaches `up`, down when it falls to `down` (down < up, no flapping between). */
 export interface Hysteresis {
@@ -100,73 +100,6 @@ export class HysteresisTracker {
   }
 }
 
-/**
- * A sliding window of the last `size` values in a ring buffer. A share keeps an exact integer
- * count of non-zero values (O(1) per item, no float drift); a quantile keeps the window sorted
- * (binary-search insert and delete, O(size) per item instead of a sort).
- */
-class Window {
-  private readonly ring: number[] = [];
-  private next = 0;
-  private ones = 0;
-  private readonly sorted: number[] = [];
-
-  constructor(
-    private readonly size: number,
-    private readonly aggregate: RollingAggregate,
-  ) {}
-
-  push(value: number): void {
-    if (this.ring.length === this.size) {
-      const leaving = this.ring[this.next] as number;
-      this.ring[this.next] = value;
-      this.next = (this.next + 1) % this.size;
-      this.forget(leaving);
-    } else {
-      this.ring.push(value);
-    }
-    this.remember(value);
-  }
-
-  private remember(value: number): void {
-    if (this.aggregate.kind === 'share') {
-      if (value !== 0) this.ones += 1;
-    } else {
-      this.sorted.splice(lowerBound(this.sorted, value), 0, value);
-    }
-  }
-
-  private forget(value: number): void {
-    if (this.aggregate.kind === 'share') {
-      if (value !== 0) this.ones -= 1;
-    } else {
-      this.sorted.splice(lowerBound(this.sorted, value), 1);
-    }
-  }
-
-  get n(): number {
-    return this.ring.length;
-  }
-
-  get value(): number | null {
-    if (this.ring.length < this.size) return null;
-    if (this.aggregate.kind === 'share') return this.ones / this.size;
-    return quantile7(this.sorted, this.aggregate.p);
-  }
-}
-
-/** First index whose value is not below `value` in an ascending array. */
-function lowerBound(sorted: readonly number[], value: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((sorted[mid] as number) < value) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
 const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** A total order on everything an item carries, so items that tie on time and key never depend on input order. */
@@ -180,81 +113,174 @@ export function compareItems(a: RollingItem, b: RollingItem): number {
   );
 }
 
-interface ScopeState {
-  readonly window: Window;
+/**
+ * Items as columns (row i of every array is one item): the entry point for sources that hold
+ * hundreds of thousands of items, without an object per item.
+ */
+export interface RollingColumns {
+  readonly length: number;
+  /** Event time (epoch ms) of each item: the order of the window. */
+  readonly at: Float64Array;
+  readonly value: Float64Array;
+  /** Index into `scopeNames`; -1 for an item without a scope (global only). */
+  readonly scope: Int32Array;
+  readonly scopeNames: readonly string[];
+  /**
+   * Orders two items that share a time (negative: `a` first). It must depend only on what the
+   * items carry, never on their row, so that the input order never changes the series.
+   */
+  readonly breakTie: (a: number, b: number) => number;
+}
+
+/** Rows of `scope` ranked by scope name (rank 0 = no scope), for tie-breaks by name. */
+export function scopeNameRanks(scopeNames: readonly string[]): Int32Array {
+  const byName = [...scopeNames.keys()].sort((a, b) =>
+    compareText(scopeNames[a] as string, scopeNames[b] as string),
+  );
+  const ranks = new Int32Array(scopeNames.length);
+  let rank = 0;
+  byName.forEach((id, i) => {
+    if (i === 0 || scopeNames[id] !== scopeNames[byName[i - 1] as number]) rank += 1;
+    ranks[id] = rank;
+  });
+  return ranks;
+}
+
+class ScopeState {
+  readonly window: RollingWindow;
   readonly tracker: HysteresisTracker;
-  readonly points: RollingPoint[];
-  readonly crossings: Crossing[];
-  items: number;
-  first: RollingPoint | null;
-  last: RollingPoint | null;
+  readonly points: RollingPoint[] = [];
+  readonly crossings: Crossing[] = [];
+  items = 0;
+  firstAt: number | null = null;
+  // The last point as plain fields: without keepPoints no point object is made per item.
+  private lastAt = 0;
+  private lastN = 0;
+  private lastValue: number | null = null;
+  private lastFallback = false;
+
+  constructor(
+    spec: RollingSpec,
+    private readonly keepPoints: boolean,
+  ) {
+    this.window = new RollingWindow(spec.window, spec.aggregate);
+    this.tracker = new HysteresisTracker(spec.thresholds);
+  }
+
+  record(at: number, n: number, value: number | null, fallback: boolean): void {
+    const index = this.items;
+    this.items += 1;
+    const direction = this.tracker.observe(value);
+    if (direction !== null && value !== null) this.crossings.push({ direction, value, at, index });
+    if (this.keepPoints) this.points.push({ index, at, n, value, state: this.tracker.state, fallback });
+    if (this.firstAt === null) this.firstAt = at;
+    this.lastAt = at;
+    this.lastN = n;
+    this.lastValue = value;
+    this.lastFallback = fallback;
+  }
+
+  toSeries(scope: string | null): RollingSeries {
+    const current: RollingPoint | null =
+      this.items === 0
+        ? null
+        : (this.points[this.points.length - 1] ?? {
+            index: this.items - 1,
+            at: this.lastAt,
+            n: this.lastN,
+            value: this.lastValue,
+            state: this.tracker.state,
+            fallback: this.lastFallback,
+          });
+    return {
+      scope,
+      items: this.items,
+      points: this.points,
+      crossings: this.crossings,
+      firstAt: this.firstAt,
+      current,
+    };
+  }
+}
+
+/** True when the rows are already in (time, tie-break) order. */
+function inOrder(items: RollingColumns): boolean {
+  const { at, breakTie } = items;
+  for (let row = 1; row < items.length; row++) {
+    const previous = at[row - 1] as number;
+    const current = at[row] as number;
+    if (previous < current) continue;
+    if (previous > current || !(previous === current) || breakTie(row - 1, row) > 0) return false;
+  }
+  return true;
 }
 
 /**
- * Runs the window over the items (any order): one global series, then one series per scope in
- * name order. A scope's value is its own window once it holds `window` items and the global
+ * Runs the window over columnar items (any order): one global series, then one series per scope
+ * in name order. A scope's value is its own window once it holds `window` items and the global
  * window's value at that moment before then.
  */
-export function rollingSeries(items: readonly RollingItem[], spec: RollingSpec): RollingSeries[] {
+export function rollingSeriesOfColumns(items: RollingColumns, spec: RollingSpec): RollingSeries[] {
   if (!Number.isSafeInteger(spec.window) || spec.window < 1) {
     throw new RangeError(`rolling window must be a whole number of at least 1, got ${spec.window}`);
   }
-  const sorted = [...items].sort(compareItems);
-  const newState = (): ScopeState => ({
-    window: new Window(spec.window, spec.aggregate),
-    tracker: new HysteresisTracker(spec.thresholds),
-    points: [],
-    crossings: [],
-    items: 0,
-    first: null,
-    last: null,
-  });
   const keepPoints = spec.keepPoints ?? true;
-  const global = newState();
-  const scopes = new Map<string, ScopeState>();
-  const record = (
-    state: ScopeState,
-    item: RollingItem,
-    n: number,
-    value: number | null,
-    fallback: boolean,
-  ) => {
-    const index = state.items;
-    state.items += 1;
-    const direction = state.tracker.observe(value);
-    if (direction !== null && value !== null) {
-      state.crossings.push({ direction, value, at: item.at, index });
+  // One state per scope name, even if the dictionary repeats a name.
+  const stateOfName = new Map<string, ScopeState>();
+  const stateOfScope = items.scopeNames.map((name) => {
+    let state = stateOfName.get(name);
+    if (state === undefined) {
+      state = new ScopeState(spec, keepPoints);
+      stateOfName.set(name, state);
     }
-    const point: RollingPoint = { index, at: item.at, n, value, state: state.tracker.state, fallback };
-    if (keepPoints) state.points.push(point);
-    if (state.first === null) state.first = point;
-    state.last = point;
-  };
-  for (const item of sorted) {
-    global.window.push(item.value);
+    return state;
+  });
+  const global = new ScopeState(spec, keepPoints);
+  // Callers that sort once for several metrics hand over rows already in order: skip the sort.
+  const order = inOrder(items) ? null : argsortByKey(items.at.subarray(0, items.length), items.breakTie);
+  for (let k = 0; k < items.length; k++) {
+    const row = order === null ? k : (order[k] as number);
+    const at = items.at[row] as number;
+    const value = items.value[row] as number;
+    global.window.push(value);
     const globalN = global.window.n;
     const globalValue = global.window.value;
-    record(global, item, globalN, globalValue, false);
-    if (item.scope === null) continue;
-    let scope = scopes.get(item.scope);
-    if (scope === undefined) {
-      scope = newState();
-      scopes.set(item.scope, scope);
-    }
-    scope.window.push(item.value);
-    if (scope.window.n >= spec.window) record(scope, item, scope.window.n, scope.window.value, false);
-    else record(scope, item, globalN, globalValue, true);
+    global.record(at, globalN, globalValue, false);
+    const scopeId = items.scope[row] as number;
+    if (scopeId < 0) continue;
+    const scope = stateOfScope[scopeId] as ScopeState;
+    scope.window.push(value);
+    if (scope.window.n >= spec.window) scope.record(at, scope.window.n, scope.window.value, false);
+    else scope.record(at, globalN, globalValue, true);
   }
-  const toSeries = (scope: string | null, state: ScopeState): RollingSeries => ({
-    scope,
-    items: state.items,
-    points: state.points,
-    crossings: state.crossings,
-    firstAt: state.first?.at ?? null,
-    current: state.last,
+  const named = [...stateOfName.entries()].filter(([, state]) => state.items > 0);
+  named.sort(([a], [b]) => compareText(a, b));
+  return [global.toSeries(null), ...named.map(([name, state]) => state.toSeries(name))];
+}
+
+/** `rollingSeriesOfColumns` for items as objects; ties at equal time are ordered by `compareItems`. */
+export function rollingSeries(items: readonly RollingItem[], spec: RollingSpec): RollingSeries[] {
+  const n = items.length;
+  const at = new Float64Array(n);
+  const value = new Float64Array(n);
+  const scope = new Int32Array(n);
+  const scopeNames: string[] = [];
+  const scopeIds = new Map<string, number>();
+  items.forEach((item, i) => {
+    at[i] = item.at;
+    value[i] = item.value;
+    if (item.scope === null) {
+      scope[i] = -1;
+      return;
+    }
+    let id = scopeIds.get(item.scope);
+    if (id === undefined) {
+      id = scopeNames.length;
+      scopeNames.push(item.scope);
+      scopeIds.set(item.scope, id);
+    }
+    scope[i] = id;
   });
-  return [
-    toSeries(null, global),
-    ...[...scopes.keys()].sort().map((name) => toSeries(name, scopes.get(name) as ScopeState)),
-  ];
+  const breakTie = (a: number, b: number) => compareItems(items[a] as RollingItem, items[b] as RollingItem);
+  return rollingSeriesOfColumns({ length: n, at, value, scope, scopeNames, breakTie }, spec);
 }

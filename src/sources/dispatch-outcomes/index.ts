@@ -3,12 +3,10 @@ import { efficiencyTrend } from '../../analyzers/efficiency-trend.js';
 import { gateFriction } from '../../analyzers/gate-friction.js';
 import { latency } from '../../analyzers/latency.js';
 import { registrySuggestions } from '../../analyzers/registry-suggestions.js';
-import type { Analyzer } from '../../analyzers/types.js';
 import { jsonDepthExceeds, MAX_JSON_DEPTH } from '../../core/canonical-json.js';
 import type { Counts } from '../../findings/schema.js';
 import { parseJsonObject } from '../json-line.js';
 import type { DispatchDataset } from '../records.js';
-import { gateDecisionRecordsOf, taskRecordsOf } from '../task-columns.js';
 import { type SecondsSnapshot, SecondsTimestamps } from '../timestamp-units.js';
 import {
   defineSource,
@@ -202,31 +200,13 @@ function open(diagnostics: SourceDiagnostics): SourceSession<DispatchDataset> {
   };
 }
 
-// INTERIM until the analyzers read columns: feed them records built from the columns.
-const asRecords = (dataset: DispatchDataset) => ({
-  ...dataset,
-  tasks: taskRecordsOf(dataset.tasks),
-  gateDecisions: gateDecisionRecordsOf(dataset.gateDecisions),
-});
-const INTERIM_ANALYZERS: Analyzer<DispatchDataset>[] = [
-  efficiencyTrend,
-  gateFriction,
-  registrySuggestions,
-  dispatchHealth,
-  latency,
-].map((analyzer) => ({
-  meta: analyzer.meta,
-  analyze: (dataset, context) =>
-    (analyzer as Analyzer<ReturnType<typeof asRecords>>).analyze(asRecords(dataset), context),
-}));
-
 export const dispatchOutcomesAdapter: SourceAdapter<DispatchDataset> = {
   name: DISPATCH_OUTCOMES,
   description: 'dispatch-gate log: one dispatch record per gate decision, one finalize record per completion',
   pathEnvVar: pathEnvVarFor(DISPATCH_OUTCOMES),
   // The producer is private and machine-local: there is no default location to guess.
   defaultPaths: () => [],
-  analyzers: INTERIM_ANALYZERS,
+  analyzers: [efficiencyTrend, gateFriction, registrySuggestions, dispatchHealth, latency],
   incremental: true,
   open,
 };
