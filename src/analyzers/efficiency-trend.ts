@@ -239,8 +239,6 @@ export const efficiencyTrend: Analyzer<{ readonly tasks: readonly TaskRecord[] |
     description:
       'Mann–Kendall trend test and Theil–Sen slope of input tokens per completed task, per arm and overall',
     question: 'Is input-tokens-per-completed-task trending down? (PASS/FAIL a CI step can gate on)',
-    // Seconds of statistics on a large log: worth the other core.
-    offload: ['tasks'],
   },
   analyze(dataset, context) {
     const tasks = asTaskColumns(dataset.tasks);

@@ -39,12 +39,6 @@ export interface Analyzer<D> {
     readonly description: string;
     /** The question it answers, shown in `afterburn sources` and the README. */
     readonly question: string;
-    /**
-     * The dataset fields it reads, when it is worth running on a second thread on large inputs
-     * (its cost is seconds of statistics, not milliseconds): the fields are copied to a worker,
-     * which runs the same pure function. Absent: it always runs on the main thread.
-     */
-    readonly offload?: readonly string[];
   };
   analyze(dataset: D, context: AnalyzerContext): FindingDraft[];
 }

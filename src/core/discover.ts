@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { EFFICIENCY_TREND } from '../analyzers/efficiency-trend.js';
 import type { AnalysisOptions } from '../analyzers/types.js';
@@ -13,14 +14,15 @@ import type { FindingStore } from '../findings/store.js';
 import type { InputFile } from '../input/inputs.js';
 import type { Source, SourceDiagnostics } from '../sources/types.js';
 import { AfterburnError } from './errors.js';
+import { HelperThread } from './helper-thread.js';
 import {
   CursorBook,
   INCREMENTAL_STATE_VERSION,
   IncrementalState,
+  type InputPlan,
   identify,
   type SavedInput,
 } from './incremental.js';
-import { workerOffload } from './offload.js';
 import { DEFAULT_PARALLEL_MIN_BYTES, readParallel } from './parallel-read.js';
 
 export interface DiscoverRequest {
@@ -63,54 +65,58 @@ export async function analyze(
   const session = request.source.open(request.diagnostics);
   const incremental = request.incremental !== undefined;
   const cursors = new CursorBook(previous);
-  const kept: SavedInput[] = [];
+  const plans: (InputPlan | null)[] = [];
+  for (const input of request.inputs) plans.push(incremental ? await cursors.plan(input) : null);
   const parallelMinBytes = request.parallelMinBytes ?? DEFAULT_PARALLEL_MIN_BYTES;
-  // Bytes of log behind this run's data (restored state included): what the analysis will cost.
-  let logBytes = 0;
-  for (const input of request.inputs) {
-    const plan = incremental ? await cursors.plan(input) : null;
-    if (plan?.action === 'reuse') {
-      logBytes += plan.saved.identity.size;
-      session.beginInput(plan.saved.segment);
-      kept.push({ ...plan.saved, name: input.name, segment: session.endInput() });
-      continue;
-    }
-    if (plan?.notice) request.incremental?.notice(plan.notice);
-    const saved = plan?.saved ?? null;
-    session.beginInput(saved?.segment);
-    const read = await readParallel(session, input, {
-      maxLineBytes: request.maxLineBytes,
-      parallelMinBytes,
-      sourceName: request.source.name,
-      diagnostics: request.diagnostics,
-      ...(request.stdin ? { stdin: request.stdin } : {}),
-      ...(request.onBytes ? { onBytes: (bytes: number) => request.onBytes?.(input, bytes) } : {}),
-      ...(saved ? { start: saved.offset, firstLineNo: saved.lineNo + 1 } : {}),
-      // A plain file may be mid-write; a compressed one is complete once it exists.
-      emitPartial: !incremental || input.kind !== 'file',
-    });
-    logBytes += input.kind === 'file' ? read.consumedOffset : read.bytesRead;
-    if (incremental && input.path !== null && input.kind !== 'stdin') {
-      const segment = session.endInput();
-      const offset = input.kind === 'file' ? read.consumedOffset : 0;
-      kept.push({
-        name: input.name,
-        kind: input.kind,
-        identity: await identify(input.path, offset),
-        offset,
-        lineNo: read.lines,
-        segment,
+  // Started before any reading, so its modules are loaded by the time the first split is made.
+  const helper = (await anyLargeFile(request.inputs, plans, parallelMinBytes))
+    ? HelperThread.start(request.source.name)
+    : null;
+  const kept: SavedInput[] = [];
+  try {
+    for (const [index, input] of request.inputs.entries()) {
+      const plan = plans[index] ?? null;
+      if (plan?.action === 'reuse') {
+        session.beginInput(plan.saved.segment);
+        kept.push({ ...plan.saved, name: input.name, segment: session.endInput() });
+        continue;
+      }
+      if (plan?.notice) request.incremental?.notice(plan.notice);
+      const saved = plan?.saved ?? null;
+      session.beginInput(saved?.segment);
+      const read = await readParallel(session, input, {
+        maxLineBytes: request.maxLineBytes,
+        parallelMinBytes,
+        helper,
+        diagnostics: request.diagnostics,
+        ...(request.stdin ? { stdin: request.stdin } : {}),
+        ...(request.onBytes ? { onBytes: (bytes: number) => request.onBytes?.(input, bytes) } : {}),
+        ...(saved ? { start: saved.offset, firstLineNo: saved.lineNo + 1 } : {}),
+        // A plain file may be mid-write; a compressed one is complete once it exists.
+        emitPartial: !incremental || input.kind !== 'file',
       });
+      if (incremental && input.path !== null && input.kind !== 'stdin') {
+        const segment = session.endInput();
+        const offset = input.kind === 'file' ? read.consumedOffset : 0;
+        kept.push({
+          name: input.name,
+          kind: input.kind,
+          identity: await identify(input.path, offset),
+          offset,
+          lineNo: read.lines,
+          segment,
+        });
+      }
     }
+  } finally {
+    await helper?.close();
   }
   const context = {
     source: request.source.name,
     inputs: request.givenPaths ?? inputNamesOf(request),
     options: request.analysis,
   };
-  // Logs big enough to parse on two threads also run their heavy statistics on a second one.
-  const offload = logBytes >= parallelMinBytes ? workerOffload(request.source.name) : undefined;
-  const { counts, countsThisRun, findings } = await session.finish(context, offload);
+  const { counts, countsThisRun, findings } = session.finish(context);
   return {
     counts,
     countsThisRun,
@@ -119,6 +125,22 @@ export async function analyze(
       ? { state: { schema_version: INCREMENTAL_STATE_VERSION, source: request.source.name, inputs: kept } }
       : {}),
   };
+}
+
+/** Whether some plain file has enough left to read to be split between two threads. */
+async function anyLargeFile(
+  inputs: readonly InputFile[],
+  plans: readonly (InputPlan | null)[],
+  parallelMinBytes: number,
+): Promise<boolean> {
+  for (const [index, input] of inputs.entries()) {
+    const plan = plans[index] ?? null;
+    if (input.kind !== 'file' || input.path === null || plan?.action === 'reuse') continue;
+    // A file that cannot be read fails later, where its error is reported.
+    const size = (await stat(input.path).catch(() => null))?.size ?? 0;
+    if (size - (plan?.saved?.offset ?? 0) >= parallelMinBytes) return true;
+  }
+  return false;
 }
 
 function inputNamesOf(request: DiscoverRequest): readonly string[] {

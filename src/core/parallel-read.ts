@@ -1,19 +1,15 @@
 import { open, stat } from 'node:fs/promises';
-import { Worker } from 'node:worker_threads';
 import type { InputFile } from '../input/inputs.js';
 import type { ReadOptions, ReadResult } from '../input/read-lines.js';
-import { PARALLEL_SOURCES } from '../sources/parallel-sources.js';
 import type { SealedSession, SourceDiagnostics } from '../sources/types.js';
-import { AfterburnError } from './errors.js';
-import type { ParseFailure, ParseJob, ParseOutcome } from './parse-worker.js';
+import type { HelperThread } from './helper-thread.js';
 import { readInto } from './read-input.js';
 
 /**
- * Reads a large plain file on both cores: a worker thread parses the second half (from the first
- * line start past the middle) while this thread parses the first; the worker's compact segment is
- * then adopted by the session. Parsing (JSON.parse and the zod schema) is most of the cost, and
- * handing back compact tuples costs a fraction of parsing them. Smaller inputs, gzip and stdin are
- * read on this thread alone.
+ * Reads a large plain file on both cores: the helper thread parses the second half (from the first
+ * line start past the middle) while this thread parses the first; the helper's columns then move
+ * (not copy) into the session. Parsing (JSON.parse and the zod schema) is most of the cost.
+ * Smaller inputs, gzip and stdin are read on this thread alone.
  */
 export const DEFAULT_PARALLEL_MIN_BYTES = 32 * 1024 * 1024;
 
@@ -21,8 +17,9 @@ export interface ParallelReadOptions extends ReadOptions {
   readonly maxLineBytes: number;
   /** Files with fewer bytes left to read than this are read on this thread alone. */
   readonly parallelMinBytes: number;
-  readonly sourceName: string;
   readonly diagnostics: SourceDiagnostics;
+  /** The thread that parses the second half; null: this thread reads everything. */
+  readonly helper: HelperThread | null;
 }
 
 export async function readParallel(
@@ -31,12 +28,8 @@ export async function readParallel(
   options: ParallelReadOptions,
 ): Promise<ReadResult> {
   const start = options.start ?? 0;
-  if (
-    input.kind !== 'file' ||
-    input.path === null ||
-    session.adoptSegment === undefined ||
-    PARALLEL_SOURCES[options.sourceName] === undefined
-  ) {
+  const helper = options.helper;
+  if (input.kind !== 'file' || input.path === null || session.adoptSegment === undefined || helper === null) {
     return readInto(session, input, options);
   }
   const size = (await stat(input.path)).size;
@@ -46,36 +39,16 @@ export async function readParallel(
       : null;
   if (middle === null) return readInto(session, input, options);
 
-  const job: ParseJob = {
-    source: options.sourceName,
+  const outcome = helper.parse({
     name: input.name,
     path: input.path,
     start: middle,
     maxLineBytes: options.maxLineBytes,
     emitPartial: options.emitPartial ?? true,
-  };
-  const worker = new Worker(new URL('./parse-worker.js', import.meta.url), { workerData: job });
-  const outcome = new Promise<ParseOutcome>((resolve, reject) => {
-    worker.once('message', (message: ParseOutcome | ParseFailure) => {
-      if ('failure' in message) {
-        const { code, message: text, hint } = message.failure;
-        reject(new AfterburnError(code, text, hint === undefined ? {} : { hint }));
-      } else {
-        resolve(message);
-      }
-    });
-    worker.once('error', reject);
-    worker.once('exit', (code) => reject(new Error(`parse worker exited with code ${code}`)));
   });
-  // Keeps an early failure of this thread from leaving the worker's rejection unhandled.
+  // Keeps an early failure of this thread from leaving the helper's rejection unhandled.
   outcome.catch(() => {});
-  let first: ReadResult;
-  try {
-    first = await readInto(session, input, { ...options, end: middle, emitPartial: true });
-  } catch (error) {
-    await worker.terminate();
-    throw error;
-  }
+  const first = await readInto(session, input, { ...options, end: middle, emitPartial: true });
   const second = await outcome;
   const linesBefore = first.lines;
   session.adoptSegment(second.payload, linesBefore);

@@ -1,12 +1,18 @@
-import type { SourceAdapter } from './types.js';
+import type { SourceDiagnostics, SourceSession } from './types.js';
+
+/** What a parse worker needs of a source: its line handling and the hand-off of what it read. */
+export type LineParser = Pick<
+  Required<SourceSession<unknown>>,
+  'acceptLine' | 'rejectLine' | 'beginInput' | 'handOffSegment'
+>;
 
 /**
- * The sources whose work can run on worker threads: their sessions parse a byte range and hand it
- * over (handOffSegment/adoptSegment), and their heavy analyzers (meta.offload) run off the main
- * thread. Each is loaded on its own: a worker that imported the whole registry would spend its
- * first tens of milliseconds loading sources it never uses.
+ * The sources whose sessions can parse a byte range on a helper thread and hand it over
+ * (handOffSegment/adoptSegment), by their line handling alone: a helper that loaded the whole
+ * source (analyzers, statistics) or the whole registry would start tens of milliseconds later.
  */
-export const PARALLEL_SOURCES: Readonly<Record<string, () => Promise<SourceAdapter<never>>>> = {
-  'dispatch-outcomes': async () =>
-    (await import('./dispatch-outcomes/index.js')).dispatchOutcomesAdapter as SourceAdapter<never>,
+export const PARALLEL_SOURCES: Readonly<
+  Record<string, () => Promise<(diagnostics: SourceDiagnostics) => LineParser>>
+> = {
+  'dispatch-outcomes': async () => (await import('./dispatch-outcomes/collect.js')).collectSegments,
 };

@@ -108,45 +108,8 @@ export interface SealedSession {
   /** Present when the source can parse on two threads (see SourceSession). */
   readonly handOffSegment?: () => { payload: unknown; transfer: ArrayBuffer[] };
   readonly adoptSegment?: (payload: unknown, lineOffset: number) => void;
-  /**
-   * Ends the input and runs the source's analyzers over what was read. With `offload`, analyzers
-   * that declare `meta.offload` run through it (on another thread) while the rest run here.
-   */
-  finish(
-    context: AnalyzerContext,
-    offload?: AnalyzerOffload,
-  ): Promise<{ counts: Counts; countsThisRun: Counts; findings: FindingDraft[] }>;
-}
-
-/** Runs one analyzer of a source elsewhere, over the dataset fields it declared. */
-export type AnalyzerOffload = (
-  analyzerId: string,
-  fields: Readonly<Record<string, unknown>>,
-  context: AnalyzerContext,
-) => Promise<FindingDraft[]>;
-
-/**
- * Every analyzer's findings, in the adapter's order. Offloaded analyzers are started first, so
- * they run while the others run on this thread.
- */
-async function runAnalyzers<D>(
-  analyzers: readonly Analyzer<D>[],
-  dataset: D,
-  context: AnalyzerContext,
-  offload: AnalyzerOffload | undefined,
-): Promise<FindingDraft[]> {
-  const elsewhere = analyzers.map((analyzer) => {
-    const fields = analyzer.meta.offload;
-    if (offload === undefined || fields === undefined) return null;
-    const record = dataset as Readonly<Record<string, unknown>>;
-    return offload(
-      analyzer.meta.id,
-      Object.fromEntries(fields.map((field) => [field, record[field]])),
-      context,
-    );
-  });
-  const findings = analyzers.map((analyzer, i) => elsewhere[i] ?? analyzer.analyze(dataset, context));
-  return (await Promise.all(findings)).flat();
+  /** Ends the input and runs the source's analyzers over what was read. */
+  finish(context: AnalyzerContext): { counts: Counts; countsThisRun: Counts; findings: FindingDraft[] };
 }
 
 export function defineSource<D>(adapter: SourceAdapter<D>): Source {
@@ -174,12 +137,12 @@ export function defineSource<D>(adapter: SourceAdapter<D>): Source {
                 session.adoptSegment?.(payload, lineOffset),
             }
           : {}),
-        async finish(context, offload) {
+        finish(context) {
           const { counts, countsThisRun, dataset } = session.finish();
           return {
             counts,
             countsThisRun: countsThisRun ?? counts,
-            findings: await runAnalyzers(adapter.analyzers, dataset, context, offload),
+            findings: adapter.analyzers.flatMap((analyzer) => analyzer.analyze(dataset, context)),
           };
         },
       };

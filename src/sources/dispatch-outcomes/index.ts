@@ -3,11 +3,8 @@ import { efficiencyTrend } from '../../analyzers/efficiency-trend.js';
 import { gateFriction } from '../../analyzers/gate-friction.js';
 import { latency } from '../../analyzers/latency.js';
 import { registrySuggestions } from '../../analyzers/registry-suggestions.js';
-import { jsonDepthExceeds, MAX_JSON_DEPTH } from '../../core/canonical-json.js';
 import type { Counts } from '../../findings/schema.js';
-import { parseJsonObject } from '../json-line.js';
 import type { DispatchDataset } from '../records.js';
-import { type SecondsSnapshot, SecondsTimestamps } from '../timestamp-units.js';
 import {
   defineSource,
   pathEnvVarFor,
@@ -15,32 +12,11 @@ import {
   type SourceDiagnostics,
   type SourceSession,
 } from '../types.js';
-import { describeIssue } from '../zod-issue.js';
+import { collectSegments, DISPATCH_OUTCOMES } from './collect.js';
 import { joinSegment } from './join.js';
-import { RECORD_SCHEMAS } from './schema.js';
-import { concatSegments, type Segment, SegmentBuilder, type SegmentMark, segmentBuffers } from './segment.js';
-import { loadSegment, storeSegment } from './segment-state.js';
+import type { Segment } from './segment.js';
 
-export const DISPATCH_OUTCOMES = 'dispatch-outcomes';
-
-/**
- * A short description of an unexpected `kind`. Only strings are quoted: stringifying a value
- * from the log could recurse through thousands of nested arrays and overflow the stack.
- */
-function describeKind(kind: unknown): string {
-  if (typeof kind === 'string') return JSON.stringify(kind.slice(0, 40));
-  if (Array.isArray(kind)) return '(an array)';
-  if (typeof kind === 'number' || typeof kind === 'boolean' || kind === null) return String(kind);
-  return '(an object)';
-}
-
-/** One input's rows in the session's builder: what was restored, then what this run read. */
-interface InputPart {
-  readonly start: SegmentMark;
-  readonly freshStart: SegmentMark;
-  end: SegmentMark | null;
-  readonly restored: boolean;
-}
+export { collectSegments, DISPATCH_OUTCOMES, type SegmentCollector } from './collect.js';
 
 function joinParts(segment: Segment): { counts: Counts; dataset: DispatchDataset } {
   const joined = joinSegment(segment);
@@ -51,127 +27,6 @@ function joinParts(segment: Segment): { counts: Counts; dataset: DispatchDataset
       denials: joined.denials,
       suggestions: joined.suggestions,
       gateDecisions: joined.gateDecisions,
-    },
-  };
-}
-
-/** What a worker thread hands back: its segment (the buffers move) and its seconds-like timestamps. */
-interface HandOff {
-  readonly segment: Segment;
-  readonly seconds: SecondsSnapshot;
-}
-
-/** A session's line handling and per-input state, without the join (export joins its own way). */
-export interface SegmentCollector extends Required<Omit<SourceSession<DispatchDataset>, 'finish'>> {
-  /** Everything read or restored so far, as one segment. */
-  segment(): Segment;
-  /** Only what this run read, when some input continued a restored state; null otherwise. */
-  freshSegment(): Segment | null;
-  /** The one notice about timestamps that look like epoch seconds, if any were read. */
-  secondsNotice(): string | null;
-  /** Lets go of everything read (after the last segment() or freshSegment() call). */
-  release(): void;
-}
-
-export function collectSegments(
-  diagnostics: SourceDiagnostics,
-  options: { keepKeys?: boolean } = {},
-): SegmentCollector {
-  let builder = new SegmentBuilder(options);
-  const parts: InputPart[] = [];
-  const secondsTimestamps = new SecondsTimestamps();
-  const currentPart = (): InputPart | undefined => parts[parts.length - 1];
-
-  const skip = (location: Parameters<SourceDiagnostics['skipped']>[0], reason: string): void => {
-    builder.skipped += 1;
-    diagnostics.skipped(location, reason);
-  };
-
-  return {
-    acceptLine(text, location) {
-      builder.lines += 1;
-      if (text.trim() === '') {
-        builder.blank += 1;
-        return;
-      }
-      const line = parseJsonObject(text);
-      if ('problem' in line) return skip(location, line.problem);
-      const parsed = line.value;
-      const kind = parsed.kind;
-      if (kind !== 'dispatch' && kind !== 'finalize') {
-        skip(location, kind === undefined ? 'no "kind" field' : `unknown kind ${describeKind(kind)}`);
-        return;
-      }
-      if (kind === 'dispatch') {
-        const result = RECORD_SCHEMAS.dispatch.safeParse(parsed);
-        if (!result.success) return skip(location, `dispatch ${describeIssue(result.error)}`);
-        secondsTimestamps.check('ts_dispatched', result.data.ts_dispatched, location);
-        builder.addDispatch(result.data);
-        return;
-      }
-      const result = RECORD_SCHEMAS.finalize.safeParse(parsed);
-      if (!result.success) return skip(location, `finalize ${describeIssue(result.error)}`);
-      const suggestion = result.data.suggested_registry_edit;
-      if (suggestion != null && jsonDepthExceeds(suggestion)) {
-        return skip(
-          location,
-          `finalize suggested_registry_edit is nested deeper than ${MAX_JSON_DEPTH} levels`,
-        );
-      }
-      secondsTimestamps.check('ts_completed', result.data.ts_completed, location);
-      builder.addFinalize(result.data);
-    },
-
-    rejectLine(location, reason) {
-      builder.lines += 1;
-      skip(location, reason);
-    },
-
-    beginInput(saved) {
-      const part = currentPart();
-      if (part !== undefined && part.end === null) part.end = builder.mark();
-      const start = builder.mark();
-      if (saved !== undefined) builder.append(loadSegment(saved, DISPATCH_OUTCOMES), true);
-      parts.push({ start, freshStart: builder.mark(), end: null, restored: saved !== undefined });
-    },
-
-    endInput() {
-      const part = currentPart();
-      if (part === undefined) return storeSegment(builder.build(builder.mark()));
-      part.end ??= builder.mark();
-      return storeSegment(builder.build(part.start, part.end));
-    },
-
-    handOffSegment() {
-      builder.compact();
-      const segment = builder.build();
-      const handOff: HandOff = { segment, seconds: secondsTimestamps.snapshot() };
-      return { payload: handOff, transfer: segmentBuffers(segment) };
-    },
-
-    adoptSegment(payload, lineOffset) {
-      // Only ever what this same code handed off in a worker thread, so it is not re-validated.
-      const handOff = payload as HandOff;
-      builder.append(handOff.segment, true);
-      secondsTimestamps.absorb(handOff.seconds, lineOffset);
-    },
-
-    segment() {
-      builder.compact();
-      return builder.build();
-    },
-
-    freshSegment() {
-      if (!parts.some((part) => part.restored)) return null;
-      builder.compact();
-      const end = builder.mark();
-      return concatSegments(parts.map((part) => builder.build(part.freshStart, part.end ?? end)));
-    },
-
-    secondsNotice: () => secondsTimestamps.notice(),
-
-    release() {
-      builder = new SegmentBuilder(options);
     },
   };
 }

@@ -1,0 +1,41 @@
+import type { ErrorCode } from './errors.js';
+
+/**
+ * The messages between the main thread and its helper thread (helper-thread.ts, helper-worker.ts):
+ * one job at a time, each answered by one message.
+ */
+
+/** Parse a byte range of a log (from `start` to the end of the file) as the main thread would. */
+export interface ParseJob {
+  readonly name: string;
+  readonly path: string;
+  readonly start: number;
+  readonly maxLineBytes: number;
+  readonly emitPartial: boolean;
+}
+
+export interface ParseOutcome {
+  readonly kind: 'parsed';
+  /** The source session's handOffSegment() payload. */
+  readonly payload: unknown;
+  readonly lines: number;
+  readonly bytesRead: number;
+  readonly consumedOffset: number;
+  /** The first skipped lines, [line within the range, reason]. */
+  readonly skips: [number, string][];
+  /** Skipped lines beyond those. */
+  readonly moreSkips: number;
+}
+
+/** A user-facing error in the helper, rebuilt as an AfterburnError on the main thread. */
+export interface ParseFailure {
+  readonly kind: 'failed';
+  readonly code: ErrorCode;
+  readonly message: string;
+  readonly hint: string | undefined;
+}
+
+export type ParseReply = ParseOutcome | ParseFailure;
+
+/** Enough to show every warning the main thread would show, and then some. */
+export const DETAILED_SKIPS = 1000;
