@@ -2,7 +2,7 @@
  * Point-set preparation shared by the Theil–Sen slope selection: validated
  * copies, x ranks and tie counts, and the numbers the rounding margin needs.
  */
-import { assertSameLength, denseRanks } from './kendall.js';
+import { assertSameLength, denseRanks, isNonDecreasing } from './kendall.js';
 
 export interface SlopePoints {
   n: number;
@@ -29,15 +29,22 @@ export function prepareSlopePoints(x: ArrayLike<number>, y: ArrayLike<number>): 
   const yCopy = Float64Array.from(y);
   let maxAbsX = 0;
   let maxAbsY = 0;
+  let minY = Number.POSITIVE_INFINITY;
+  let maxY = Number.NEGATIVE_INFINITY;
   for (let i = 0; i < n; i++) {
-    if (!Number.isFinite(xCopy[i]) || !Number.isFinite(yCopy[i])) {
+    const xi = xCopy[i] as number;
+    const yi = yCopy[i] as number;
+    if (!Number.isFinite(xi) || !Number.isFinite(yi)) {
       throw new RangeError(`theilSen: point ${i} is not finite; filter such points out before calling`);
     }
-    maxAbsX = Math.max(maxAbsX, Math.abs(xCopy[i] as number));
-    maxAbsY = Math.max(maxAbsY, Math.abs(yCopy[i] as number));
+    maxAbsX = Math.max(maxAbsX, Math.abs(xi));
+    maxAbsY = Math.max(maxAbsY, Math.abs(yi));
+    minY = Math.min(minY, yi);
+    maxY = Math.max(maxY, yi);
   }
   const { ranks: xRanks, distinct: distinctX } = denseRanks(xCopy, 'theilSen x');
-  const sortedX = xCopy.slice().sort();
+  // Series come in time order: then x is its own sorted copy.
+  const sortedX = isNonDecreasing(xCopy) ? xCopy : xCopy.slice().sort();
   let minXGap = Number.POSITIVE_INFINITY;
   let pairCount = (n * (n - 1)) / 2;
   let runLength = 1;
@@ -51,9 +58,8 @@ export function prepareSlopePoints(x: ArrayLike<number>, y: ArrayLike<number>): 
     pairCount -= (runLength * (runLength - 1)) / 2;
     runLength = 1;
   }
-  const sortedY = yCopy.slice().sort();
   const xRange = (sortedX[n - 1] ?? 0) - (sortedX[0] ?? 0);
-  const yRange = (sortedY[n - 1] ?? 0) - (sortedY[0] ?? 0);
+  const yRange = n > 0 ? maxY - minY : 0;
   const typicalSlope = xRange > 0 ? yRange / xRange : 0;
   return { n, x: xCopy, y: yCopy, xRanks, distinctX, pairCount, maxAbsX, maxAbsY, typicalSlope, minXGap };
 }
