@@ -18,8 +18,8 @@ import type { Segment } from './segment.js';
 
 export { collectSegments, DISPATCH_OUTCOMES, type SegmentCollector } from './collect.js';
 
-function joinParts(segment: Segment): { counts: Counts; dataset: DispatchDataset } {
-  const joined = joinSegment(segment);
+function joinParts(segment: Segment, consume: boolean): { counts: Counts; dataset: DispatchDataset } {
+  const joined = joinSegment(segment, { consume });
   return {
     counts: { lines: segment.lines, blank: segment.blank, skipped: segment.skipped, ...joined.counts },
     dataset: {
@@ -46,10 +46,12 @@ function open(diagnostics: SourceDiagnostics): SourceSession<DispatchDataset> {
       const all = collector.segment();
       // This run's lines on their own, as if they were the whole log.
       const fresh = collector.freshSegment();
-      const countsThisRun = fresh === null ? null : joinParts(fresh).counts;
+      // Not consumed: with one input it shares its columns with `all`.
+      const countsThisRun = fresh === null ? null : joinParts(fresh, false).counts;
       // The join copies what the analyzers read: the builder's columns can go before they run.
       collector.release();
-      const result = joinParts(all);
+      // Nothing reads `all` after the join: its finalize columns become the task columns.
+      const result = joinParts(all, true);
       return { ...result, countsThisRun: countsThisRun ?? result.counts };
     },
   };

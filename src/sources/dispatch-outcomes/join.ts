@@ -1,8 +1,9 @@
 import { argsortByKey } from '../../stats/argsort.js';
 import { KeyIndex } from '../key-index.js';
 import type { DenialRecord, SuggestionRecord } from '../records.js';
-import { Dictionary, type GateDecisionColumns, type TaskColumns } from '../task-columns.js';
+import type { GateDecisionColumns, TaskColumns } from '../task-columns.js';
 import type { DispatchColumns, Segment } from './segment.js';
+import { CompactDictionary, TaskBuilder } from './task-builder.js';
 
 /**
  * Joins dispatch and finalize records as ../shared/docs/sources.md §1 defines, independently of
@@ -112,7 +113,12 @@ class AttemptIndex {
   }
 }
 
-export function joinSegment(segment: Segment): JoinResult {
+/**
+ * With `consume`, the task columns are gathered into the segment's own finalize columns (one
+ * scratch column at a time) instead of new ones, so a large log's tasks cost no second copy: for
+ * a caller that drops the segment right after (discover), never for one that reads it on (export).
+ */
+export function joinSegment(segment: Segment, options: { consume?: boolean } = {}): JoinResult {
   const d = segment.dispatches;
   const f = segment.finalizes;
   const counts: JoinCounts = {
@@ -180,110 +186,11 @@ export function joinSegment(segment: Segment): JoinResult {
   counts.denied = denials.length;
   return {
     counts,
-    ...tasks.build(),
+    ...tasks.build(options.consume === true),
     denials,
     suggestions: suggestions.records,
     gateDecisions: gateDecisions(segment),
   };
-}
-
-/** Maps a segment dictionary's indexes to a compact one holding only the values used. */
-class CompactDictionary {
-  readonly dictionary = new Dictionary();
-  private readonly map: Int32Array;
-
-  constructor(private readonly values: readonly string[]) {
-    this.map = new Int32Array(values.length).fill(-1);
-  }
-
-  id(index: number): number {
-    let id = this.map[index] as number;
-    if (id === -1) {
-      id = this.dictionary.id(this.values[index] as string);
-      this.map[index] = id;
-    }
-    return id;
-  }
-}
-
-class TaskBuilder {
-  private length = 0;
-  private readonly arms: CompactDictionary;
-  private readonly statuses: CompactDictionary;
-  private readonly columns: Omit<TaskColumns, 'length' | 'arms' | 'statuses' | 'sessions'>;
-  private readonly dispatchRows: Uint32Array;
-  private readonly finalizeRows: Uint32Array;
-
-  constructor(
-    private readonly segment: Segment,
-    capacity: number,
-  ) {
-    this.arms = new CompactDictionary(segment.arms);
-    this.statuses = new CompactDictionary(segment.statuses);
-    this.columns = {
-      arm: new Uint32Array(capacity),
-      status: new Uint32Array(capacity),
-      session: new Int32Array(capacity).fill(-1),
-      keyHi: new Uint32Array(capacity),
-      keyLo: new Uint32Array(capacity),
-      attemptNumber: new Uint32Array(capacity),
-      completedAt: new Float64Array(capacity),
-      inputTokens: new Float64Array(capacity),
-      cacheReadTokens: new Float64Array(capacity),
-      cacheCreationTokens: new Float64Array(capacity),
-      acceptancePassed: new Int8Array(capacity),
-      msElapsed: new Float64Array(capacity),
-    };
-    this.dispatchRows = new Uint32Array(capacity);
-    this.finalizeRows = new Uint32Array(capacity);
-  }
-
-  add(finalizeRow: number, dispatchRow: number, attemptNumber: number): void {
-    const f = this.segment.finalizes;
-    const c = this.columns;
-    const i = this.length;
-    this.length += 1;
-    c.arm[i] = this.arms.id(f.arm[finalizeRow] as number);
-    c.status[i] = this.statuses.id(f.status[finalizeRow] as number);
-    c.keyHi[i] = f.fpHi[finalizeRow] as number;
-    c.keyLo[i] = f.fpLo[finalizeRow] as number;
-    c.attemptNumber[i] = attemptNumber;
-    c.completedAt[i] = f.at[finalizeRow] as number;
-    c.inputTokens[i] = f.inputTokens[finalizeRow] as number;
-    c.cacheReadTokens[i] = f.cacheReadTokens[finalizeRow] as number;
-    c.cacheCreationTokens[i] = f.cacheCreationTokens[finalizeRow] as number;
-    c.acceptancePassed[i] = f.acceptance[finalizeRow] as number;
-    c.msElapsed[i] = f.msElapsed[finalizeRow] as number;
-    this.dispatchRows[i] = dispatchRow;
-    this.finalizeRows[i] = finalizeRow;
-  }
-
-  build(): { tasks: TaskColumns; taskRows: JoinResult['taskRows'] } {
-    const n = this.length;
-    const c = this.columns;
-    const tasks: TaskColumns = {
-      length: n,
-      arms: this.arms.dictionary.values,
-      statuses: this.statuses.dictionary.values,
-      sessions: [],
-      arm: c.arm.subarray(0, n),
-      status: c.status.subarray(0, n),
-      session: c.session.subarray(0, n),
-      keyHi: c.keyHi.subarray(0, n),
-      keyLo: c.keyLo.subarray(0, n),
-      attemptNumber: c.attemptNumber.subarray(0, n),
-      completedAt: c.completedAt.subarray(0, n),
-      inputTokens: c.inputTokens.subarray(0, n),
-      cacheReadTokens: c.cacheReadTokens.subarray(0, n),
-      cacheCreationTokens: c.cacheCreationTokens.subarray(0, n),
-      acceptancePassed: c.acceptancePassed.subarray(0, n),
-      msElapsed: c.msElapsed.subarray(0, n),
-    };
-    return {
-      tasks,
-      taskRows: { dispatch: this.dispatchRows.subarray(0, n), finalize: this.finalizeRows.subarray(0, n) },
-    };
-  }
 }
 
 /** Suggested registry edits as records; one parsed object per distinct edit, shared by its records. */
