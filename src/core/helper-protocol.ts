@@ -12,6 +12,8 @@ export interface ParseJob {
   readonly start: number;
   readonly maxLineBytes: number;
   readonly emitPartial: boolean;
+  /** Bytes from `start` to the end of the file when the job was made, to size the columns once. */
+  readonly bytes: number;
 }
 
 export interface ParseOutcome {

@@ -23,6 +23,7 @@ async function parse(job: ParseJob): Promise<{ reply: ParseOutcome; transfer: Ar
     },
   });
   session.beginInput(undefined);
+  session.reserveBytes(job.bytes);
   const read = await readInto(
     session,
     { name: job.name, kind: 'file', path: job.path },

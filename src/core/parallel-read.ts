@@ -33,6 +33,8 @@ export async function readParallel(
     return readInto(session, input, options);
   }
   const size = (await stat(input.path)).size;
+  // The helper's half lands in this session's columns too: size them for the whole file.
+  session.reserveBytes(size - start);
   const middle =
     size - start >= options.parallelMinBytes
       ? await lineStartAfter(input.path, start + (size - start) / 2)
@@ -45,6 +47,7 @@ export async function readParallel(
     start: middle,
     maxLineBytes: options.maxLineBytes,
     emitPartial: options.emitPartial ?? true,
+    bytes: size - middle,
   });
   // Keeps an early failure of this thread from leaving the helper's rejection unhandled.
   outcome.catch(() => {});

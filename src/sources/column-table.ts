@@ -53,6 +53,22 @@ export class ColumnTable<L extends ColumnLayout> {
   }
 
   /**
+   * Makes room for `rows` more rows in one chunk, moving the rows so far into it: a table whose
+   * final size is known (about) up front then never needs `compact()` to copy it. Rows beyond the
+   * estimate spill into new chunks as usual.
+   */
+  reserve(rows: number): void {
+    const last = this.chunks[this.chunks.length - 1];
+    if (last !== undefined && last.capacity - last.length >= rows) return;
+    const capacity = this.length + rows;
+    const columns = allocate(this.layout, capacity);
+    for (const name of Object.keys(this.layout) as (keyof L)[]) {
+      columns[name] = this.gatherInto(name, columns[name]);
+    }
+    this.chunks = [{ columns, length: this.length, capacity }];
+  }
+
+  /**
    * Appends every row of `other`. `remap` rewrites a column's values on the way in (indexes into
    * another dictionary, mapped to this table's); negative values (none) are kept. With `adopt`,
    * the table takes `other`'s arrays over as a chunk (remapped in place) instead of copying them:
@@ -60,7 +76,11 @@ export class ColumnTable<L extends ColumnLayout> {
    */
   append(other: ColumnSet<L>, remap: Partial<Record<keyof L, Int32Array>> = {}, adopt = false): void {
     if (other.length === 0) return;
-    const columns = adopt ? other : allocate(this.layout, other.length);
+    // Room reserved in the last chunk beats adopting: the rows land where compact() would put them.
+    const last = this.chunks[this.chunks.length - 1];
+    const into = last !== undefined && last.capacity - last.length >= other.length ? last : null;
+    const columns = into !== null ? into.columns : adopt ? other : allocate(this.layout, other.length);
+    const offset = into !== null ? into.length : 0;
     for (const name of Object.keys(this.layout) as (keyof L)[]) {
       const source = other[name];
       const target = columns[name];
@@ -68,13 +88,14 @@ export class ColumnTable<L extends ColumnLayout> {
       if (map !== undefined) {
         for (let i = 0; i < other.length; i += 1) {
           const value = source[i] as number;
-          target[i] = value < 0 ? value : (map[value] as number);
+          target[offset + i] = value < 0 ? value : (map[value] as number);
         }
-      } else if (!adopt) {
-        target.set(source.subarray(0, other.length));
+      } else if (into !== null || !adopt) {
+        target.set(source.subarray(0, other.length), offset);
       }
     }
-    this.chunks.push({ columns, length: other.length, capacity: other.length });
+    if (into !== null) into.length += other.length;
+    else this.chunks.push({ columns, length: other.length, capacity: other.length });
     this.length += other.length;
   }
 
@@ -115,6 +136,15 @@ export class ColumnTable<L extends ColumnLayout> {
 
   private gather<K extends keyof L>(name: K, from: number, to: number): InstanceType<L[K]> {
     const out = new (this.layout[name] as NumericArrayConstructor)(to - from) as InstanceType<L[K]>;
+    return this.gatherInto(name, out, from, to);
+  }
+
+  private gatherInto<K extends keyof L>(
+    name: K,
+    out: InstanceType<L[K]>,
+    from = 0,
+    to = this.length,
+  ): InstanceType<L[K]> {
     let start = 0;
     for (const chunk of this.chunks) {
       const lo = Math.max(from, start);

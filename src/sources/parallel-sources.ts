@@ -3,7 +3,7 @@ import type { SourceDiagnostics, SourceSession } from './types.js';
 /** What a parse worker needs of a source: its line handling and the hand-off of what it read. */
 export type LineParser = Pick<
   Required<SourceSession<unknown>>,
-  'acceptLine' | 'rejectLine' | 'beginInput' | 'handOffSegment'
+  'acceptLine' | 'rejectLine' | 'beginInput' | 'handOffSegment' | 'reserveBytes'
 >;
 
 /**

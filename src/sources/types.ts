@@ -32,6 +32,11 @@ export interface SourceSession<D> {
   /** The current input's compact state so far (saved + read since beginInput), JSON-serialisable. */
   endInput?(): unknown;
   /**
+   * About this many bytes of lines follow for the current input (including any another thread
+   * parses and hands over): lets the session size its storage once instead of growing it.
+   */
+  reserveBytes?(bytes: number): void;
+  /**
    * In a worker thread: what this session read, to post to the main thread, with the buffers to
    * move rather than copy. Present when the source can parse on two threads.
    */
@@ -105,6 +110,7 @@ export interface SealedSession {
   rejectLine(location: LineLocation, reason: string): void;
   beginInput(saved: unknown): void;
   endInput(): unknown;
+  reserveBytes(bytes: number): void;
   /** Present when the source can parse on two threads (see SourceSession). */
   readonly handOffSegment?: () => { payload: unknown; transfer: ArrayBuffer[] };
   readonly adoptSegment?: (payload: unknown, lineOffset: number) => void;
@@ -130,6 +136,7 @@ export function defineSource<D>(adapter: SourceAdapter<D>): Source {
         // A source without incremental support reads every input as one stream.
         beginInput: (saved) => session.beginInput?.(saved),
         endInput: () => session.endInput?.(),
+        reserveBytes: (bytes) => session.reserveBytes?.(bytes),
         ...(session.adoptSegment && session.handOffSegment
           ? {
               handOffSegment: () => session.handOffSegment?.() ?? { payload: null, transfer: [] },

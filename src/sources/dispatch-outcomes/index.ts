@@ -38,6 +38,7 @@ function open(diagnostics: SourceDiagnostics): SourceSession<DispatchDataset> {
     rejectLine: collector.rejectLine,
     beginInput: collector.beginInput,
     endInput: collector.endInput,
+    reserveBytes: collector.reserveBytes,
     handOffSegment: collector.handOffSegment,
     adoptSegment: collector.adoptSegment,
     finish() {

@@ -202,6 +202,12 @@ export class SegmentBuilder {
     };
   }
 
+  /** Room for about this many more records of each kind (see ColumnTable.reserve). */
+  reserve(dispatches: number, finalizes: number): void {
+    this.dispatches.reserve(dispatches);
+    this.finalizes.reserve(finalizes);
+  }
+
   /** Joins the columns' chunks into one array each: before a join or a hand-off reads them. */
   compact(): void {
     this.dispatches.compact();
