@@ -7,6 +7,7 @@ const LAYOUT = { value: Float64Array, code: Int32Array } as const;
 type Step =
   | { kind: 'rows'; values: number[] }
   | { kind: 'append'; values: number[]; adopt: boolean }
+  | { kind: 'reserve'; rows: number }
   | { kind: 'compact' };
 
 const step: fc.Arbitrary<Step> = fc.oneof(
@@ -16,6 +17,7 @@ const step: fc.Arbitrary<Step> = fc.oneof(
     values: fc.array(fc.integer(), { maxLength: 20 }),
     adopt: fc.boolean(),
   }),
+  fc.record({ kind: fc.constant('reserve' as const), rows: fc.nat({ max: 50 }) }),
   fc.record({ kind: fc.constant('compact' as const) }),
 );
 
@@ -37,6 +39,8 @@ describe('ColumnTable', () => {
           for (const s of steps) {
             if (s.kind === 'compact') {
               table.compact();
+            } else if (s.kind === 'reserve') {
+              table.reserve(s.rows);
             } else if (s.kind === 'rows') {
               for (const value of s.values) {
                 const row = table.addRow();
@@ -83,5 +87,26 @@ describe('ColumnTable', () => {
     const again = table.view(5, 10);
     expect(again.value.buffer).toBe(first.value.buffer);
     expect(table.view().value[99_999]).toBe(99_999);
+  });
+
+  it('puts rows and appends into the room reserved for them, so compacting copies nothing', () => {
+    const table = new ColumnTable(LAYOUT, 4);
+    const add = (value: number): void => {
+      const row = table.addRow();
+      table.columns.value[row] = value;
+    };
+    for (let i = 0; i < 6; i += 1) add(i);
+    table.reserve(100);
+    for (let i = 6; i < 10; i += 1) add(i);
+    table.append(
+      { length: 3, value: Float64Array.from([10, 11, 12]), code: Int32Array.from([0, 1, -1]) },
+      { code: SWAP },
+      true,
+    );
+    const before = table.view().value.buffer;
+    table.compact();
+    expect(table.view().value.buffer).toBe(before);
+    expect([...table.view().value]).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+    expect([...table.view(10).code]).toEqual([1, 0, -1]);
   });
 });
