@@ -10,12 +10,14 @@ import type { ParseJob, ParseOutcome, ParseReply } from './helper-protocol.js';
  */
 const YOUNG_GENERATION_MB = 8;
 
+let prestarted: HelperThread | null = null;
+
 export class HelperThread {
   private readonly worker: Worker;
   private pending: { resolve: (reply: ParseReply) => void; reject: (error: unknown) => void } | null = null;
   private broken: unknown = null;
 
-  private constructor(source: string) {
+  private constructor(private readonly source: string) {
     this.worker = new Worker(new URL('./helper-worker.js', import.meta.url), {
       workerData: { source },
       // Parsing makes short-lived garbage; a smaller young generation costs no time here and keeps
@@ -27,9 +29,30 @@ export class HelperThread {
     this.worker.on('exit', (code) => this.fail(new Error(`the helper thread exited with code ${code}`)));
   }
 
-  /** A helper for `source`, or null when the source cannot parse on one. */
+  /**
+   * A helper for `source`, or null when the source cannot parse on one. Takes the prestarted
+   * helper when there is one for this source.
+   */
   static start(source: string): HelperThread | null {
+    const early = prestarted;
+    prestarted = null;
+    if (early !== null && early.source === source) {
+      early.worker.ref();
+      return early;
+    }
+    void early?.close();
     return PARALLEL_SOURCES[source] === undefined ? null : new HelperThread(source);
+  }
+
+  /**
+   * Starts a helper before the rest of the program loads, for a run that will likely split a
+   * large log: both load at once instead of one after the other. It does not keep the process
+   * alive; unclaimed, it ends with the process.
+   */
+  static prestart(source: string): void {
+    if (prestarted !== null || PARALLEL_SOURCES[source] === undefined) return;
+    prestarted = new HelperThread(source);
+    prestarted.worker.unref();
   }
 
   parse(job: ParseJob): Promise<ParseOutcome> {

@@ -98,4 +98,32 @@ describe('parsing on two threads', () => {
     expect(two.stderr).toContain(notice);
     expect(two.stderr).toBe(one.stderr);
   });
+
+  it('a helper started before the CLI loads gives the same report, claimed or left unused', async () => {
+    const dir = tempDir('afterburn-parallel-');
+    const log = path.join(dir, 'outcomes.jsonl');
+    const chunks: string[] = [];
+    // Just over the 32 MiB at which the bin script starts the helper early.
+    generateLog({ seed: 14, targetBytes: 32 * 1024 * 1024 + 1000, write: (chunk) => chunks.push(chunk) });
+    writeFileSync(log, chunks.join(''));
+    const args = (store: string, extra: string[]) => [
+      'discover',
+      '--path',
+      log,
+      '--store',
+      path.join(dir, store),
+      '--format',
+      'json',
+      ...extra,
+    ];
+    // Default threshold: the prestarted helper parses half. Huge threshold: it is never claimed.
+    const [claimed, unused] = await Promise.all([
+      runCli(args('claimed', [])),
+      runCli(args('unused', ['--parallel-min-bytes', '1000000000000'])),
+    ]);
+    expect(claimed.code, claimed.stderr).toBe(0);
+    expect(unused.code, unused.stderr).toBe(0);
+    expect(withoutTimes(claimed.stdout)).toEqual(withoutTimes(unused.stdout));
+    expect(claimed.stderr).toBe(unused.stderr);
+  });
 });

@@ -1,0 +1,38 @@
+import { truncateSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { namesLargeDispatchLog } from '../../src/cli/prestart.js';
+import { tempDir } from '../helpers/cli.js';
+
+describe('starting the helper thread before the CLI loads', () => {
+  const dir = tempDir('afterburn-prestart-');
+  const large = path.join(dir, 'large.jsonl');
+  const small = path.join(dir, 'small.jsonl');
+  writeFileSync(large, '');
+  // Sparse: 32 MiB of size without 32 MiB on disk.
+  truncateSync(large, 32 * 1024 * 1024);
+  writeFileSync(small, '{}\n');
+  const argv = (...args: string[]) => ['node', 'afterburn', ...args];
+
+  it('happens for discover on a dispatch-outcomes file of 32 MiB or more, by flag or variable', () => {
+    expect(namesLargeDispatchLog(argv('discover', '--path', large), {})).toBe(true);
+    expect(namesLargeDispatchLog(argv('discover', `--path=${large}`, '--format', 'json'), {})).toBe(true);
+    expect(namesLargeDispatchLog(argv('discover', '--path', small, '--path', large), {})).toBe(true);
+    expect(namesLargeDispatchLog(argv('discover'), { AFTERBURN_DISPATCH_OUTCOMES_PATH: large })).toBe(true);
+    expect(
+      namesLargeDispatchLog(argv('discover', '--source', 'dispatch-outcomes', '--path', large), {}),
+    ).toBe(true);
+  });
+
+  it('does not happen for small files, stdin, directories, missing files, other sources or commands', () => {
+    expect(namesLargeDispatchLog(argv('discover', '--path', small), {})).toBe(false);
+    expect(namesLargeDispatchLog(argv('discover', '--path', '-'), {})).toBe(false);
+    expect(namesLargeDispatchLog(argv('discover', '--path', dir), {})).toBe(false);
+    expect(namesLargeDispatchLog(argv('discover', '--path', path.join(dir, 'nope')), {})).toBe(false);
+    expect(namesLargeDispatchLog(argv('discover', '--source', 'workrail', '--path', large), {})).toBe(false);
+    expect(
+      namesLargeDispatchLog(argv('discover', '--path', large), { AFTERBURN_SOURCE: 'claude-code' }),
+    ).toBe(false);
+    expect(namesLargeDispatchLog(argv('export', '--path', large), {})).toBe(false);
+  });
+});
