@@ -7,8 +7,10 @@ import { buildProgram } from '../../src/cli/main.js';
 import { ROOT, tempDir } from '../helpers/cli.js';
 
 /**
- * The published package: `npm pack`, installed from the tarball into an empty project (offline,
- * from the npm cache), runs with Node alone. The global setup has already built dist/.
+ * The published package: `npm pack`, installed from the tarball into an empty project (from the npm
+ * cache where it can: `npm ci` leaves the tarballs there, but not always the registry metadata an
+ * install needs, so the registry is asked for what is missing), runs with Node alone. The global
+ * setup has already built dist/.
  */
 const NPM_CLI = path.join(path.dirname(process.execPath), '../lib/node_modules/npm/bin/npm-cli.js');
 const VERSION = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string })
@@ -46,7 +48,7 @@ beforeAll(() => {
   project = tempDir('afterburn-install-');
   writeFileSync(path.join(project, 'package.json'), '{"name":"consumer","private":true}\n');
   npm(
-    ['install', '--offline', '--ignore-scripts', '--no-audit', '--no-fund', path.join(packDir, tarball)],
+    ['install', '--prefer-offline', '--ignore-scripts', '--no-audit', '--no-fund', path.join(packDir, tarball)],
     project,
   );
   bin = path.join(project, 'node_modules/afterburn/bin/afterburn.js');
