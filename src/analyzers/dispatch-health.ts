@@ -14,7 +14,7 @@ import {
   taskItems,
   tasksInRollingOrder,
 } from './dispatch-health-items.js';
-import { ROLLING_RATE, type RollingMetric, rollingFindingsOfColumns } from './rolling-findings.js';
+import { ROLLING_RATE, type RollingMetric, rollingFindings } from './rolling-findings.js';
 import type { Analyzer } from './types.js';
 
 /** The health rates of dispatch-outcomes (sources.md §1, "Health"), with their default windows. */
@@ -82,26 +82,21 @@ export const dispatchHealth: Analyzer<{
     for (const row of firstSuccessRows(tasks, rowsWhere(ordered, completed))) isFirstSuccess[row] = 1;
     const firsts = rowsWhere(ordered, (row) => isFirstSuccess[row] === 1);
     return [
-      ...rollingFindingsOfColumns(
-        taskItems(tasks, firstAttempts, completedValue),
-        m.firstPass,
-        'arm',
-        context,
-      ),
-      ...rollingFindingsOfColumns(gateDecisionItems(gateDecisions), m.denyRate, 'arm', context),
-      ...rollingFindingsOfColumns(
+      ...rollingFindings(taskItems(tasks, firstAttempts, completedValue), m.firstPass, 'arm', context),
+      ...rollingFindings(gateDecisionItems(gateDecisions), m.denyRate, 'arm', context),
+      ...rollingFindings(
         taskItems(tasks, judged, (row) => tasks.acceptancePassed[row] as number),
         m.acceptance,
         'arm',
         context,
       ),
-      ...rollingFindingsOfColumns(
+      ...rollingFindings(
         taskItems(tasks, firsts, (row) => tasks.attemptNumber[row] as number),
         m.attempts,
         'arm',
         context,
       ),
-      ...rollingFindingsOfColumns(taskItems(tasks, ordered, completedValue), m.completion, 'arm', context),
+      ...rollingFindings(taskItems(tasks, ordered, completedValue), m.completion, 'arm', context),
     ];
   },
 };

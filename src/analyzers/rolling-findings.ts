@@ -62,38 +62,20 @@ export function configured(metric: RollingMetric, context: AnalyzerContext): Rol
  * and time), so a re-run or an incremental run upserts it instead of repeating it.
  */
 export function rollingFindings(
-  items: readonly RollingItem[],
+  items: readonly RollingItem[] | RollingColumns,
   base: RollingMetric,
   scopeKind: ScopeKind,
   context: AnalyzerContext,
   options: RollingFindingOptions = {},
 ): FindingDraft[] {
-  return findingsOfSeries(
-    items.length,
-    (spec) => rollingSeries(items, spec),
-    base,
-    scopeKind,
-    context,
-    options,
-  );
+  const series = isItemList(items)
+    ? (spec: RollingSpec) => rollingSeries(items, spec)
+    : (spec: RollingSpec) => rollingSeriesOfColumns(items, spec);
+  return findingsOfSeries(items.length, series, base, scopeKind, context, options);
 }
 
-/** `rollingFindings` of items held as columns. */
-export function rollingFindingsOfColumns(
-  items: RollingColumns,
-  base: RollingMetric,
-  scopeKind: ScopeKind,
-  context: AnalyzerContext,
-  options: RollingFindingOptions = {},
-): FindingDraft[] {
-  return findingsOfSeries(
-    items.length,
-    (spec) => rollingSeriesOfColumns(items, spec),
-    base,
-    scopeKind,
-    context,
-    options,
-  );
+function isItemList(items: readonly RollingItem[] | RollingColumns): items is readonly RollingItem[] {
+  return Array.isArray(items);
 }
 
 function findingsOfSeries(

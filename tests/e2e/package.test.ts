@@ -48,7 +48,14 @@ beforeAll(() => {
   project = tempDir('afterburn-install-');
   writeFileSync(path.join(project, 'package.json'), '{"name":"consumer","private":true}\n');
   npm(
-    ['install', '--prefer-offline', '--ignore-scripts', '--no-audit', '--no-fund', path.join(packDir, tarball)],
+    [
+      'install',
+      '--prefer-offline',
+      '--ignore-scripts',
+      '--no-audit',
+      '--no-fund',
+      path.join(packDir, tarball),
+    ],
     project,
   );
   bin = path.join(project, 'node_modules/afterburn/bin/afterburn.js');

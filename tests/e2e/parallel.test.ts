@@ -13,24 +13,30 @@ function withoutTimes(stdout: string): unknown {
   };
 }
 
+/** A generated log of about `bytes` in a fresh directory, its lines passed through `edit`. */
+function generatedLog(
+  seed: number,
+  bytes: number,
+  edit = (text: string) => text,
+): { dir: string; log: string } {
+  const dir = tempDir('afterburn-parallel-');
+  const log = path.join(dir, 'outcomes.jsonl');
+  const chunks: string[] = [];
+  generateLog({ seed, targetBytes: bytes, write: (chunk) => chunks.push(chunk) });
+  writeFileSync(log, edit(chunks.join('')));
+  return { dir, log };
+}
+
+/** `discover` of `log` as JSON into its own store under `dir`. */
+function discoverArgs(dir: string, log: string, store: string, extra: string[] = []): string[] {
+  return ['discover', '--path', log, '--store', path.join(dir, store), '--format', 'json', ...extra];
+}
+
 describe('parsing on two threads', () => {
   it('gives the same report and the same warnings as one thread', async () => {
-    const dir = tempDir('afterburn-parallel-');
-    const log = path.join(dir, 'outcomes.jsonl');
-    const chunks: string[] = [];
-    generateLog({ seed: 11, targetBytes: 300_000, write: (chunk) => chunks.push(chunk) });
-    writeFileSync(log, chunks.join(''));
-    const args = (store: string, threshold: string) => [
-      'discover',
-      '--path',
-      log,
-      '--store',
-      path.join(dir, store),
-      '--format',
-      'json',
-      '--parallel-min-bytes',
-      threshold,
-    ];
+    const { dir, log } = generatedLog(11, 300_000);
+    const args = (store: string, threshold: string) =>
+      discoverArgs(dir, log, store, ['--parallel-min-bytes', threshold]);
     const [two, one] = await Promise.all([runCli(args('two', '1000')), runCli(args('one', '1000000000'))]);
     expect(two.code, two.stderr).toBe(0);
     expect(withoutTimes(two.stdout)).toEqual(withoutTimes(one.stdout));
@@ -66,33 +72,21 @@ describe('parsing on two threads', () => {
   });
 
   it('names timestamps that look like seconds in both halves, with their real line numbers', async () => {
-    const dir = tempDir('afterburn-parallel-');
-    const log = path.join(dir, 'outcomes.jsonl');
-    const chunks: string[] = [];
-    generateLog({ seed: 13, targetBytes: 200_000, write: (chunk) => chunks.push(chunk) });
-    const lines = chunks
-      .join('')
-      .split('\n')
-      .filter((line) => line !== '');
     const seconds = (line: string): string =>
       line.replace(/"ts_dispatched":(\d+)\d{3}/, '"ts_dispatched":$1');
-    // One record near the start and one near the end: one in each thread's half.
-    const first = lines.findIndex((line) => line.includes('"kind":"dispatch"'));
-    const last = lines.findLastIndex((line) => line.includes('"kind":"dispatch"'));
-    lines[first] = seconds(lines[first] as string);
-    lines[last] = seconds(lines[last] as string);
-    writeFileSync(log, `${lines.join('\n')}\n`);
-    const args = (store: string, threshold: string) => [
-      'discover',
-      '--path',
-      log,
-      '--store',
-      path.join(dir, store),
-      '--format',
-      'json',
-      '--parallel-min-bytes',
-      threshold,
-    ];
+    let first = -1;
+    let last = -1;
+    const { dir, log } = generatedLog(13, 200_000, (text) => {
+      const lines = text.split('\n').filter((line) => line !== '');
+      // One record near the start and one near the end: one in each thread's half.
+      first = lines.findIndex((line) => line.includes('"kind":"dispatch"'));
+      last = lines.findLastIndex((line) => line.includes('"kind":"dispatch"'));
+      lines[first] = seconds(lines[first] as string);
+      lines[last] = seconds(lines[last] as string);
+      return `${lines.join('\n')}\n`;
+    });
+    const args = (store: string, threshold: string) =>
+      discoverArgs(dir, log, store, ['--parallel-min-bytes', threshold]);
     const [two, one] = await Promise.all([runCli(args('two', '1000')), runCli(args('one', '1000000000'))]);
     const notice = `2 record(s) have ts_dispatched below 1e+11, which looks like epoch seconds rather than milliseconds (${log}:${first + 1}, ${log}:${last + 1})`;
     expect(two.stderr).toContain(notice);
@@ -100,22 +94,9 @@ describe('parsing on two threads', () => {
   });
 
   it('a helper started before the CLI loads gives the same report, claimed or left unused', async () => {
-    const dir = tempDir('afterburn-parallel-');
-    const log = path.join(dir, 'outcomes.jsonl');
-    const chunks: string[] = [];
     // Just over the 32 MiB at which the bin script starts the helper early.
-    generateLog({ seed: 14, targetBytes: 32 * 1024 * 1024 + 1000, write: (chunk) => chunks.push(chunk) });
-    writeFileSync(log, chunks.join(''));
-    const args = (store: string, extra: string[]) => [
-      'discover',
-      '--path',
-      log,
-      '--store',
-      path.join(dir, store),
-      '--format',
-      'json',
-      ...extra,
-    ];
+    const { dir, log } = generatedLog(14, 32 * 1024 * 1024 + 1000);
+    const args = (store: string, extra: string[]) => discoverArgs(dir, log, store, extra);
     // Default threshold: the prestarted helper parses half. Huge threshold: it is never claimed.
     const [claimed, unused] = await Promise.all([
       runCli(args('claimed', [])),
