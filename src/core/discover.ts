@@ -69,9 +69,11 @@ export async function analyze(
   for (const input of request.inputs) plans.push(incremental ? await cursors.plan(input) : null);
   const parallelMinBytes = request.parallelMinBytes ?? DEFAULT_PARALLEL_MIN_BYTES;
   // Started before any reading, so its modules are loaded by the time the first split is made.
-  const helper = (await anyLargeFile(request.inputs, plans, parallelMinBytes))
-    ? HelperThread.start(request.source.name)
-    : null;
+  const helper =
+    HelperThread.supports(request.source.name) &&
+    (await anyLargeFile(request.inputs, plans, parallelMinBytes))
+      ? HelperThread.start(request.source.name)
+      : null;
   const kept: SavedInput[] = [];
   try {
     for (const [index, input] of request.inputs.entries()) {

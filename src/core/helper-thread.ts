@@ -29,6 +29,11 @@ export class HelperThread {
     this.worker.on('exit', (code) => this.fail(new Error(`the helper thread exited with code ${code}`)));
   }
 
+  /** Whether `source` can parse on a helper thread. */
+  static supports(source: string): boolean {
+    return PARALLEL_SOURCES[source] !== undefined;
+  }
+
   /**
    * A helper for `source`, or null when the source cannot parse on one. Takes the prestarted
    * helper when there is one for this source.

@@ -55,4 +55,25 @@ describe('stored segments', () => {
       loadSegment({ ...stored, dispatches: { ...stored.dispatches, columns } }, 'dispatch-outcomes'),
     ).toThrow(/column at is missing/);
   });
+
+  it('refuse flags, times and counts that no line could have produced', () => {
+    const stored = storeSegment(segmentOf(6, 20_000));
+    const withColumn = (kind: 'dispatches' | 'finalizes', name: string, bytes: Buffer) => ({
+      ...stored,
+      [kind]: { ...stored[kind], columns: { ...stored[kind].columns, [name]: bytes.toString('base64') } },
+    });
+    const dispatches = stored.dispatches.length;
+    const finalizes = stored.finalizes.length;
+    expect(() => loadSegment(withColumn('dispatches', 'allowed', Buffer.alloc(dispatches, 7)), 'x')).toThrow(
+      /allowed is not a flag/,
+    );
+    const times = new Float64Array(finalizes).fill(Number.NaN);
+    expect(() => loadSegment(withColumn('finalizes', 'at', Buffer.from(times.buffer)), 'x')).toThrow(
+      /ts_completed is not a time/,
+    );
+    const tokens = new Float64Array(finalizes).fill(-3);
+    expect(() =>
+      loadSegment(withColumn('finalizes', 'inputTokens', Buffer.from(tokens.buffer)), 'x'),
+    ).toThrow(/inputTokens is not a count/);
+  });
 });

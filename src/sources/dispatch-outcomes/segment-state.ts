@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { AfterburnError } from '../../core/errors.js';
 import type { ColumnLayout, ColumnSet, NumericArray } from '../column-table.js';
 import { describeIssue } from '../zod-issue.js';
+import { MAX_EPOCH_MS } from './schema.js';
 import { DISPATCH_LAYOUT, FINALIZE_LAYOUT, type Segment } from './segment.js';
 
 /**
@@ -84,9 +85,44 @@ function checkIndexes(column: Int32Array, size: number, name: string, noneAllowe
   }
 }
 
+/** Every value of a column is one of `allowed` (flags and three-valued booleans). */
+function checkValues(column: Uint8Array | Int8Array, allowed: readonly number[], name: string): void {
+  for (const value of column) if (!allowed.includes(value)) throw new DamagedState(`${name} is not a flag`);
+}
+
+/** Event times are what the schema admits: whole epoch milliseconds a Date can hold. */
+function checkTimes(column: Float64Array, name: string): void {
+  for (const value of column) {
+    if (!Number.isInteger(value) || value < 0 || value > MAX_EPOCH_MS)
+      throw new DamagedState(`${name} is not a time`);
+  }
+}
+
+/** Counts are unknown (NaN) or what the schema admits: non-negative whole numbers. */
+function checkCounts(column: Float64Array, name: string): void {
+  for (const value of column) {
+    if (!Number.isNaN(value) && !(Number.isInteger(value) && value >= 0))
+      throw new DamagedState(`${name} is not a count`);
+  }
+}
+
 function restoreSegment(stored: StoredSegment): Segment {
   const dispatches = decodeColumns(stored.dispatches, DISPATCH_LAYOUT);
   const finalizes = decodeColumns(stored.finalizes, FINALIZE_LAYOUT);
+  checkTimes(dispatches.at, 'ts_dispatched');
+  checkTimes(finalizes.at, 'ts_completed');
+  checkValues(dispatches.allowed, [0, 1], 'allowed');
+  checkValues(finalizes.hasId, [0, 1], 'hasId');
+  checkValues(finalizes.acceptance, [-1, 0, 1], 'acceptance');
+  for (const name of [
+    'inputTokens',
+    'outputTokens',
+    'cacheReadTokens',
+    'cacheCreationTokens',
+    'msElapsed',
+  ] as const) {
+    checkCounts(finalizes[name], name);
+  }
   checkIndexes(dispatches.arm, stored.arms.length, 'dispatch agent', false);
   checkIndexes(dispatches.reasons, stored.reasonLists.length, 'block reasons', true);
   checkIndexes(dispatches.rationalization, stored.rationalizations.length, 'rationalization', true);
