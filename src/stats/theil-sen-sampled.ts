@@ -19,6 +19,18 @@ export const THEIL_SEN_SAMPLE_PAIRS = 1 << 20;
 /** Draws allowed per kept slope before giving up; callers sample only when most draws are kept. */
 const MAX_DRAWS_PER_SLOPE = 64;
 
+let scratchSlopes: Float64Array | null = null;
+
+/**
+ * One buffer for the sampled slopes, reused by every estimate of a run (the trend analyzer takes
+ * five, per arm and overall): 8 MB once instead of 8 MB of garbage each time. Every slot is written
+ * before it is read, so what an earlier estimate left there never matters.
+ */
+function scratch(length: number): Float64Array {
+  if (scratchSlopes?.length !== length) scratchSlopes = new Float64Array(length);
+  return scratchSlopes;
+}
+
 /**
  * The median of `samplePairs` random pair slopes, or null when the draws keep landing on equal x
  * (then the caller's exact method answers).
@@ -30,7 +42,7 @@ export function sampledMedianSlope(
   random: RandomSource,
 ): number | null {
   const n = x.length;
-  const slopes = new Float64Array(samplePairs);
+  const slopes = scratch(samplePairs);
   const maxDraws = samplePairs * MAX_DRAWS_PER_SLOPE;
   let draws = 0;
   for (let kept = 0; kept < samplePairs; ) {
