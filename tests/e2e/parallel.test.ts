@@ -1,4 +1,4 @@
-import { appendFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { generateLog } from '../../bench/generate.js';
@@ -106,5 +106,29 @@ describe('parsing on two threads', () => {
     expect(unused.code, unused.stderr).toBe(0);
     expect(withoutTimes(claimed.stdout)).toEqual(withoutTimes(unused.stdout));
     expect(claimed.stderr).toBe(unused.stderr);
+  });
+
+  it('splits hostile logs the same way: a long line across the middle, bad bytes, NULs, CRLF', async () => {
+    const { dir, log } = generatedLog(15, 200_000);
+    const good = readFileSync(log);
+    const middle = Math.floor(good.length / 2);
+    const cut = good.indexOf(10, middle - 20_000) + 1;
+    const hostile = Buffer.concat([
+      good.subarray(0, cut),
+      Buffer.from('\xff\xfe not utf-8\n', 'latin1'),
+      Buffer.from(`{"kind":"dispatch"${' '.repeat(50_000)}}\n`),
+      Buffer.from('{"kind":"finalize",\u0000"x":1}\n'),
+      Buffer.from(good.subarray(cut).toString('latin1').replaceAll('\n', '\r\n'), 'latin1'),
+    ]);
+    writeFileSync(log, hostile);
+    const args = (store: string, threshold: string) =>
+      discoverArgs(dir, log, store, ['--parallel-min-bytes', threshold, '--max-line-bytes', '40000']);
+    const [two, one] = await Promise.all([runCli(args('two', '1000')), runCli(args('one', '1000000000'))]);
+    expect(two.code, two.stderr).toBe(0);
+    expect(withoutTimes(two.stdout)).toEqual(withoutTimes(one.stdout));
+    expect(two.stderr).toBe(one.stderr);
+    expect(two.stderr).toMatch(/not valid UTF-8/);
+    expect(two.stderr).toMatch(/longer than 40000 bytes/);
+    expect(two.stderr).toMatch(/NUL bytes/);
   });
 });
