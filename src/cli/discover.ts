@@ -7,7 +7,6 @@ import type { RunReport, Verdict } from '../findings/schema.js';
 import { FindingStore } from '../findings/store.js';
 import type { InputFile } from '../input/inputs.js';
 import { DEFAULT_MAX_LINE_BYTES } from '../input/read-lines.js';
-import { renderRunHtml } from '../render/html.js';
 import { renderRunMarkdown } from '../render/markdown.js';
 import { renderRunTable } from '../render/table.js';
 import { findSource } from '../sources/registry.js';
@@ -128,11 +127,22 @@ export function defaultFormat(io: CliIo): OutputFormat {
   return io.stdout.isTTY ? 'table' : 'json';
 }
 
-/** Every human format of `discover` and `report` goes through here, so both render alike. */
-export function renderReport(report: RunReport, format: OutputFormat, io: CliIo, runAt?: string): string {
+/**
+ * Every human format of `discover` and `report` goes through here, so both render alike. The HTML
+ * renderer (and d3 with it) is loaded only for HTML: most runs never need it.
+ */
+export async function renderReport(
+  report: RunReport,
+  format: OutputFormat,
+  io: CliIo,
+  runAt?: string,
+): Promise<string> {
   if (format === 'json') return `${toJson(report, 2)}\n`;
   if (format === 'markdown') return renderRunMarkdown(report);
-  if (format === 'html') return renderRunHtml(report, runAt === undefined ? {} : { runAt });
+  if (format === 'html') {
+    const { renderRunHtml } = await import('../render/html.js');
+    return renderRunHtml(report, runAt === undefined ? {} : { runAt });
+  }
   return renderRunTable(report, terminalOptions(io));
 }
 
@@ -220,7 +230,7 @@ export function registerDiscover(program: Command, io: CliIo, setExitCode: (code
     );
     progress?.finish();
     skips.finish();
-    io.stdout.write(renderReport(report, format, io, new Date(io.now()).toISOString()));
+    io.stdout.write(await renderReport(report, format, io, new Date(io.now()).toISOString()));
     if (github) await publishToGitHub(report, io);
     if (gateFails(report.verdict, failOn)) {
       io.stderr.write(`afterburn: gate failed: verdict ${report.verdict} (--fail-on ${failOn})\n`);

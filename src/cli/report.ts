@@ -68,7 +68,7 @@ export function registerReport(program: Command, io: CliIo): void {
       const github = githubEnabled(flags.github, io);
       const storeDir = resolveStoreDir(flags.store, io);
       const { report, at } = await loadStoredReport(new FindingStore(storeDir, { now: io.now }), source.name);
-      const text = renderReport(report, format, io, at);
+      const text = await renderReport(report, format, io, at);
       if (out === undefined) io.stdout.write(text);
       else {
         const target = path.resolve(io.cwd, out);
