@@ -43,17 +43,31 @@ describe('discover --incremental (real binary)', () => {
     expect(JSON.parse(readFileSync(stateFile, 'utf8')).schema_version).toBe(2);
   });
 
-  it('reports a state whose columns were damaged as corrupt, with exit 2', async () => {
+  /** The parts of a stored state the tests below damage. */
+  interface DamageableState {
+    inputs: { segment: { arms: string[]; finalizes: { columns: Record<string, string> } } }[];
+  }
+
+  /** Runs once to write a state, lets `damage` edit it, and runs again. */
+  async function rerunWithDamagedState(damage: (state: DamageableState) => void) {
     const store = path.join(tempDir(), 'store');
     const args = ['discover', '--path', FIXTURE, '--store', store, '--format', 'json', '--incremental'];
     expect((await runCli(args)).code).toBe(0);
     const stateFile = path.join(store, 'state', 'dispatch-outcomes.json');
     const state = JSON.parse(readFileSync(stateFile, 'utf8'));
-    const columns = state.inputs[0].segment.finalizes.columns;
-    // One byte short: the column no longer holds `length` values.
-    columns.at = Buffer.from(columns.at, 'base64').subarray(1).toString('base64');
+    damage(state);
     writeFileSync(stateFile, JSON.stringify(state));
-    const result = await runCli(args);
+    return runCli(args);
+  }
+
+  it('reports a state whose columns were damaged as corrupt, with exit 2', async () => {
+    const result = await rerunWithDamagedState((state) => {
+      const columns = state.inputs[0]?.segment.finalizes.columns ?? {};
+      // One byte short: the column no longer holds `length` values.
+      columns.at = Buffer.from(columns.at ?? '', 'base64')
+        .subarray(1)
+        .toString('base64');
+    });
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(
       /^afterburn: the incremental state of dispatch-outcomes is corrupt \(column at has the wrong length\)/,
@@ -61,14 +75,9 @@ describe('discover --incremental (real binary)', () => {
   });
 
   it('reports a dictionary index out of range in the state as corrupt', async () => {
-    const store = path.join(tempDir(), 'store');
-    const args = ['discover', '--path', FIXTURE, '--store', store, '--format', 'json', '--incremental'];
-    expect((await runCli(args)).code).toBe(0);
-    const stateFile = path.join(store, 'state', 'dispatch-outcomes.json');
-    const state = JSON.parse(readFileSync(stateFile, 'utf8'));
-    state.inputs[0].segment.arms = [];
-    writeFileSync(stateFile, JSON.stringify(state));
-    const result = await runCli(args);
+    const result = await rerunWithDamagedState((state) => {
+      for (const input of state.inputs) input.segment.arms = [];
+    });
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('dispatch agent index out of range');
   });
