@@ -9,7 +9,7 @@
  * percentile of all pairwise slopes with probability at least 1 − 4·10⁻⁶ (ε = 0.0025), and the
  * seed makes the result the same on every run.
  */
-import { type RandomSource, randomIndex } from './random.js';
+import type { Mulberry32 } from './random.js';
 import { medianInPlace } from './select.js';
 
 /** Series longer than this use the sampled estimate; shorter ones the exact median slope. */
@@ -39,7 +39,7 @@ export function sampledMedianSlope(
   x: Float64Array,
   y: Float64Array,
   samplePairs: number,
-  random: RandomSource,
+  random: Mulberry32,
 ): number | null {
   const n = x.length;
   const slopes = scratch(samplePairs);
@@ -47,8 +47,9 @@ export function sampledMedianSlope(
   let draws = 0;
   for (let kept = 0; kept < samplePairs; ) {
     if (draws++ >= maxDraws) return null;
-    const i = randomIndex(random, n);
-    const j = randomIndex(random, n);
+    // A typed array holds fewer than 2^32 points, the range nextIndex draws from exactly.
+    const i = random.nextIndex(n);
+    const j = random.nextIndex(n);
     const dx = (x[j] as number) - (x[i] as number);
     if (dx === 0) continue;
     slopes[kept++] = ((y[j] as number) - (y[i] as number)) / dx;

@@ -6,7 +6,7 @@
  * series longer than THEIL_SEN_EXACT_MAX_POINTS use a seeded sampled
  * estimate with a stated error bound (theil-sen-sampled.ts).
  */
-import { mulberry32 } from './random.js';
+import { Mulberry32, mulberry32 } from './random.js';
 import { medianInPlace, selectInPlace } from './select.js';
 import { prepareSlopePoints, type SlopePoints } from './slope-points.js';
 import {
@@ -111,7 +111,7 @@ function medianSlope(
   // redraw, and the exact selection below handles such series as well.
   const drawsKept = (2 * points.pairCount) / (points.n * points.n);
   if (points.n > (options.exactMaxPoints ?? THEIL_SEN_EXACT_MAX_POINTS) && drawsKept >= 1 / 16) {
-    const random = mulberry32(options.seed ?? DEFAULT_SEED);
+    const random = new Mulberry32(options.seed ?? DEFAULT_SEED);
     const samplePairs = options.samplePairs ?? THEIL_SEN_SAMPLE_PAIRS;
     const sampled = sampledMedianSlope(points.x, points.y, samplePairs, random);
     if (sampled !== null) return { slope: sampled, method: 'sampled' };
