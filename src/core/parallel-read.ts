@@ -7,8 +7,9 @@ import { readInto } from './read-input.js';
 
 /**
  * Reads a large plain file on both cores: the helper thread parses the second half (from the first
- * line start past the middle) while this thread parses the first; the helper's columns then move
- * (not copy) into the session. Parsing (JSON.parse and the zod schema) is most of the cost.
+ * line start past the middle) while this thread parses the first; the helper's column buffers then
+ * move to this thread (transferred, not cloned) and join the session's columns, which were sized
+ * for the whole file. Parsing (JSON.parse and the zod schema) is most of the cost.
  * Smaller inputs, gzip and stdin are read on this thread alone.
  */
 export const DEFAULT_PARALLEL_MIN_BYTES = 32 * 1024 * 1024;
