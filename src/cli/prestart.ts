@@ -16,17 +16,27 @@ export function prestartHelper(argv: readonly string[], env: NodeJS.ProcessEnv):
   if (namesLargeDispatchLog(argv, env)) HelperThread.prestart(SOURCE);
 }
 
-/** Whether `afterburn discover` is run on a dispatch-outcomes file of at least 32 MiB. */
+/**
+ * Whether `afterburn discover` is run on a dispatch-outcomes file of at least the run's
+ * --parallel-min-bytes (32 MiB unless the flag or its variable says otherwise).
+ */
 export function namesLargeDispatchLog(argv: readonly string[], env: NodeJS.ProcessEnv): boolean {
   if (argv[2] !== 'discover') return false;
   const source = flagValues(argv, '--source')[0] ?? env.AFTERBURN_SOURCE;
   if (source !== undefined && source !== '' && source !== SOURCE) return false;
+  // The run's own threshold: a run told to stay on one thread must not get a helper early.
+  const threshold = Number(
+    flagValues(argv, '--parallel-min-bytes')[0] ||
+      env.AFTERBURN_PARALLEL_MIN_BYTES ||
+      DEFAULT_PARALLEL_MIN_BYTES,
+  );
+  if (!Number.isFinite(threshold)) return false;
   const given = flagValues(argv, '--path');
   const paths = given.length > 0 ? given : (env.AFTERBURN_DISPATCH_OUTCOMES_PATH ?? '').split(path.delimiter);
   return paths.some((file) => {
     if (file === '' || file === '-') return false;
     const info = statSync(file, { throwIfNoEntry: false });
-    return info?.isFile() === true && info.size >= DEFAULT_PARALLEL_MIN_BYTES;
+    return info?.isFile() === true && info.size >= threshold;
   });
 }
 

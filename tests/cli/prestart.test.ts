@@ -35,4 +35,23 @@ describe('starting the helper thread before the CLI loads', () => {
     ).toBe(false);
     expect(namesLargeDispatchLog(argv('export', '--path', large), {})).toBe(false);
   });
+
+  it("follows the run's own --parallel-min-bytes, by flag or variable", () => {
+    const never = String(2 ** 40);
+    expect(namesLargeDispatchLog(argv('discover', '--path', large, '--parallel-min-bytes', never), {})).toBe(
+      false,
+    );
+    expect(
+      namesLargeDispatchLog(argv('discover', `--parallel-min-bytes=${never}`, '--path', large), {}),
+    ).toBe(false);
+    expect(
+      namesLargeDispatchLog(argv('discover', '--path', large), { AFTERBURN_PARALLEL_MIN_BYTES: never }),
+    ).toBe(false);
+    expect(namesLargeDispatchLog(argv('discover', '--path', small, '--parallel-min-bytes', '2'), {})).toBe(
+      true,
+    );
+    expect(namesLargeDispatchLog(argv('discover', '--path', large, '--parallel-min-bytes', 'lots'), {})).toBe(
+      false,
+    );
+  });
 });
