@@ -14,7 +14,17 @@ export interface ParseJob {
   readonly emitPartial: boolean;
   /** Bytes from `start` to the end of the file when the job was made, to size the columns once. */
   readonly bytes: number;
+  /** Whether to post progress messages while parsing (a terminal shows them). */
+  readonly progress: boolean;
 }
+
+/** Bytes read so far, posted during a parse about every PROGRESS_STEP_BYTES. */
+export interface ParseProgress {
+  readonly kind: 'progress';
+  readonly bytesRead: number;
+}
+
+export const PROGRESS_STEP_BYTES = 4 * 1024 * 1024;
 
 export interface ParseOutcome {
   readonly kind: 'parsed';
@@ -38,6 +48,7 @@ export interface ParseFailure {
 }
 
 export type ParseReply = ParseOutcome | ParseFailure;
+export type HelperMessage = ParseReply | ParseProgress;
 
 /** Enough to show every warning the main thread would show, and then some. */
 export const DETAILED_SKIPS = 1000;

@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { PARALLEL_SOURCES } from '../sources/parallel-sources.js';
 import { AfterburnError } from './errors.js';
-import type { ParseJob, ParseOutcome, ParseReply } from './helper-protocol.js';
+import type { HelperMessage, ParseJob, ParseOutcome, ParseReply } from './helper-protocol.js';
 
 /**
  * The second core's thread for one run. It is started before the inputs are planned, so its
@@ -14,7 +14,11 @@ let prestarted: HelperThread | null = null;
 
 export class HelperThread {
   private readonly worker: Worker;
-  private pending: { resolve: (reply: ParseReply) => void; reject: (error: unknown) => void } | null = null;
+  private pending: {
+    resolve: (reply: ParseReply) => void;
+    reject: (error: unknown) => void;
+    onProgress: ((bytesRead: number) => void) | undefined;
+  } | null = null;
   private broken: unknown = null;
 
   private constructor(private readonly source: string) {
@@ -24,7 +28,10 @@ export class HelperThread {
       // about 20 MB of peak memory off a 256 MB log.
       resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
     });
-    this.worker.on('message', (reply: ParseReply) => this.settle((pending) => pending.resolve(reply)));
+    this.worker.on('message', (message: HelperMessage) => {
+      if (message.kind === 'progress') this.pending?.onProgress?.(message.bytesRead);
+      else this.settle((pending) => pending.resolve(message));
+    });
     this.worker.on('error', (error) => this.fail(error));
     this.worker.on('exit', (code) => this.fail(new Error(`the helper thread exited with code ${code}`)));
   }
@@ -60,12 +67,13 @@ export class HelperThread {
     prestarted.worker.unref();
   }
 
-  parse(job: ParseJob): Promise<ParseOutcome> {
+  /** Parses a range; `onProgress` hears the bytes read so far (when the job asks for progress). */
+  parse(job: ParseJob, onProgress?: (bytesRead: number) => void): Promise<ParseOutcome> {
     if (this.broken !== null) return Promise.reject(this.broken);
     if (this.pending !== null)
       return Promise.reject(new Error('the helper thread parses one range at a time'));
     return new Promise<ParseReply>((resolve, reject) => {
-      this.pending = { resolve, reject };
+      this.pending = { resolve, reject, onProgress };
       this.worker.postMessage(job);
     }).then((reply) => {
       if (reply.kind === 'parsed') return reply;

@@ -1,7 +1,14 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { PARALLEL_SOURCES } from '../sources/parallel-sources.js';
 import { isAfterburnError } from './errors.js';
-import { DETAILED_SKIPS, type ParseJob, type ParseOutcome, type ParseReply } from './helper-protocol.js';
+import {
+  DETAILED_SKIPS,
+  type ParseJob,
+  type ParseOutcome,
+  type ParseProgress,
+  type ParseReply,
+  PROGRESS_STEP_BYTES,
+} from './helper-protocol.js';
 import { readInto } from './read-input.js';
 
 /**
@@ -24,10 +31,22 @@ async function parse(job: ParseJob): Promise<{ reply: ParseOutcome; transfer: Ar
   });
   session.beginInput(undefined);
   session.reserveBytes(job.bytes);
+  let posted = 0;
+  const onBytes = (bytesRead: number): void => {
+    if (bytesRead - posted < PROGRESS_STEP_BYTES) return;
+    posted = bytesRead;
+    const progress: ParseProgress = { kind: 'progress', bytesRead };
+    parentPort?.postMessage(progress);
+  };
   const read = await readInto(
     session,
     { name: job.name, kind: 'file', path: job.path },
-    { maxLineBytes: job.maxLineBytes, start: job.start, emitPartial: job.emitPartial },
+    {
+      maxLineBytes: job.maxLineBytes,
+      start: job.start,
+      emitPartial: job.emitPartial,
+      ...(job.progress ? { onBytes } : {}),
+    },
   );
   const handOff = session.handOffSegment();
   const reply: ParseOutcome = {

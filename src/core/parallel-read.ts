@@ -42,17 +42,40 @@ export async function readParallel(
       : null;
   if (middle === null) return readInto(session, input, options);
 
-  const outcome = helper.parse({
-    name: input.name,
-    path: input.path,
-    start: middle,
-    maxLineBytes: options.maxLineBytes,
-    emitPartial: options.emitPartial ?? true,
-    bytes: size - middle,
-  });
+  // Progress counts both halves: what this thread read plus what the helper says it read.
+  let ownBytes = 0;
+  let helperBytes = 0;
+  const onBytes = options.onBytes;
+  const outcome = helper.parse(
+    {
+      name: input.name,
+      path: input.path,
+      start: middle,
+      maxLineBytes: options.maxLineBytes,
+      emitPartial: options.emitPartial ?? true,
+      bytes: size - middle,
+      progress: onBytes !== undefined,
+    },
+    (bytes) => {
+      helperBytes = bytes;
+      onBytes?.(ownBytes + helperBytes);
+    },
+  );
   // Keeps an early failure of this thread from leaving the helper's rejection unhandled.
   outcome.catch(() => {});
-  const first = await readInto(session, input, { ...options, end: middle, emitPartial: true });
+  const first = await readInto(session, input, {
+    ...options,
+    end: middle,
+    emitPartial: true,
+    ...(onBytes
+      ? {
+          onBytes: (bytes: number) => {
+            ownBytes = bytes;
+            onBytes(ownBytes + helperBytes);
+          },
+        }
+      : {}),
+  });
   const second = await outcome;
   const linesBefore = first.lines;
   session.adoptSegment(second.payload, linesBefore);
