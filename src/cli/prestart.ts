@@ -24,6 +24,10 @@ export function namesLargeDispatchLog(argv: readonly string[], env: NodeJS.Proce
   if (argv[2] !== 'discover') return false;
   const source = flagValues(argv, '--source')[0] ?? env.AFTERBURN_SOURCE;
   if (source !== undefined && source !== '' && source !== SOURCE) return false;
+  // An incremental run reads only what was appended: whether that needs a helper is known only
+  // once the store's cursors are read, and a cron run every few minutes should not pay for one.
+  const incremental = env.AFTERBURN_INCREMENTAL?.trim().toLowerCase() ?? '';
+  if (argv.includes('--incremental') || ['1', 'true', 'yes', 'on'].includes(incremental)) return false;
   // The run's own threshold: a run told to stay on one thread must not get a helper early.
   const threshold = Number(
     flagValues(argv, '--parallel-min-bytes')[0] ||

@@ -36,6 +36,19 @@ describe('starting the helper thread before the CLI loads', () => {
     expect(namesLargeDispatchLog(argv('export', '--path', large), {})).toBe(false);
   });
 
+  it('does not happen for incremental runs, which may have only a few new bytes to read', () => {
+    expect(namesLargeDispatchLog(argv('discover', '--path', large, '--incremental'), {})).toBe(false);
+    expect(namesLargeDispatchLog(argv('discover', '--path', large), { AFTERBURN_INCREMENTAL: '1' })).toBe(
+      false,
+    );
+    expect(namesLargeDispatchLog(argv('discover', '--path', large), { AFTERBURN_INCREMENTAL: 'true' })).toBe(
+      false,
+    );
+    expect(namesLargeDispatchLog(argv('discover', '--path', large), { AFTERBURN_INCREMENTAL: '0' })).toBe(
+      true,
+    );
+  });
+
   it("follows the run's own --parallel-min-bytes, by flag or variable", () => {
     const never = String(2 ** 40);
     expect(namesLargeDispatchLog(argv('discover', '--path', large, '--parallel-min-bytes', never), {})).toBe(
