@@ -128,49 +128,6 @@ export function gateDecisionColumnsFrom(records: readonly GateDecisionRecord[]):
   return columns;
 }
 
-const orNull = (value: number): number | null => (Number.isNaN(value) ? null : value);
-const hex = (hi: number, lo: number): string =>
-  `${hi.toString(16).padStart(8, '0')}${lo.toString(16).padStart(8, '0')}`;
-
-/**
- * The columns as records, for tests and small datasets. The key of a task or decision is its hash
- * in hex: columns no longer hold the text.
- */
-export function taskRecordsOf(columns: TaskColumns): TaskRecord[] {
-  const records: TaskRecord[] = [];
-  for (let i = 0; i < columns.length; i += 1) {
-    const accepted = columns.acceptancePassed[i] as number;
-    const session = columns.session[i] as number;
-    records.push({
-      arm: columns.arms[columns.arm[i] as number] as string,
-      taskKey: hex(columns.keyHi[i] as number, columns.keyLo[i] as number),
-      attemptNumber: columns.attemptNumber[i] as number,
-      completedAt: columns.completedAt[i] as number,
-      status: columns.statuses[columns.status[i] as number] as string,
-      inputTokens: orNull(columns.inputTokens[i] as number),
-      cacheReadTokens: orNull(columns.cacheReadTokens[i] as number),
-      cacheCreationTokens: orNull(columns.cacheCreationTokens[i] as number),
-      acceptancePassed: accepted === -1 ? null : accepted === 1,
-      msElapsed: orNull(columns.msElapsed[i] as number),
-      sessionId: session === -1 ? null : (columns.sessions[session] as string),
-    });
-  }
-  return records;
-}
-
-export function gateDecisionRecordsOf(columns: GateDecisionColumns): GateDecisionRecord[] {
-  const records: GateDecisionRecord[] = [];
-  for (let i = 0; i < columns.length; i += 1) {
-    records.push({
-      arm: columns.arms[columns.arm[i] as number] as string,
-      at: columns.at[i] as number,
-      key: hex(columns.keyHi[i] as number, columns.keyLo[i] as number),
-      denied: columns.denied[i] === 1,
-    });
-  }
-  return records;
-}
-
 /** Analyzers take tasks either way: sources that build records pass records, large logs columns. */
 export function asTaskColumns(tasks: readonly TaskRecord[] | TaskColumns): TaskColumns {
   return isRecordList(tasks) ? taskColumnsFrom(tasks) : tasks;

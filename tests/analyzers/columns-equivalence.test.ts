@@ -10,19 +10,16 @@ import type { AnalyzerContext } from '../../src/analyzers/types.js';
 import type { FindingDraft } from '../../src/findings/schema.js';
 import { hashKey } from '../../src/sources/key-hash.js';
 import type { GateDecisionRecord, TaskRecord } from '../../src/sources/records.js';
-import {
-  gateDecisionColumnsFrom,
-  gateDecisionRecordsOf,
-  taskColumnsFrom,
-  taskRecordsOf,
-} from '../../src/sources/task-columns.js';
+import { gateDecisionColumnsFrom, taskColumnsFrom } from '../../src/sources/task-columns.js';
 import { mulberry32 } from '../../src/stats/random.js';
 import type { RollingItem } from '../../src/stats/rolling.js';
 import {
+  gateDecisionRecordsOf,
   gateDecisionsOf,
   scrambledGateDecisionColumns,
   scrambledTaskColumns,
   taskRecordsArbitrary,
+  taskRecordsOf,
 } from '../helpers/columns.js';
 import { runSource } from '../helpers/records.js';
 

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Counts } from '../../src/findings/schema.js';
-import { taskRecordsOf } from '../../src/sources/task-columns.js';
+import { taskRecordsOf } from '../helpers/columns.js';
 import { analyzeLines, DAY, dispatchLine, finalizeLine, runSource, T0 } from '../helpers/records.js';
 
 function countsInvariantHolds(counts: Counts): boolean {
