@@ -130,6 +130,7 @@ export function defineSource<D>(adapter: SourceAdapter<D>): Source {
     incremental: adapter.incremental === true,
     open(diagnostics) {
       const session = adapter.open(diagnostics);
+      const { handOffSegment, adoptSegment } = session;
       return {
         acceptLine: (text, location) => session.acceptLine(text, location),
         rejectLine: (location, reason) => session.rejectLine(location, reason),
@@ -137,11 +138,11 @@ export function defineSource<D>(adapter: SourceAdapter<D>): Source {
         beginInput: (saved) => session.beginInput?.(saved),
         endInput: () => session.endInput?.(),
         reserveBytes: (bytes) => session.reserveBytes?.(bytes),
-        ...(session.adoptSegment && session.handOffSegment
+        ...(handOffSegment && adoptSegment
           ? {
-              handOffSegment: () => session.handOffSegment?.() ?? { payload: null, transfer: [] },
+              handOffSegment: () => handOffSegment.call(session),
               adoptSegment: (payload: unknown, lineOffset: number) =>
-                session.adoptSegment?.(payload, lineOffset),
+                adoptSegment.call(session, payload, lineOffset),
             }
           : {}),
         finish(context) {

@@ -244,9 +244,9 @@ function remap(dictionary: Dictionary, values: readonly string[]): Int32Array {
 }
 
 /** One segment of everything in `segments`, in order (the only one itself when there is one). */
-export function concatSegments(segments: readonly Segment[], keepKeys = false): Segment {
+export function concatSegments(segments: readonly Segment[]): Segment {
   if (segments.length === 1) return segments[0] as Segment;
-  const builder = new SegmentBuilder({ keepKeys });
+  const builder = new SegmentBuilder();
   for (const segment of segments) builder.append(segment);
   builder.compact();
   return builder.build();
