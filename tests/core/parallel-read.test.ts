@@ -5,27 +5,14 @@ import { generateLog } from '../../bench/generate.js';
 import type { ParseJob, ParseOutcome } from '../../src/core/helper-protocol.js';
 import type { HelperThread } from '../../src/core/helper-thread.js';
 import { readParallel } from '../../src/core/parallel-read.js';
-import { readInto } from '../../src/core/read-input.js';
+import { parseRange } from '../../src/core/parse-range.js';
 import { collectSegments, dispatchOutcomes } from '../../src/sources/dispatch-outcomes/index.js';
 import { tempDir } from '../helpers/cli.js';
 
-/** Does on this thread what the helper thread does: the same parse, the same hand-off. */
+/** Does on this thread what the helper thread does: the same parseRange, progress on every chunk. */
 const inProcessHelper = {
-  async parse(job: ParseJob, onProgress?: (bytes: number) => void): Promise<ParseOutcome> {
-    const collector = collectSegments({ skipped: () => {} });
-    collector.beginInput(undefined);
-    const read = await readInto(
-      collector,
-      { name: job.name, kind: 'file', path: job.path },
-      {
-        maxLineBytes: job.maxLineBytes,
-        start: job.start,
-        emitPartial: job.emitPartial,
-        ...(job.progress && onProgress ? { onBytes: onProgress } : {}),
-      },
-    );
-    const { payload } = collector.handOffSegment();
-    return { kind: 'parsed', payload, ...read, skips: [], moreSkips: 0 };
+  async parse(job: ParseJob, onProgress: (bytes: number) => void = () => {}): Promise<ParseOutcome> {
+    return (await parseRange(collectSegments, job, onProgress)).reply;
   },
 } as unknown as HelperThread;
 
