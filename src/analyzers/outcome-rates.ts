@@ -2,6 +2,7 @@ import type { OutcomeRatesData } from '../findings/data.js';
 import { findingId } from '../findings/id.js';
 import type { FindingDraft } from '../findings/schema.js';
 import { increment, percent, sortedCounts, TimeRange, verificationCommand } from './shared.js';
+import { sliceLabel, sliceScope } from './task-slices.js';
 import type { AnalyzerContext } from './types.js';
 
 export const OUTCOME_RATES = 'outcome_rates';
@@ -84,7 +85,7 @@ function toFinding(slice: Slice, options: OutcomeRatesOptions, context: Analyzer
   const shares: Record<string, number> = Object.create(null);
   for (const [outcome, count] of Object.entries(counts)) shares[outcome] = count / slice.n;
   const data: OutcomeRatesData = { dimension: slice.dimension, key: slice.key, n: slice.n, counts, shares };
-  const label = slice.key === null ? `all ${options.unit}s` : `${slice.dimension} "${slice.key}"`;
+  const label = sliceLabel(slice, options.unit);
   const successes = counts[options.success] ?? 0;
   const id = findingId(context.source, OUTCOME_RATES, `${slice.dimension}:${slice.key ?? ''}`);
   const breakdown = Object.entries(counts)
@@ -107,7 +108,7 @@ function toFinding(slice: Slice, options: OutcomeRatesOptions, context: Analyzer
     occurrences: slice.n,
     first_seen: slice.range.first,
     last_seen: slice.range.last,
-    scope: { arm: slice.dimension === 'global' ? null : slice.key, dimension: slice.dimension },
+    scope: sliceScope(slice),
     data,
   };
 }
