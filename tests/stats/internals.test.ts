@@ -5,6 +5,26 @@ import { mulberry32, randomIndex } from '../../src/stats/random.js';
 import { medianInPlace, selectInPlace } from '../../src/stats/select.js';
 
 describe('statistics internals', () => {
+  it('radix argsort skips only the digits every key shares, and still orders like a comparator sort', () => {
+    const random = mulberry32(2024);
+    const n = 10000;
+    const shapes: Record<string, () => number> = {
+      // Below 2^21 a double's low word is all zeros: two of the four passes are skipped.
+      'token counts': () => Math.floor(random() * 2_000_000),
+      'timestamps of one year': () => 1_735_689_600_000 + Math.floor(random() * 31_536_000_000),
+      'one repeated key': () => 42,
+      'small negative and positive integers': () => Math.floor(random() * 200) - 100,
+      'powers of two': () => 2 ** Math.floor(random() * 60),
+    };
+    for (const [shape, draw] of Object.entries(shapes)) {
+      const keys = Float64Array.from({ length: n }, draw);
+      const expected = Array.from({ length: n }, (_, i) => i).sort(
+        (a, b) => (keys[a] as number) - (keys[b] as number) || a - b,
+      );
+      expect(Array.from(argsortByKey(keys)), shape).toEqual(expected);
+    }
+  });
+
   it('radix argsort orders like a comparator sort, ties included', () => {
     const random = mulberry32(12345);
     const n = 20000; // above the radix threshold
