@@ -34,7 +34,8 @@ export function denseRanks(
   context: string,
 ): { ranks: Uint32Array; distinct: number } {
   const n = values.length;
-  const keys = Float64Array.from(values);
+  // Only read, so a Float64Array (every series is one) is used as it is.
+  const keys = values instanceof Float64Array ? values : Float64Array.from(values);
   for (let i = 0; i < n; i++) {
     if (Number.isNaN(keys[i]))
       throw new RangeError(`${context}: NaN has no order; filter it out before calling`);

@@ -1,12 +1,12 @@
 /**
  * Point-set preparation shared by the Theil–Sen slope selection: validated
- * copies, x ranks and tie counts, and the numbers the rounding margin needs.
+ * coordinates, x ranks and tie counts, and the numbers the rounding margin needs.
  */
 import { assertSameLength, denseRanks, isNonDecreasing } from './kendall.js';
 
 export interface SlopePoints {
   n: number;
-  /** Validated copies of the coordinates; every reported slope is computed from these exactly as brute force would. */
+  /** The validated coordinates (as Float64Arrays); every reported slope is computed from these exactly as brute force would. */
   x: Float64Array;
   y: Float64Array;
   /** Dense ranks of x, equal x sharing a rank. */
@@ -25,15 +25,16 @@ export interface SlopePoints {
 export function prepareSlopePoints(x: ArrayLike<number>, y: ArrayLike<number>): SlopePoints {
   assertSameLength(x, y, 'theilSen');
   const n = x.length;
-  const xCopy = Float64Array.from(x);
-  const yCopy = Float64Array.from(y);
+  // Nothing here or in the selection writes to the coordinates, so Float64Arrays are not copied.
+  const xs = x instanceof Float64Array ? x : Float64Array.from(x);
+  const ys = y instanceof Float64Array ? y : Float64Array.from(y);
   let maxAbsX = 0;
   let maxAbsY = 0;
   let minY = Number.POSITIVE_INFINITY;
   let maxY = Number.NEGATIVE_INFINITY;
   for (let i = 0; i < n; i++) {
-    const xi = xCopy[i] as number;
-    const yi = yCopy[i] as number;
+    const xi = xs[i] as number;
+    const yi = ys[i] as number;
     if (!Number.isFinite(xi) || !Number.isFinite(yi)) {
       throw new RangeError(`theilSen: point ${i} is not finite; filter such points out before calling`);
     }
@@ -42,9 +43,9 @@ export function prepareSlopePoints(x: ArrayLike<number>, y: ArrayLike<number>): 
     minY = Math.min(minY, yi);
     maxY = Math.max(maxY, yi);
   }
-  const { ranks: xRanks, distinct: distinctX } = denseRanks(xCopy, 'theilSen x');
+  const { ranks: xRanks, distinct: distinctX } = denseRanks(xs, 'theilSen x');
   // Series come in time order: then x is its own sorted copy.
-  const sortedX = isNonDecreasing(xCopy) ? xCopy : xCopy.slice().sort();
+  const sortedX = isNonDecreasing(xs) ? xs : xs.slice().sort();
   let minXGap = Number.POSITIVE_INFINITY;
   let pairCount = (n * (n - 1)) / 2;
   let runLength = 1;
@@ -61,7 +62,7 @@ export function prepareSlopePoints(x: ArrayLike<number>, y: ArrayLike<number>): 
   const xRange = (sortedX[n - 1] ?? 0) - (sortedX[0] ?? 0);
   const yRange = n > 0 ? maxY - minY : 0;
   const typicalSlope = xRange > 0 ? yRange / xRange : 0;
-  return { n, x: xCopy, y: yCopy, xRanks, distinctX, pairCount, maxAbsX, maxAbsY, typicalSlope, minXGap };
+  return { n, x: xs, y: ys, xRanks, distinctX, pairCount, maxAbsX, maxAbsY, typicalSlope, minXGap };
 }
 
 /**
