@@ -10,6 +10,7 @@ import {
   completedStatuses,
   firstSuccessRows,
   gateDecisionItems,
+  ItemBuffers,
   rowsWhere,
   taskItems,
   tasksInRollingOrder,
@@ -81,22 +82,29 @@ export const dispatchHealth: Analyzer<{
     const isFirstSuccess = new Uint8Array(tasks.length);
     for (const row of firstSuccessRows(tasks, rowsWhere(ordered, completed))) isFirstSuccess[row] = 1;
     const firsts = rowsWhere(ordered, (row) => isFirstSuccess[row] === 1);
+    const buffers = new ItemBuffers(Math.max(tasks.length, gateDecisions.length));
+    // One metric at a time: each series is complete before the next metric refills the buffers.
     return [
-      ...rollingFindings(taskItems(tasks, firstAttempts, completedValue), m.firstPass, 'arm', context),
-      ...rollingFindings(gateDecisionItems(gateDecisions), m.denyRate, 'arm', context),
       ...rollingFindings(
-        taskItems(tasks, judged, (row) => tasks.acceptancePassed[row] as number),
+        taskItems(tasks, firstAttempts, completedValue, buffers),
+        m.firstPass,
+        'arm',
+        context,
+      ),
+      ...rollingFindings(gateDecisionItems(gateDecisions, buffers), m.denyRate, 'arm', context),
+      ...rollingFindings(
+        taskItems(tasks, judged, (row) => tasks.acceptancePassed[row] as number, buffers),
         m.acceptance,
         'arm',
         context,
       ),
       ...rollingFindings(
-        taskItems(tasks, firsts, (row) => tasks.attemptNumber[row] as number),
+        taskItems(tasks, firsts, (row) => tasks.attemptNumber[row] as number, buffers),
         m.attempts,
         'arm',
         context,
       ),
-      ...rollingFindings(taskItems(tasks, ordered, completedValue), m.completion, 'arm', context),
+      ...rollingFindings(taskItems(tasks, ordered, completedValue, buffers), m.completion, 'arm', context),
     ];
   },
 };

@@ -57,32 +57,39 @@ export class TaskBuilder {
     const rows = this.finalizeRows.subarray(0, n);
     const arms = new CompactDictionary(this.segment.arms);
     const statuses = new CompactDictionary(this.segment.statuses);
+    // Consumed columns are gathered through one scratch buffer, wide enough for any column.
+    const scratch = consume ? new ArrayBuffer(n * Float64Array.BYTES_PER_ELEMENT) : null;
     const tasks: TaskColumns = {
       length: n,
-      arm: gatherIds(f.arm, rows, arms, consume),
-      status: gatherIds(f.status, rows, statuses, consume),
+      arm: gatherIds(f.arm, rows, arms, scratch),
+      status: gatherIds(f.status, rows, statuses, scratch),
       arms: arms.dictionary.values,
       statuses: statuses.dictionary.values,
       sessions: [],
       session: new Int32Array(n).fill(-1),
-      keyHi: gather(f.fpHi, rows, consume),
-      keyLo: gather(f.fpLo, rows, consume),
+      keyHi: gather(f.fpHi, rows, scratch),
+      keyLo: gather(f.fpLo, rows, scratch),
       attemptNumber: this.attemptNumbers.subarray(0, n),
-      completedAt: gather(f.at, rows, consume),
-      inputTokens: gather(f.inputTokens, rows, consume),
-      cacheReadTokens: gather(f.cacheReadTokens, rows, consume),
-      cacheCreationTokens: gather(f.cacheCreationTokens, rows, consume),
-      acceptancePassed: gather(f.acceptance, rows, consume),
-      msElapsed: gather(f.msElapsed, rows, consume),
+      completedAt: gather(f.at, rows, scratch),
+      inputTokens: gather(f.inputTokens, rows, scratch),
+      cacheReadTokens: gather(f.cacheReadTokens, rows, scratch),
+      cacheCreationTokens: gather(f.cacheCreationTokens, rows, scratch),
+      acceptancePassed: gather(f.acceptance, rows, scratch),
+      msElapsed: gather(f.msElapsed, rows, scratch),
     };
     return { tasks, taskRows: { dispatch: this.dispatchRows.subarray(0, n), finalize: rows } };
   }
 }
 
-function gather<T extends NumericArray>(column: T, rows: Uint32Array, consume: boolean): T {
-  const out = new (column.constructor as new (length: number) => T)(rows.length);
+/** The column's values at `rows`: a new column, or with a scratch buffer, the column itself rewritten. */
+function gather<T extends NumericArray>(column: T, rows: Uint32Array, scratch: ArrayBuffer | null): T {
+  const Column = column.constructor as {
+    new (length: number): T;
+    new (buffer: ArrayBuffer, byteOffset: number, length: number): T;
+  };
+  const out = scratch === null ? new Column(rows.length) : new Column(scratch, 0, rows.length);
   for (let i = 0; i < rows.length; i += 1) out[i] = column[rows[i] as number] as number;
-  if (!consume) return out;
+  if (scratch === null) return out;
   column.set(out);
   return column.subarray(0, rows.length) as T;
 }
@@ -92,11 +99,11 @@ function gatherIds(
   column: Int32Array,
   rows: Uint32Array,
   dictionary: CompactDictionary,
-  consume: boolean,
+  scratch: ArrayBuffer | null,
 ): Uint32Array {
-  const out = new Uint32Array(rows.length);
+  const out = scratch === null ? new Uint32Array(rows.length) : new Uint32Array(scratch, 0, rows.length);
   for (let i = 0; i < rows.length; i += 1) out[i] = dictionary.id(column[rows[i] as number] as number);
-  if (!consume) return out;
+  if (scratch === null) return out;
   column.set(out);
   return new Uint32Array(column.buffer, column.byteOffset, rows.length);
 }
