@@ -69,11 +69,10 @@ export async function analyze(
   for (const input of request.inputs) plans.push(incremental ? await cursors.plan(input) : null);
   const parallelMinBytes = request.parallelMinBytes ?? DEFAULT_PARALLEL_MIN_BYTES;
   // Started before any reading, so its modules are loaded by the time the first split is made.
-  const helper =
-    HelperThread.supports(request.source.name) &&
-    (await anyLargeFile(request.inputs, plans, parallelMinBytes))
-      ? HelperThread.start(request.source.name)
-      : null;
+  const lastLarge = HelperThread.supports(request.source.name)
+    ? await lastLargeFile(request.inputs, plans, parallelMinBytes)
+    : -1;
+  const helper = lastLarge === -1 ? null : HelperThread.start(request.source.name);
   const kept: SavedInput[] = [];
   try {
     for (const [index, input] of request.inputs.entries()) {
@@ -90,6 +89,7 @@ export async function analyze(
         maxLineBytes: request.maxLineBytes,
         parallelMinBytes,
         helper,
+        lastHelperUse: index === lastLarge,
         diagnostics: request.diagnostics,
         ...(request.stdin ? { stdin: request.stdin } : {}),
         ...(request.onBytes ? { onBytes: (bytes: number) => request.onBytes?.(input, bytes) } : {}),
@@ -130,19 +130,21 @@ export async function analyze(
 }
 
 /** Whether some plain file has enough left to read to be split between two threads. */
-async function anyLargeFile(
+/** The index of the last input large enough to be split between the threads, or -1. */
+async function lastLargeFile(
   inputs: readonly InputFile[],
   plans: readonly (InputPlan | null)[],
   parallelMinBytes: number,
-): Promise<boolean> {
+): Promise<number> {
+  let last = -1;
   for (const [index, input] of inputs.entries()) {
     const plan = plans[index] ?? null;
     if (input.kind !== 'file' || input.path === null || plan?.action === 'reuse') continue;
     // A file that cannot be read fails later, where its error is reported.
     const size = (await stat(input.path).catch(() => null))?.size ?? 0;
-    if (size - (plan?.saved?.offset ?? 0) >= parallelMinBytes) return true;
+    if (size - (plan?.saved?.offset ?? 0) >= parallelMinBytes) last = index;
   }
-  return false;
+  return last;
 }
 
 function inputNamesOf(request: DiscoverRequest): readonly string[] {
