@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { generateLogFile } from './generate.js';
 
 /**
@@ -32,19 +33,31 @@ interface Sample {
   rssMb: number;
 }
 
-function measure(args: string[]): Sample {
+/**
+ * Runs a program as a shell would (so the CLI gets the node flags of its #! line) with the peak
+ * RSS probe preloaded through NODE_OPTIONS.
+ */
+function measure(program: string, args: string[]): Sample {
   const scratch = mkdtempSync(path.join(tmpdir(), 'afterburn-bench-run-'));
   const rssFile = path.join(scratch, 'rss');
+  const preload = `--import=${pathToFileURL(path.join(ROOT, 'bench/rss.mjs')).href}`;
   const started = process.hrtime.bigint();
-  const result = spawnSync(process.execPath, ['--import', path.join(ROOT, 'bench/rss.mjs'), ...args], {
+  const result = spawnSync(program, args, {
     cwd: scratch,
-    env: { ...process.env, BENCH_RSS_FILE: rssFile, AFTERBURN_STORE: path.join(scratch, 'store') },
+    env: {
+      ...process.env,
+      NODE_OPTIONS: [process.env.NODE_OPTIONS, preload].filter(Boolean).join(' '),
+      BENCH_RSS_FILE: rssFile,
+      AFTERBURN_STORE: path.join(scratch, 'store'),
+    },
     stdio: ['ignore', 'ignore', 'pipe'],
     maxBuffer: 64 * MB,
   });
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
   if (result.status !== 0) {
-    throw new Error(`${args.join(' ')} exited ${result.status}: ${result.stderr.toString().slice(-2000)}`);
+    throw new Error(
+      `${program} ${args.join(' ')} exited ${result.status}: ${result.stderr.toString().slice(-2000)}`,
+    );
   }
   const rssMb = Number(readFileSync(rssFile, 'utf8')) / 1024;
   rmSync(scratch, { recursive: true, force: true });
@@ -70,10 +83,9 @@ for (const sizeMb of sizes) {
   const floor: Sample[] = [];
   const discover: Sample[] = [];
   for (let round = 0; round < rounds; round += 1) {
-    floor.push(measure([path.join(ROOT, 'bench/floor.mjs'), file]));
+    floor.push(measure(process.execPath, [path.join(ROOT, 'bench/floor.mjs'), file]));
     discover.push(
-      measure([
-        path.join(ROOT, 'bin/afterburn.js'),
+      measure(path.join(ROOT, 'bin/afterburn.js'), [
         'discover',
         '--path',
         file,

@@ -72,6 +72,19 @@ describe('packaging', () => {
     expect(existsSync(path.join(project, 'node_modules/afterburn/dist/cli/main.js'))).toBe(true);
   });
 
+  it("runs as a program through npm's bin link, with the node flags of its #! line", () => {
+    // The shell path users take (npx, cron): the kernel runs `env -S node <flags>`, so a flag
+    // node rejected, or an env without -S, would fail here.
+    const result = spawnSync(path.join(project, 'node_modules/.bin/afterburn'), ['--version'], {
+      cwd: project,
+      env: { HOME: project, NO_COLOR: '1', PATH: path.dirname(process.execPath) },
+      encoding: 'utf8',
+    });
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    expect(result.stdout.trim()).toBe(VERSION);
+  });
+
   it('prints its version', () => {
     const result = afterburn(['--version']);
     expect(result.code).toBe(0);
