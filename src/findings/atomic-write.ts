@@ -79,12 +79,13 @@ async function syncDirectory(fs: AtomicWriteFs, dir: string): Promise<void> {
 }
 
 /**
- * Replaces `path` with `data` so that a crash or a failed write (full disk, permissions) never
- * leaves it half-written: on failure the previous file is untouched and the temporary is removed.
+ * Replaces `path` with `data` (or with its chunks, one after the other) so that a crash or a
+ * failed write (full disk, permissions) never leaves it half-written: on failure the previous
+ * file is untouched and the temporary is removed.
  */
 export async function writeFileAtomic(
   path: string,
-  data: string | Uint8Array,
+  data: string | Uint8Array | readonly Uint8Array[],
   options: AtomicWriteOptions = {},
 ): Promise<void> {
   const fs = options.fs ?? nodeFs;
@@ -96,7 +97,9 @@ export async function writeFileAtomic(
     // 'wx' (O_EXCL): never adopt a file someone else made, even on a random-name collision.
     handle = await fs.open(tempPath, 'wx', options.mode ?? 0o666);
     created = true;
-    await handle.writeFile(data);
+    // A file handle's writeFile continues where the previous write ended.
+    if (Array.isArray(data)) for (const chunk of data) await handle.writeFile(chunk);
+    else await handle.writeFile(data as string | Uint8Array);
     await handle.sync();
     const written = handle;
     handle = undefined;
