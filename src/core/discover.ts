@@ -246,7 +246,7 @@ async function readIncrementalState(
       'corrupt_store',
       `the incremental state of ${source.name} in ${store.dir} is corrupt`,
       {
-        hint: `delete ${store.dir}/state/${source.name}.json to re-read the logs from the start`,
+        hint: `delete ${store.dir}/state/${source.name}.state to re-read the logs from the start`,
       },
     );
   }

@@ -33,10 +33,11 @@ export const SavedInput = z.object({
 export type SavedInput = z.infer<typeof SavedInput>;
 
 /**
- * 2: dispatch-outcomes keeps typed-array columns (base64) instead of one tuple per record. A state
- * of an older version is not migrated: the logs are read again from the start, once.
+ * 2: dispatch-outcomes keeps typed-array columns (base64) instead of one tuple per record.
+ * 3: the columns are binary attachments of a state file (`.state`, no longer `.json`).
+ * A state of an older version is not migrated: the logs are read again from the start, once.
  */
-export const INCREMENTAL_STATE_VERSION = 2;
+export const INCREMENTAL_STATE_VERSION = 3;
 
 export const IncrementalState = z.object({
   schema_version: z.literal(INCREMENTAL_STATE_VERSION),

@@ -1,4 +1,4 @@
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { AfterburnError } from '../core/errors.js';
@@ -6,6 +6,7 @@ import { toJson } from '../core/json.js';
 import { type AtomicWriteFs, removeStaleTemporaries, writeFileAtomic } from './atomic-write.js';
 import { type LockOptions, withStoreLock } from './lock.js';
 import { Finding, type FindingDraft, type FindingStatus, SCHEMA_VERSION } from './schema.js';
+import { DamagedStateFile, decodeStateFile, encodeStateFile } from './state-file.js';
 
 /**
  * The findings store: a directory holding `findings.json` (the source of truth), the friction
@@ -21,6 +22,24 @@ const FIX_LIST_FILE = 'fix-list.jsonl';
 const RUNS_DIR = 'runs';
 /** `--incremental` cursors and compact source state, one file per source. */
 const STATE_DIR = 'state';
+/** A JSON header and binary columns (state-file.ts); before state version 3, `.json`. */
+const STATE_EXTENSION = '.state';
+
+/** A state file's bytes, or null when there is none. */
+async function readStateBytes(file: string): Promise<Buffer | null> {
+  try {
+    return await readFile(file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw new AfterburnError(
+      'corrupt_store',
+      `cannot read ${file}: ${(error as NodeJS.ErrnoException).code}`,
+      {
+        hint: 'check its permissions, or delete it to re-read the logs from the start',
+      },
+    );
+  }
+}
 
 const StoreFile = z.object({
   schema_version: z.number(),
@@ -145,26 +164,29 @@ export class FindingStore {
   /**
    * The incremental state of `source` (null when there is none). It is only a cache of what the
    * logs hold, but an unreadable one is still an error: a silent restart would hide the problem.
+   * A state in the JSON file of afterburn before state version 3 is returned as parsed, so the
+   * caller can tell its version and start over with a notice.
    */
   async readState(source: string): Promise<unknown | null> {
-    const file = this.sourceFile(STATE_DIR, source);
-    let text: string;
-    try {
-      text = await readFile(file, 'utf8');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-      throw new AfterburnError(
-        'corrupt_store',
-        `cannot read ${file}: ${(error as NodeJS.ErrnoException).code}`,
-        {
-          hint: 'check its permissions, or delete it to re-read the logs from the start',
-        },
-      );
+    const file = this.sourceFile(STATE_DIR, source, STATE_EXTENSION);
+    const bytes = await readStateBytes(file);
+    if (bytes !== null) {
+      try {
+        return decodeStateFile(bytes);
+      } catch (error) {
+        if (!(error instanceof DamagedStateFile)) throw error;
+        throw new AfterburnError('corrupt_store', `${file} is corrupt (${error.message})`, {
+          hint: 'delete it to re-read the logs from the start',
+        });
+      }
     }
+    const legacyFile = this.sourceFile(STATE_DIR, source);
+    const legacy = await readStateBytes(legacyFile);
+    if (legacy === null) return null;
     try {
-      return JSON.parse(text) as unknown;
+      return JSON.parse(legacy.toString('utf8')) as unknown;
     } catch {
-      throw new AfterburnError('corrupt_store', `${file} is corrupt (not valid JSON)`, {
+      throw new AfterburnError('corrupt_store', `${legacyFile} is corrupt (not valid JSON)`, {
         hint: 'delete it to re-read the logs from the start',
       });
     }
@@ -174,9 +196,9 @@ export class FindingStore {
     return this.sourceFile(RUNS_DIR, source);
   }
 
-  private sourceFile(dir: string, source: string): string {
+  private sourceFile(dir: string, source: string, extension = '.json'): string {
     // Source names are fixed identifiers from the registry, never data, but keep them path-safe anyway.
-    return path.join(this.dir, dir, `${source.replace(/[^a-z0-9-]/gi, '_')}.json`);
+    return path.join(this.dir, dir, `${source.replace(/[^a-z0-9-]/gi, '_')}${extension}`);
   }
 
   private async update<T>(
@@ -215,9 +237,12 @@ export class FindingStore {
         if (runSummary?.state !== undefined) {
           await mkdir(path.join(this.dir, STATE_DIR), { recursive: true });
           await writeFileAtomic(
-            this.sourceFile(STATE_DIR, runSummary.source),
-            JSON.stringify(runSummary.state),
+            this.sourceFile(STATE_DIR, runSummary.source, STATE_EXTENSION),
+            encodeStateFile(runSummary.state),
+            write,
           );
+          // The JSON state of an older afterburn is replaced by the file just written.
+          await rm(this.sourceFile(STATE_DIR, runSummary.source), { force: true });
         }
         return result;
       },

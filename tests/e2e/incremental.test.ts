@@ -1,6 +1,7 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { decodeStateFile, encodeStateFile } from '../../src/findings/state-file.js';
 import { FIXTURE, runCli, tempDir } from '../helpers/cli.js';
 
 describe('discover --incremental (real binary)', () => {
@@ -18,34 +19,55 @@ describe('discover --incremental (real binary)', () => {
     const store = path.join(tempDir(), 'store');
     const args = ['discover', '--path', FIXTURE, '--store', store, '--format', 'json', '--incremental'];
     expect((await runCli(args)).code).toBe(0);
-    const stateFile = path.join(store, 'state', 'dispatch-outcomes.json');
-    writeFileSync(stateFile, '{"schema_version":1,');
+    const stateFile = path.join(store, 'state', 'dispatch-outcomes.state');
+    const truncated = readFileSync(stateFile).subarray(0, 100);
+    writeFileSync(stateFile, truncated);
     const result = await runCli(args);
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/^afterburn: .*state.*dispatch-outcomes\.json is corrupt.*\(delete it/);
+    expect(result.stderr).toMatch(
+      /^afterburn: .*state.*dispatch-outcomes\.state is corrupt \(truncated (header|attachment)\).*\(delete it/,
+    );
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
-    expect(readFileSync(stateFile, 'utf8')).toBe('{"schema_version":1,');
+    expect(readFileSync(stateFile)).toEqual(truncated);
+  });
+
+  it('reports a corrupt JSON state of an older afterburn in one line with exit 2', async () => {
+    const store = path.join(tempDir(), 'store');
+    const args = ['discover', '--path', FIXTURE, '--store', store, '--format', 'json', '--incremental'];
+    expect((await runCli(args)).code).toBe(0);
+    // The JSON file is only read when there is no state file of this version.
+    rmSync(path.join(store, 'state', 'dispatch-outcomes.state'));
+    const legacyFile = path.join(store, 'state', 'dispatch-outcomes.json');
+    writeFileSync(legacyFile, '{"schema_version":1,');
+    const result = await runCli(args);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^afterburn: .*dispatch-outcomes\.json is corrupt \(not valid JSON\)/);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
   });
 
   it('re-reads the logs once, with a notice, when the state was written by an older afterburn', async () => {
     const store = path.join(tempDir(), 'store');
     const args = ['discover', '--path', FIXTURE, '--store', store, '--format', 'json', '--incremental'];
     const first = JSON.parse((await runCli(args)).stdout);
-    const stateFile = path.join(store, 'state', 'dispatch-outcomes.json');
-    // Version 1 kept one tuple per record; its segments cannot be read as columns.
-    writeFileSync(stateFile, JSON.stringify({ schema_version: 1, source: 'dispatch-outcomes', inputs: [] }));
+    const stateFile = path.join(store, 'state', 'dispatch-outcomes.state');
+    rmSync(stateFile);
+    // Versions 1 and 2 kept JSON in <source>.json; version 2 had base64 columns.
+    const legacyFile = path.join(store, 'state', 'dispatch-outcomes.json');
+    writeFileSync(legacyFile, JSON.stringify({ schema_version: 2, source: 'dispatch-outcomes', inputs: [] }));
     const again = await runCli(args);
     expect(again.code).toBe(0);
     expect(again.stderr).toContain('from an older afterburn; reading the logs from the start');
     const report = JSON.parse(again.stdout);
     expect(report.counts).toEqual(first.counts);
     expect(report.counts_this_run).toEqual(first.counts);
-    expect(JSON.parse(readFileSync(stateFile, 'utf8')).schema_version).toBe(2);
+    expect((decodeStateFile(readFileSync(stateFile)) as { schema_version: number }).schema_version).toBe(3);
+    // The older file is gone once the new one is written.
+    expect(existsSync(legacyFile)).toBe(false);
   });
 
   /** The parts of a stored state the tests below damage. */
   interface DamageableState {
-    inputs: { segment: { arms: string[]; finalizes: { columns: Record<string, string> } } }[];
+    inputs: { segment: { arms: string[]; finalizes: { columns: Record<string, Uint8Array> } } }[];
   }
 
   /** Runs once to write a state, lets `damage` edit it, and runs again. */
@@ -53,10 +75,10 @@ describe('discover --incremental (real binary)', () => {
     const store = path.join(tempDir(), 'store');
     const args = ['discover', '--path', FIXTURE, '--store', store, '--format', 'json', '--incremental'];
     expect((await runCli(args)).code).toBe(0);
-    const stateFile = path.join(store, 'state', 'dispatch-outcomes.json');
-    const state = JSON.parse(readFileSync(stateFile, 'utf8'));
+    const stateFile = path.join(store, 'state', 'dispatch-outcomes.state');
+    const state = decodeStateFile(readFileSync(stateFile)) as DamageableState;
     damage(state);
-    writeFileSync(stateFile, JSON.stringify(state));
+    writeFileSync(stateFile, Buffer.concat(encodeStateFile(state)));
     return runCli(args);
   }
 
@@ -64,9 +86,7 @@ describe('discover --incremental (real binary)', () => {
     const result = await rerunWithDamagedState((state) => {
       const columns = state.inputs[0]?.segment.finalizes.columns ?? {};
       // One byte short: the column no longer holds `length` values.
-      columns.at = Buffer.from(columns.at ?? '', 'base64')
-        .subarray(1)
-        .toString('base64');
+      columns.at = (columns.at ?? new Uint8Array(0)).subarray(1);
     });
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(

@@ -7,14 +7,14 @@ import { DISPATCH_LAYOUT, FINALIZE_LAYOUT, type Segment } from './segment.js';
 
 /**
  * A segment as the store keeps it between incremental runs: the line counts and dictionaries as
- * JSON, each column as the base64 of its bytes (little-endian, as every platform Node supports).
- * A megabyte of columns is 1.3 MB of text instead of the tens a record-per-object form would take.
- * Restoring checks every column's length and every dictionary index, so a damaged state is an
- * error, never a wrong join.
+ * JSON, each column as its bytes (little-endian, as every platform Node supports), which the
+ * store writes as binary attachments (src/findings/state-file.ts): a megabyte of columns is a
+ * megabyte on disk. Restoring checks every column's length and every dictionary index, so a
+ * damaged state is an error, never a wrong join.
  */
 const Count = z.int().nonnegative();
 const Texts = z.array(z.string());
-const StoredColumns = z.object({ length: Count, columns: z.record(z.string(), z.string()) });
+const StoredColumns = z.object({ length: Count, columns: z.record(z.string(), z.instanceof(Uint8Array)) });
 
 const StoredSegment = z.object({
   lines: Count,
@@ -34,11 +34,16 @@ function encodeColumns<L extends ColumnLayout>(
   columns: ColumnSet<L>,
   layout: L,
 ): z.infer<typeof StoredColumns> {
-  const encoded: Record<string, string> = {};
+  const encoded: Record<string, Uint8Array<ArrayBuffer>> = {};
   for (const name of Object.keys(layout)) {
     const column = columns[name as keyof L] as NumericArray;
     const view = column.subarray(0, columns.length);
-    encoded[name] = Buffer.from(view.buffer, view.byteOffset, view.byteLength).toString('base64');
+    // A copy: the join may rewrite these columns in place before the store writes the state.
+    encoded[name] = new Uint8Array(
+      view.buffer,
+      view.byteOffset,
+      view.byteLength,
+    ).slice() as Uint8Array<ArrayBuffer>;
   }
   return { length: columns.length, columns: encoded };
 }
@@ -66,14 +71,23 @@ function decodeColumns<L extends ColumnLayout>(
 ): ColumnSet<L> {
   const columns = {} as Record<string, NumericArray>;
   for (const [name, Type] of Object.entries(layout)) {
-    const text = stored.columns[name];
-    if (text === undefined) throw new DamagedState(`column ${name} is missing`);
-    const bytes = Buffer.from(text, 'base64');
-    const column = new Type(stored.length);
-    if (bytes.length !== column.byteLength) throw new DamagedState(`column ${name} has the wrong length`);
-    // A fresh array: base64 output need not be aligned for 8-byte elements.
-    new Uint8Array(column.buffer).set(bytes);
-    columns[name] = column;
+    const bytes = stored.columns[name];
+    if (bytes === undefined) throw new DamagedState(`column ${name} is missing`);
+    const View = Type as unknown as {
+      readonly BYTES_PER_ELEMENT: number;
+      new (buffer: ArrayBufferLike, byteOffset: number, length: number): NumericArray;
+    };
+    if (bytes.length !== stored.length * View.BYTES_PER_ELEMENT) {
+      throw new DamagedState(`column ${name} has the wrong length`);
+    }
+    // The state file keeps columns 8-byte aligned, so they are viewed in place; a copy otherwise.
+    if (bytes.byteOffset % View.BYTES_PER_ELEMENT === 0) {
+      columns[name] = new View(bytes.buffer, bytes.byteOffset, stored.length);
+    } else {
+      const column = new Type(stored.length);
+      new Uint8Array(column.buffer).set(bytes);
+      columns[name] = column;
+    }
   }
   return Object.assign(columns, { length: stored.length }) as unknown as ColumnSet<L>;
 }
