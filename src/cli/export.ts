@@ -83,7 +83,7 @@ export function registerExport(program: Command, io: CliIo): void {
 
 async function writeRows(
   io: CliIo,
-  rows: readonly ExportRow[],
+  rows: Iterable<ExportRow>,
   format: ExportFormat,
   otel: boolean,
 ): Promise<void> {

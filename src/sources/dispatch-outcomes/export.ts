@@ -1,4 +1,5 @@
 import { cacheReadRatio } from '../../analyzers/efficiency-trend.js';
+import { argsortByKey } from '../../stats/argsort.js';
 import { joinSegment } from './join.js';
 import type { Segment } from './segment.js';
 
@@ -37,15 +38,24 @@ export const OTEL_NAMES: Partial<Record<ExportColumn, string>> = {
 
 const known = (value: number): number | null => (Number.isNaN(value) ? null : value);
 
-/** Rows of a segment collected with `keepKeys` (the attempt ids and fingerprints as written). */
-export function joinedAttemptRows(segment: Segment): ExportRow[] {
+const compareStrings = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * The rows of a segment collected with `keepKeys` (the attempt ids and fingerprints as written),
+ * one at a time in row order: only the order is sorted, so a large export never holds its rows.
+ */
+export function* joinedAttemptRows(segment: Segment): Generator<ExportRow> {
   const keys = segment.keys;
   if (keys === undefined) throw new Error('export needs a segment collected with keepKeys');
   const { tasks, taskRows } = joinSegment(segment);
   const d = segment.dispatches;
   const f = segment.finalizes;
-  const rows: ExportRow[] = [];
-  for (let i = 0; i < tasks.length; i += 1) {
+  const attemptIdOf = (task: number): string => keys.attemptIds[taskRows.dispatch[task] as number] as string;
+  // Attempt ids are unique among joined attempts, so the order is total.
+  const order = argsortByKey(tasks.completedAt.subarray(0, tasks.length), (a, b) =>
+    compareStrings(attemptIdOf(a), attemptIdOf(b)),
+  );
+  for (const i of order) {
     const dispatchRow = taskRows.dispatch[i] as number;
     const finalizeRow = taskRows.finalize[i] as number;
     const acceptance = tasks.acceptancePassed[i] as number;
@@ -54,7 +64,7 @@ export function joinedAttemptRows(segment: Segment): ExportRow[] {
       cacheReadTokens: known(tasks.cacheReadTokens[i] as number),
       cacheCreationTokens: known(tasks.cacheCreationTokens[i] as number),
     };
-    rows.push({
+    yield {
       attempt_id: keys.attemptIds[dispatchRow] as string,
       prompt_fingerprint: keys.fingerprints[dispatchRow] as string,
       agent: tasks.arms[tasks.arm[i] as number] as string,
@@ -69,13 +79,8 @@ export function joinedAttemptRows(segment: Segment): ExportRow[] {
       cache_creation_tokens: usage.cacheCreationTokens,
       acceptance_passed: acceptance === -1 ? null : acceptance === 1,
       cache_read_ratio: cacheReadRatio(usage),
-    });
+    };
   }
-  return rows.sort(
-    (a, b) =>
-      (a.ts_completed as number) - (b.ts_completed as number) ||
-      ((a.attempt_id as string) < (b.attempt_id as string) ? -1 : a.attempt_id === b.attempt_id ? 0 : 1),
-  );
 }
 
 /** RFC 4180: a field with a comma, quote or line break is quoted, quotes doubled; null is empty. */
