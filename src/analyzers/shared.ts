@@ -49,8 +49,11 @@ export function verificationCommand(
   return `afterburn discover --source ${source} ${paths} --format json | jq '.findings[] | select(.id == "${findingId}")'`;
 }
 
+/** One formatter for every call: toLocaleString builds a new one each time. */
+const INTEGER_FORMAT = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+
 export function formatInteger(value: number): string {
-  return Math.round(value).toLocaleString('en-US');
+  return INTEGER_FORMAT.format(Math.round(value));
 }
 
 export function percent(part: number, whole: number): string {
