@@ -129,7 +129,6 @@ export async function analyze(
   };
 }
 
-/** Whether some plain file has enough left to read to be split between two threads. */
 /** The index of the last input large enough to be split between the threads, or -1. */
 async function lastLargeFile(
   inputs: readonly InputFile[],

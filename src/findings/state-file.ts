@@ -33,10 +33,8 @@ export function encodeStateFile(value: unknown): Uint8Array[] {
     attachments.push(original);
     return { [BYTES_KEY]: attachments.length - 1 };
   });
-  const header = Buffer.from(
-    JSON.stringify({ attachments: attachments.map((bytes) => bytes.byteLength), value: JSON.parse(json) }),
-    'utf8',
-  );
+  const lengths = JSON.stringify(attachments.map((bytes) => bytes.byteLength));
+  const header = Buffer.from(`{"attachments":${lengths},"value":${json ?? 'null'}}`, 'utf8');
   const prefix = Buffer.alloc(PREFIX_BYTES);
   MAGIC.copy(prefix);
   prefix.writeUInt32LE(header.length, MAGIC.length);
@@ -46,7 +44,7 @@ export function encodeStateFile(value: unknown): Uint8Array[] {
 }
 
 /** Whether the bytes start like a state file (older stores kept plain JSON). */
-export function isStateFile(bytes: Uint8Array): boolean {
+function isStateFile(bytes: Uint8Array): boolean {
   return (
     bytes.length >= MAGIC.length && Buffer.from(bytes.buffer, bytes.byteOffset, MAGIC.length).equals(MAGIC)
   );
