@@ -87,7 +87,7 @@ const INCREMENTAL: OptionSpec<boolean> = {
   parse: boolean,
   defaultDescription: 'false',
 };
-const PARALLEL_MIN_BYTES: OptionSpec<number> = {
+export const PARALLEL_MIN_BYTES: OptionSpec<number> = {
   flags: '--parallel-min-bytes <n>',
   description: 'files with at least this many bytes to read are parsed on two threads',
   env: 'AFTERBURN_PARALLEL_MIN_BYTES',

@@ -1,8 +1,9 @@
 import { once } from 'node:events';
 import type { Command } from 'commander';
 import { AfterburnError } from '../core/errors.js';
+import { HelperThread } from '../core/helper-thread.js';
 import { cleanNumber, toJson } from '../core/json.js';
-import { readInto } from '../core/read-input.js';
+import { DEFAULT_PARALLEL_MIN_BYTES, lastLargeFile, readParallel } from '../core/parallel-read.js';
 import { resolveInputs } from '../input/inputs.js';
 import { DEFAULT_MAX_LINE_BYTES } from '../input/read-lines.js';
 import {
@@ -14,7 +15,7 @@ import {
 } from '../sources/dispatch-outcomes/export.js';
 import { collectSegments, DISPATCH_OUTCOMES } from '../sources/dispatch-outcomes/index.js';
 import { findSource } from '../sources/registry.js';
-import { SOURCE } from './discover.js';
+import { PARALLEL_MIN_BYTES, SOURCE } from './discover.js';
 import type { CliIo } from './io.js';
 import { boolean, choice, envOption, type OptionSpec, resolve } from './options.js';
 import { SkipReporter } from './skip-reporter.js';
@@ -45,6 +46,7 @@ interface ExportFlags {
   path?: string[];
   format?: string;
   otel?: boolean;
+  parallelMinBytes?: string;
 }
 
 export function registerExport(program: Command, io: CliIo): void {
@@ -59,6 +61,7 @@ export function registerExport(program: Command, io: CliIo): void {
     )
     .addOption(envOption(EXPORT_FORMAT))
     .addOption(envOption(OTEL))
+    .addOption(envOption(PARALLEL_MIN_BYTES))
     .action(async (flags: ExportFlags) => {
       const source = findSource(resolve(SOURCE, flags.source, io.env, DISPATCH_OUTCOMES));
       if (source.name !== DISPATCH_OUTCOMES) {
@@ -70,11 +73,33 @@ export function registerExport(program: Command, io: CliIo): void {
       const paths = inputPaths(source, flags.path, io, { guess: false });
       const format = resolve(EXPORT_FORMAT, flags.format, io.env, 'ndjson');
       const otel = resolve(OTEL, flags.otel, io.env, false);
+      const parallelMinBytes = resolve(
+        PARALLEL_MIN_BYTES,
+        flags.parallelMinBytes,
+        io.env,
+        DEFAULT_PARALLEL_MIN_BYTES,
+      );
       const skips = new SkipReporter(io.stderr);
       const collector = collectSegments(skips, { keepKeys: true });
-      for (const input of await resolveInputs(paths, io.cwd)) {
-        collector.beginInput(undefined);
-        await readInto(collector, input, { maxLineBytes: DEFAULT_MAX_LINE_BYTES, stdin: io.stdin });
+      const inputs = await resolveInputs(paths, io.cwd);
+      // Large files are parsed on two threads, as discover parses them.
+      const lastLarge = await lastLargeFile(inputs, parallelMinBytes);
+      const helper = lastLarge === -1 ? null : HelperThread.start(DISPATCH_OUTCOMES);
+      try {
+        for (const [index, input] of inputs.entries()) {
+          collector.beginInput(undefined);
+          await readParallel(collector, input, {
+            maxLineBytes: DEFAULT_MAX_LINE_BYTES,
+            stdin: io.stdin,
+            parallelMinBytes,
+            helper,
+            lastHelperUse: index === lastLarge,
+            keepKeys: true,
+            diagnostics: skips,
+          });
+        }
+      } finally {
+        await helper?.close();
       }
       skips.finish();
       await writeRows(io, joinedAttemptRows(collector.segment()), format, otel);

@@ -5,7 +5,8 @@ import { DEFAULT_PARALLEL_MIN_BYTES } from '../core/parallel-read.js';
 
 /**
  * Run by the bin script before the CLI loads: when the command line names a dispatch-outcomes
- * log big enough to be split (`discover --path <file>`, or the source's path variable), the helper
+ * log big enough to be split (`discover` or `export` with `--path <file>`, or the source's path
+ * variable), the helper
  * thread starts loading now, alongside the CLI's own modules, instead of after them (about a
  * tenth of a second on a 256 MB log). Only a hint: anything unusual (a directory, a missing file,
  * another source) simply starts nothing, and the run decides for itself as always.
@@ -17,17 +18,19 @@ export function prestartHelper(argv: readonly string[], env: NodeJS.ProcessEnv):
 }
 
 /**
- * Whether `afterburn discover` is run on a dispatch-outcomes file of at least the run's
- * --parallel-min-bytes (32 MiB unless the flag or its variable says otherwise).
+ * Whether `afterburn discover` or `afterburn export` is run on a dispatch-outcomes file of at
+ * least the run's --parallel-min-bytes (32 MiB unless the flag or its variable says otherwise).
  */
 export function namesLargeDispatchLog(argv: readonly string[], env: NodeJS.ProcessEnv): boolean {
-  if (argv[2] !== 'discover') return false;
+  const command = argv[2];
+  if (command !== 'discover' && command !== 'export') return false;
   const source = flagValues(argv, '--source')[0] ?? env.AFTERBURN_SOURCE;
   if (source !== undefined && source !== '' && source !== SOURCE) return false;
   // An incremental run reads only what was appended: whether that needs a helper is known only
   // once the store's cursors are read, and a cron run every few minutes should not pay for one.
   const incremental = env.AFTERBURN_INCREMENTAL?.trim().toLowerCase() ?? '';
-  if (argv.includes('--incremental') || ['1', 'true', 'yes', 'on'].includes(incremental)) return false;
+  const incrementalRun = argv.includes('--incremental') || ['1', 'true', 'yes', 'on'].includes(incremental);
+  if (command === 'discover' && incrementalRun) return false;
   // The run's own threshold: a run told to stay on one thread must not get a helper early.
   const threshold = Number(
     flagValues(argv, '--parallel-min-bytes')[0] ||

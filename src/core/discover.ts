@@ -1,4 +1,3 @@
-import { stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { EFFICIENCY_TREND } from '../analyzers/efficiency-trend.js';
 import type { AnalysisOptions } from '../analyzers/types.js';
@@ -23,7 +22,7 @@ import {
   identify,
   type SavedInput,
 } from './incremental.js';
-import { DEFAULT_PARALLEL_MIN_BYTES, readParallel } from './parallel-read.js';
+import { DEFAULT_PARALLEL_MIN_BYTES, lastLargeFile, readParallel } from './parallel-read.js';
 
 export interface DiscoverRequest {
   readonly source: Source;
@@ -70,7 +69,9 @@ export async function analyze(
   const parallelMinBytes = request.parallelMinBytes ?? DEFAULT_PARALLEL_MIN_BYTES;
   // Started before any reading, so its modules are loaded by the time the first split is made.
   const lastLarge = HelperThread.supports(request.source.name)
-    ? await lastLargeFile(request.inputs, plans, parallelMinBytes)
+    ? await lastLargeFile(request.inputs, parallelMinBytes, (index) =>
+        plans[index]?.action === 'reuse' ? null : (plans[index]?.saved?.offset ?? 0),
+      )
     : -1;
   const helper = lastLarge === -1 ? null : HelperThread.start(request.source.name);
   const kept: SavedInput[] = [];
@@ -127,23 +128,6 @@ export async function analyze(
       ? { state: { schema_version: INCREMENTAL_STATE_VERSION, source: request.source.name, inputs: kept } }
       : {}),
   };
-}
-
-/** The index of the last input large enough to be split between the threads, or -1. */
-async function lastLargeFile(
-  inputs: readonly InputFile[],
-  plans: readonly (InputPlan | null)[],
-  parallelMinBytes: number,
-): Promise<number> {
-  let last = -1;
-  for (const [index, input] of inputs.entries()) {
-    const plan = plans[index] ?? null;
-    if (input.kind !== 'file' || input.path === null || plan?.action === 'reuse') continue;
-    // A file that cannot be read fails later, where its error is reported.
-    const size = (await stat(input.path).catch(() => null))?.size ?? 0;
-    if (size - (plan?.saved?.offset ?? 0) >= parallelMinBytes) last = index;
-  }
-  return last;
 }
 
 function inputNamesOf(request: DiscoverRequest): readonly string[] {

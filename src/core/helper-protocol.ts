@@ -16,6 +16,8 @@ export interface ParseJob {
   readonly bytes: number;
   /** Whether to post progress messages while parsing (a terminal shows them). */
   readonly progress: boolean;
+  /** Export: also hand back each dispatch's attempt id and fingerprint as written. */
+  readonly keepKeys?: boolean;
 }
 
 /** Bytes read so far, posted during a parse about every PROGRESS_STEP_BYTES. */

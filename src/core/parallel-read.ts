@@ -3,7 +3,7 @@ import type { InputFile } from '../input/inputs.js';
 import type { ReadOptions, ReadResult } from '../input/read-lines.js';
 import type { SealedSession, SourceDiagnostics } from '../sources/types.js';
 import type { HelperThread } from './helper-thread.js';
-import { readInto } from './read-input.js';
+import { type LineSink, readInto } from './read-input.js';
 
 /**
  * Reads a large plain file on both cores: the helper thread parses the second half (from the first
@@ -26,10 +26,15 @@ export interface ParallelReadOptions extends ReadOptions {
    * before its columns are copied into this thread's (20 to 40 MB less peak on a 256 MB log).
    */
   readonly lastHelperUse?: boolean;
+  /** Export: the helper also hands back the join keys as written (the session keeps them too). */
+  readonly keepKeys?: boolean;
 }
 
+/** What a parallel read needs of a session: discover's sealed session, or export's collector. */
+export type SplittableSink = LineSink & Pick<SealedSession, 'reserveBytes' | 'adoptSegment'>;
+
 export async function readParallel(
-  session: SealedSession,
+  session: SplittableSink,
   input: InputFile,
   options: ParallelReadOptions,
 ): Promise<ReadResult> {
@@ -60,6 +65,7 @@ export async function readParallel(
       emitPartial: options.emitPartial ?? true,
       bytes: size - middle,
       progress: onBytes !== undefined,
+      keepKeys: options.keepKeys === true,
     },
     (bytes) => {
       helperBytes = bytes;
@@ -98,6 +104,27 @@ export async function readParallel(
     bytesRead: first.bytesRead + second.bytesRead,
     consumedOffset: second.consumedOffset,
   };
+}
+
+/**
+ * The index of the last plain file with at least `parallelMinBytes` to read from `startOf(index)`
+ * (null: the input is not read), or -1. A helper thread is worth starting when there is one, and
+ * can end once that input is read.
+ */
+export async function lastLargeFile(
+  inputs: readonly InputFile[],
+  parallelMinBytes: number,
+  startOf: (index: number) => number | null = () => 0,
+): Promise<number> {
+  let last = -1;
+  for (const [index, input] of inputs.entries()) {
+    const start = startOf(index);
+    if (input.kind !== 'file' || input.path === null || start === null) continue;
+    // A file that cannot be read fails later, where its error is reported.
+    const size = (await stat(input.path).catch(() => null))?.size ?? 0;
+    if (size - start >= parallelMinBytes) last = index;
+  }
+  return last;
 }
 
 /** Offset of the first line that starts at or after `from`, or null when no newline follows. */

@@ -1,5 +1,4 @@
-import type { LineParser } from '../sources/parallel-sources.js';
-import type { SourceDiagnostics } from '../sources/types.js';
+import type { OpenLineParser } from '../sources/parallel-sources.js';
 import { DETAILED_SKIPS, type ParseJob, type ParseOutcome } from './helper-protocol.js';
 import { readInto } from './read-input.js';
 
@@ -10,18 +9,21 @@ import { readInto } from './read-input.js';
  * when the job asks for progress.
  */
 export async function parseRange(
-  openParser: (diagnostics: SourceDiagnostics) => LineParser,
+  openParser: OpenLineParser,
   job: ParseJob,
   onBytes: (bytesRead: number) => void,
 ): Promise<{ reply: ParseOutcome; transfer: ArrayBuffer[] }> {
   const skips: [number, string][] = [];
   let moreSkips = 0;
-  const session = openParser({
-    skipped: (location, reason) => {
-      if (skips.length < DETAILED_SKIPS) skips.push([location.line, reason]);
-      else moreSkips += 1;
+  const session = openParser(
+    {
+      skipped: (location, reason) => {
+        if (skips.length < DETAILED_SKIPS) skips.push([location.line, reason]);
+        else moreSkips += 1;
+      },
     },
-  });
+    { keepKeys: job.keepKeys === true },
+  );
   session.beginInput(undefined);
   session.reserveBytes(job.bytes);
   const read = await readInto(

@@ -6,13 +6,14 @@ export type LineParser = Pick<
   'acceptLine' | 'rejectLine' | 'beginInput' | 'handOffSegment' | 'reserveBytes'
 >;
 
+/** `keepKeys`: also keep the join keys as written (export prints them). */
+export type OpenLineParser = (diagnostics: SourceDiagnostics, options?: { keepKeys?: boolean }) => LineParser;
+
 /**
  * The sources whose sessions can parse a byte range on a helper thread and hand it over
  * (handOffSegment/adoptSegment), by their line handling alone: a helper that loaded the whole
  * source (analyzers, statistics) or the whole registry would start tens of milliseconds later.
  */
-export const PARALLEL_SOURCES: Readonly<
-  Record<string, () => Promise<(diagnostics: SourceDiagnostics) => LineParser>>
-> = {
+export const PARALLEL_SOURCES: Readonly<Record<string, () => Promise<OpenLineParser>>> = {
   'dispatch-outcomes': async () => (await import('./dispatch-outcomes/collect.js')).collectSegments,
 };

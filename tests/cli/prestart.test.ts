@@ -16,6 +16,9 @@ describe('starting the helper thread before the CLI loads', () => {
 
   it('happens for discover on a dispatch-outcomes file of 32 MiB or more, by flag or variable', () => {
     expect(namesLargeDispatchLog(argv('discover', '--path', large), {})).toBe(true);
+    // export parses the same way, and has no incremental mode to wait for.
+    expect(namesLargeDispatchLog(argv('export', '--path', large), { AFTERBURN_INCREMENTAL: '1' })).toBe(true);
+    expect(namesLargeDispatchLog(argv('export', '--path', small), {})).toBe(false);
     expect(namesLargeDispatchLog(argv('discover', `--path=${large}`, '--format', 'json'), {})).toBe(true);
     expect(namesLargeDispatchLog(argv('discover', '--path', small, '--path', large), {})).toBe(true);
     expect(namesLargeDispatchLog(argv('discover'), { AFTERBURN_DISPATCH_OUTCOMES_PATH: large })).toBe(true);
@@ -33,7 +36,7 @@ describe('starting the helper thread before the CLI loads', () => {
     expect(
       namesLargeDispatchLog(argv('discover', '--path', large), { AFTERBURN_SOURCE: 'claude-code' }),
     ).toBe(false);
-    expect(namesLargeDispatchLog(argv('export', '--path', large), {})).toBe(false);
+    expect(namesLargeDispatchLog(argv('report', '--path', large), {})).toBe(false);
   });
 
   it('does not happen for incremental runs, which may have only a few new bytes to read', () => {

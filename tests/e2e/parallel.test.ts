@@ -44,6 +44,17 @@ describe('parsing on two threads', () => {
     expect(two.stderr).toMatch(/skipped/);
   });
 
+  it('exports the same rows and warnings on two threads as on one', async () => {
+    const { log } = generatedLog(11, 300_000);
+    const args = (threshold: string) => ['export', '--path', log, '--parallel-min-bytes', threshold];
+    const [two, one] = await Promise.all([runCli(args('1000')), runCli(args('1000000000'))]);
+    expect(two.code, two.stderr).toBe(0);
+    expect(two.stdout.split('\n').length).toBeGreaterThan(200);
+    expect(two.stdout).toBe(one.stdout);
+    expect(two.stderr).toBe(one.stderr);
+    expect(two.stderr).toMatch(/skipped/);
+  });
+
   it('keeps incremental cursors exact when the appended part is parsed on two threads', async () => {
     const dir = tempDir('afterburn-parallel-');
     const log = path.join(dir, 'outcomes.jsonl');
