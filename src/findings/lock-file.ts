@@ -49,7 +49,10 @@ export const LOCK_FILE = 'lock';
 const BREAK_FILE = 'lock.break';
 /** Rule (b): generous next to the microseconds between create and write, to tolerate a loaded machine. */
 const UNWRITTEN_GRACE_MS = 2_000;
-/** A break takes milliseconds, so a `lock.break` this old was left by a crashed breaker. */
+/**
+ * A break takes milliseconds, so another host's `lock.break` this old was left by a crashed
+ * breaker (this host's are judged by their pid, see isBreakerStale).
+ */
 const BREAK_STALE_MS = 5_000;
 
 /**
@@ -116,6 +119,25 @@ export function isStale(observed: ObservedLock, settings: Settings, staleMs: num
   const holder = observed.holder;
   if (holder === null) return age > UNWRITTEN_GRACE_MS;
   if (holder.hostname !== settings.hostname) return false;
+  if (holder.pid === process.pid) return !holder.nonce?.startsWith(`${PROCESS_TOKEN}.`);
+  return !settings.isProcessAlive(holder.pid);
+}
+
+/**
+ * Whether a `lock.break` was left by a breaker that is gone. On this host that is its pid alone,
+ * however old the file: a live breaker that was only paused (SIGSTOP, swap, a loaded machine) and
+ * taken over would break in parallel with the one that replaced it, and the two could move a live
+ * lock aside. Past the store lock's staleMs even a live pid counts as reused. Another host's pids
+ * cannot be probed, so there only age tells. Judged on the real clock: it is our own file, and an
+ * injected `now` is for the store lock.
+ */
+export function isBreakerStale(breaker: ObservedLock, settings: Settings): boolean {
+  const age = Date.now() - breaker.mtimeMs;
+  const holder = breaker.holder;
+  if (holder === null || holder.hostname !== settings.hostname) {
+    return isStale(breaker, { ...settings, now: Date.now }, BREAK_STALE_MS);
+  }
+  if (age > settings.staleMs) return true;
   if (holder.pid === process.pid) return !holder.nonce?.startsWith(`${PROCESS_TOKEN}.`);
   return !settings.isProcessAlive(holder.pid);
 }
@@ -217,8 +239,7 @@ export async function breakIfStale(storeDir: string, lockPath: string, settings:
   if (!(await tryCreate(breakPath, breakRaw))) {
     const breaker = await observeLock(breakPath);
     if (breaker === null) return true; // that breaker just finished: the lock is likely free
-    // Our own break file, so judged on the real clock: an injected `now` is for the store lock.
-    if (isStale(breaker, { ...settings, now: Date.now }, BREAK_STALE_MS)) {
+    if (isBreakerStale(breaker, settings)) {
       await removeIfUnchanged(breakPath, breaker);
     }
     return false;
@@ -245,7 +266,7 @@ const ASIDE_NAME = /^.+\.removing\.(.+)\.(\d+)\.[0-9a-f]{12}$/;
 export async function removeDeadBreakers(storeDir: string, settings: Settings): Promise<void> {
   const breakPath = join(storeDir, BREAK_FILE);
   const breaker = await observeLock(breakPath);
-  if (breaker !== null && isStale(breaker, { ...settings, now: Date.now }, BREAK_STALE_MS)) {
+  if (breaker !== null && isBreakerStale(breaker, settings)) {
     await removeIfUnchanged(breakPath, breaker);
   }
   const names = await fs.readdir(storeDir).catch(() => [] as string[]);

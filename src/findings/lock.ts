@@ -17,7 +17,9 @@
  *
  * Breaking is serialised by a second O_EXCL file, `lock.break`, held for the few milliseconds
  * of a break: the breaker re-reads the lock under it, so two waiters that judged the same lock
- * stale cannot end up deleting the lock the first of them then took (see removeIfUnchanged).
+ * stale cannot end up deleting the lock the first of them then took (see removeIfUnchanged). A
+ * `lock.break` is taken over only from a breaker that is gone, never from a slow one
+ * (isBreakerStale), so breaks never overlap.
  */
 import * as fs from 'node:fs/promises';
 import { hostname as osHostname } from 'node:os';

@@ -1,4 +1,4 @@
-import { readdirSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -34,5 +34,45 @@ describe('store lock leftovers of killed breakers', () => {
     writeFileSync(path.join(dir, 'lock.break'), live);
     await withStoreLock(dir, async () => undefined, { isProcessAlive });
     expect(readdirSync(dir)).toEqual(['lock.break']);
+  });
+
+  describe('a lock.break on this host is judged by its pid, not its age', () => {
+    /** A dead holder's store lock, and a breaker's lock.break written a minute ago. */
+    function storeWithOldBreaker(breakerPid: number): { dir: string; breaker: string } {
+      const dir = tempDir();
+      const host = hostname();
+      const record = (pid: number) =>
+        `${JSON.stringify({ pid, hostname: host, acquiredAt: new Date().toISOString(), nonce: 'x.1' })}\n`;
+      writeFileSync(path.join(dir, 'lock'), record(DEAD));
+      const breaker = record(breakerPid);
+      writeFileSync(path.join(dir, 'lock.break'), breaker);
+      const minuteAgo = new Date(Date.now() - 60_000);
+      utimesSync(path.join(dir, 'lock.break'), minuteAgo, minuteAgo);
+      return { dir, breaker };
+    }
+
+    it('never takes over a live breaker that is only slow: two breakers could move a live lock aside', async () => {
+      const { dir, breaker } = storeWithOldBreaker(LIVE);
+      await expect(
+        withStoreLock(dir, async () => undefined, { isProcessAlive, timeoutMs: 300, pollMs: 10 }),
+      ).rejects.toMatchObject({ code: 'store_locked' });
+      expect(readFileSync(path.join(dir, 'lock.break'), 'utf8')).toBe(breaker);
+    });
+
+    it('takes over a dead breaker at once, and a live pid past staleMs (a reused pid)', async () => {
+      for (const [pid, staleMs] of [
+        [DEAD, 600_000],
+        [LIVE, 30_000],
+      ] as const) {
+        const { dir } = storeWithOldBreaker(pid);
+        await withStoreLock(dir, async () => undefined, {
+          isProcessAlive,
+          timeoutMs: 2_000,
+          pollMs: 10,
+          staleMs,
+        });
+        expect(readdirSync(dir)).toEqual([]);
+      }
+    });
   });
 });
