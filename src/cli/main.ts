@@ -1,6 +1,7 @@
-import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { Command, CommanderError } from 'commander';
+// Read at build time: the bundle carries its own version (scripts/build.mjs).
+import manifest from '../../package.json' with { type: 'json' };
 import { isAfterburnError } from '../core/errors.js';
 import { oneLine as terminalSafe } from '../render/format.js';
 import { registerBaseline } from './baseline.js';
@@ -46,17 +47,10 @@ Environment variables (a flag beats its variable; a blank variable counts as uns
 
 Exit codes: 0 ok, 1 a gate failed (--fail-on, or a compare limit), 2 usage, input, config or store error.`;
 
-function packageVersion(): string {
-  const manifest = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
-    version: string;
-  };
-  return manifest.version;
-}
-
 export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
   const program = new Command('afterburn')
     .description('Turns AI coding-agent telemetry into findings people act on.')
-    .version(packageVersion(), '-V, --version')
+    .version(manifest.version, '-V, --version')
     .option('--debug', 'show stack traces for errors (env: AFTERBURN_DEBUG)')
     .showSuggestionAfterError(true)
     .addHelpText('after', ENVIRONMENT_HELP)

@@ -69,7 +69,7 @@ describe('packaging', () => {
       expect(installed).not.toContain(devOnly);
     const files = readdirSync(path.join(project, 'node_modules/afterburn'));
     expect(files.sort()).toEqual(['README.md', 'bin', 'dist', 'package.json'].sort());
-    expect(existsSync(path.join(project, 'node_modules/afterburn/dist/cli/main.js'))).toBe(true);
+    expect(existsSync(path.join(project, 'node_modules/afterburn/dist/main.js'))).toBe(true);
   });
 
   it("runs as a program through npm's bin link, with the node flags of its #! line", () => {
