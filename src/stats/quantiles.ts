@@ -4,6 +4,7 @@
  * against R, numpy or a spreadsheet.
  */
 import { mean } from 'simple-statistics';
+import { selectInPlace } from './select.js';
 
 export interface Summary {
   n: number;
@@ -52,14 +53,44 @@ export function median(values: ArrayLike<number>): number | null {
 export function summarize(values: number[]): Summary {
   const n = values.length;
   if (n === 0) return { n, p10: null, p50: null, p90: null, mean: null };
-  const sorted = sortedCopy(values, 'summarize');
-  return {
-    n,
-    p10: quantile7(sorted, 0.1),
-    p50: quantile7(sorted, 0.5),
-    p90: quantile7(sorted, 0.9),
-    mean: mean(values),
+  const [p10, p50, p90] = quantiles7(values, [0.1, 0.5, 0.9], 'summarize');
+  return { n, p10: p10 ?? null, p50: p50 ?? null, p90: p90 ?? null, mean: mean(values) };
+}
+
+/**
+ * `quantile7` at each of `ps` (ascending), by selection instead of a sort: O(n) for a few
+ * percentiles of hundreds of thousands of values. The same numbers to the bit as sorting first:
+ * quantile7 reads only the values at two ranks, and equal values are the same double, except 0
+ * and -0, which a sort orders and selection does not; a -0 among the values takes the sort.
+ */
+export function quantiles7(values: ArrayLike<number>, ps: readonly number[], context: string): number[] {
+  assertNoNaN(values, context);
+  const work = Float64Array.from(values);
+  const n = work.length;
+  if (n === 0) throw new RangeError(`${context}: no values`);
+  if (work.some((value) => Object.is(value, -0))) {
+    work.sort();
+    return ps.map((p) => quantile7(work, p));
+  }
+  // Ranks in ascending order: each selection works only right of the rank selected before it.
+  let selectedUpTo = -1;
+  const valueAt = (rank: number): number => {
+    if (rank > selectedUpTo) {
+      selectInPlace(work, rank, selectedUpTo + 1, n);
+      selectedUpTo = rank;
+    }
+    return work[rank] as number;
   };
+  let previous = 0;
+  return ps.map((p) => {
+    if (!(p >= previous && p <= 1)) throw new RangeError(`${context}: percentiles must ascend within [0, 1]`);
+    previous = p;
+    const position = (n - 1) * p;
+    const lower = Math.floor(position);
+    const below = valueAt(lower);
+    if (position % 1 === 0) return below;
+    return below + (position - lower) * (valueAt(Math.ceil(position)) - below);
+  });
 }
 
 /**

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decileMedians, median, quantile7, summarize } from '../../src/stats/quantiles.js';
+import { decileMedians, median, quantile7, quantiles7, summarize } from '../../src/stats/quantiles.js';
 
 const oneToTen = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
 
@@ -47,6 +47,31 @@ describe('statistics quantiles (R type 7)', () => {
     expect(median(new Float64Array([7]))).toBe(7);
     expect(median([])).toBeNull();
     expect(() => median([1, Number.NaN])).toThrow(RangeError);
+  });
+
+  it('selects the same percentiles as sorting first, to the bit, ties, zeros and -0 included', () => {
+    const value = fc.oneof(
+      fc.integer({ min: -5, max: 5 }),
+      fc.double({ noNaN: true }),
+      fc.constantFrom(0, -0, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY),
+    );
+    const ps = fc.uniqueArray(
+      fc.oneof(fc.double({ min: 0, max: 1, noNaN: true }), fc.constantFrom(0, 0.1, 0.5, 0.9, 1)),
+      { minLength: 1, maxLength: 5 },
+    );
+    fc.assert(
+      fc.property(fc.array(value, { minLength: 1, maxLength: 300 }), ps, (values, unsorted) => {
+        const percentiles = [...unsorted].sort((a, b) => a - b);
+        const sorted = Float64Array.from(values).sort();
+        const expected = percentiles.map((p) => quantile7(sorted, p));
+        const actual = quantiles7(values, percentiles, 'test');
+        actual.forEach((got, i) => expect(Object.is(got, expected[i]), `p=${percentiles[i]}`).toBe(true));
+      }),
+      { seed: 7, numRuns: 500 },
+    );
+    // A sort puts -0 before 0; selection alone would not.
+    expect(Object.is(quantiles7([0, -0], [0], 'test')[0], -0)).toBe(true);
+    expect(Object.is(quantiles7([0, 0, -0], [0.5, 1], 'test')[1], 0)).toBe(true);
   });
 
   it('summarizes with type-7 percentiles and the mean', () => {
