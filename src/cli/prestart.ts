@@ -6,9 +6,8 @@ import { DEFAULT_PARALLEL_MIN_BYTES } from '../core/parallel-read.js';
 /**
  * Run by the bin script before the CLI loads: when the command line names a dispatch-outcomes
  * log big enough to be split (`discover` or `export` with `--path <file>`, or the source's path
- * variable), the helper
- * thread starts loading now, alongside the CLI's own modules, instead of after them (about a
- * tenth of a second on a 256 MB log). Only a hint: anything unusual (a directory, a missing file,
+ * variable), the helper thread starts loading now, alongside the CLI's own modules, instead of
+ * after them (about a tenth of a second on a 256 MB log). Only a hint: anything unusual (a directory, a missing file,
  * another source) simply starts nothing, and the run decides for itself as always.
  */
 const SOURCE = 'dispatch-outcomes';
