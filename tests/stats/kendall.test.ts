@@ -42,6 +42,24 @@ describe('statistics kendallS', () => {
     );
   });
 
+  it('equals the O(n²) definition when the times come sorted, with ties (the path series take)', () => {
+    const points = fc.array(fc.tuple(fc.integer({ min: 0, max: 20 }), fc.integer({ min: -3, max: 3 })), {
+      maxLength: 120,
+    });
+    fc.assert(
+      fc.property(points, (unordered) => {
+        const pairs = [...unordered].sort((a, b) => a[0] - b[0]);
+        const times = pairs.map(([time]) => time);
+        const values = pairs.map(([, value]) => value);
+        const result = kendallS(times, values);
+        expect(result.s).toBe(naiveKendall(times, values));
+        expect(sorted(result.tieGroupsValue)).toEqual(tieGroupSizes(values.map(String)));
+        expect(sorted(result.tieGroupsBoth)).toEqual(tieGroupSizes(pairs.map((pair) => pair.join(','))));
+      }),
+      { seed: 2611, numRuns: 400 },
+    );
+  });
+
   it('equals the O(n²) definition on continuous inputs with unsorted times', () => {
     fc.assert(
       fc.property(
