@@ -1,4 +1,4 @@
-import { quantile7 } from '../stats/index.js';
+import { quantiles7 } from '../stats/index.js';
 
 /**
  * Compact chart data for an efficiency trend: a few numbers per day and a histogram, so reports
@@ -26,16 +26,14 @@ export function dailySummaries(times: ArrayLike<number>, values: ArrayLike<numbe
     let end = start + 1;
     while (end < times.length && Math.floor((times[end] as number) / DAY_MS) === day) end += 1;
     // A plain copy loop: Float64Array.from with a mapper calls a function per value.
-    const sorted = new Float64Array(end - start);
-    for (let i = 0; i < sorted.length; i++) sorted[i] = values[start + i] as number;
-    sorted.sort();
-    days.push({
-      day: new Date(day * DAY_MS).toISOString().slice(0, 10),
-      n: end - start,
-      median: quantile7(sorted, 0.5),
-      q1: quantile7(sorted, 0.25),
-      q3: quantile7(sorted, 0.75),
-    });
+    const ofDay = new Float64Array(end - start);
+    for (let i = 0; i < ofDay.length; i++) ofDay[i] = values[start + i] as number;
+    const [q1, median, q3] = quantiles7(ofDay, [0.25, 0.5, 0.75], 'dailySummaries') as [
+      number,
+      number,
+      number,
+    ];
+    days.push({ day: new Date(day * DAY_MS).toISOString().slice(0, 10), n: end - start, median, q1, q3 });
     start = end;
   }
   return days;
