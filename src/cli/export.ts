@@ -1,11 +1,10 @@
 import { once } from 'node:events';
 import type { Command } from 'commander';
 import { AfterburnError } from '../core/errors.js';
-import { HelperThread } from '../core/helper-thread.js';
+import { readForExport } from '../core/export.js';
 import { cleanNumber, toJson } from '../core/json.js';
-import { DEFAULT_PARALLEL_MIN_BYTES, lastLargeFile, readParallel } from '../core/parallel-read.js';
+import { DEFAULT_PARALLEL_MIN_BYTES } from '../core/parallel-read.js';
 import { resolveInputs } from '../input/inputs.js';
-import { DEFAULT_MAX_LINE_BYTES } from '../input/read-lines.js';
 import {
   csvField,
   EXPORT_COLUMNS,
@@ -13,7 +12,7 @@ import {
   joinedAttemptRows,
   OTEL_NAMES,
 } from '../sources/dispatch-outcomes/export.js';
-import { collectSegments, DISPATCH_OUTCOMES } from '../sources/dispatch-outcomes/index.js';
+import { DISPATCH_OUTCOMES } from '../sources/dispatch-outcomes/index.js';
 import { findSource } from '../sources/registry.js';
 import { PARALLEL_MIN_BYTES, SOURCE } from './discover.js';
 import type { CliIo } from './io.js';
@@ -80,29 +79,13 @@ export function registerExport(program: Command, io: CliIo): void {
         DEFAULT_PARALLEL_MIN_BYTES,
       );
       const skips = new SkipReporter(io.stderr);
-      const collector = collectSegments(skips, { keepKeys: true });
-      const inputs = await resolveInputs(paths, io.cwd);
-      // Large files are parsed on two threads, as discover parses them.
-      const lastLarge = await lastLargeFile(inputs, parallelMinBytes);
-      const helper = lastLarge === -1 ? null : HelperThread.start(DISPATCH_OUTCOMES);
-      try {
-        for (const [index, input] of inputs.entries()) {
-          collector.beginInput(undefined);
-          await readParallel(collector, input, {
-            maxLineBytes: DEFAULT_MAX_LINE_BYTES,
-            stdin: io.stdin,
-            parallelMinBytes,
-            helper,
-            lastHelperUse: index === lastLarge,
-            keepKeys: true,
-            diagnostics: skips,
-          });
-        }
-      } finally {
-        await helper?.close();
-      }
+      const segment = await readForExport(await resolveInputs(paths, io.cwd), {
+        parallelMinBytes,
+        diagnostics: skips,
+        stdin: io.stdin,
+      });
       skips.finish();
-      await writeRows(io, joinedAttemptRows(collector.segment()), format, otel);
+      await writeRows(io, joinedAttemptRows(segment), format, otel);
     });
 }
 

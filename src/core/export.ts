@@ -1,0 +1,45 @@
+import type { Readable } from 'node:stream';
+import type { InputFile } from '../input/inputs.js';
+import { DEFAULT_MAX_LINE_BYTES } from '../input/read-lines.js';
+import { collectSegments, DISPATCH_OUTCOMES } from '../sources/dispatch-outcomes/index.js';
+import type { Segment } from '../sources/dispatch-outcomes/segment.js';
+import type { SourceDiagnostics } from '../sources/types.js';
+import { HelperThread } from './helper-thread.js';
+import { lastLargeFile, readParallel } from './parallel-read.js';
+
+export interface ExportReadOptions {
+  readonly parallelMinBytes: number;
+  readonly diagnostics: SourceDiagnostics;
+  readonly stdin?: Readable;
+}
+
+/**
+ * Everything `export` prints comes from one segment: the inputs' dispatch-outcomes records with
+ * their join keys as written. Large plain files are parsed on two threads, as discover parses
+ * them; the helper thread ends once the last of them is read.
+ */
+export async function readForExport(
+  inputs: readonly InputFile[],
+  options: ExportReadOptions,
+): Promise<Segment> {
+  const collector = collectSegments(options.diagnostics, { keepKeys: true });
+  const lastLarge = await lastLargeFile(inputs, options.parallelMinBytes);
+  const helper = lastLarge === -1 ? null : HelperThread.start(DISPATCH_OUTCOMES);
+  try {
+    for (const [index, input] of inputs.entries()) {
+      collector.beginInput(undefined);
+      await readParallel(collector, input, {
+        maxLineBytes: DEFAULT_MAX_LINE_BYTES,
+        ...(options.stdin ? { stdin: options.stdin } : {}),
+        parallelMinBytes: options.parallelMinBytes,
+        helper,
+        lastHelperUse: index === lastLarge,
+        keepKeys: true,
+        diagnostics: options.diagnostics,
+      });
+    }
+  } finally {
+    await helper?.close();
+  }
+  return collector.segment();
+}
