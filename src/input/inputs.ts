@@ -1,6 +1,7 @@
 import { constants, type Dirent } from 'node:fs';
 import { access, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { compareText } from '../core/compare.js';
 import { AfterburnError } from '../core/errors.js';
 
 /** One stream of lines that a run reads. */
@@ -33,7 +34,7 @@ export function compareLogNames(a: string, b: string): number {
   const rotationA = Number(LOG_FILE.exec(a)?.[1] ?? 0);
   const rotationB = Number(LOG_FILE.exec(b)?.[1] ?? 0);
   if (rotationA !== rotationB) return rotationB - rotationA;
-  return a < b ? -1 : a > b ? 1 : 0;
+  return compareText(a, b);
 }
 
 /**

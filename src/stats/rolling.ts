@@ -5,6 +5,8 @@
  * scope has fewer than N items. Pure and deterministic: the same items in any input order give
  * the same points and crossings.
  */
+
+import { compareText } from '../core/compare.js';
 import { argsortByKey } from './argsort.js';
 import { type RollingAggregate, RollingWindow } from './rolling-window.js';
 
@@ -99,8 +101,6 @@ export class HysteresisTracker {
     return null;
   }
 }
-
-const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** A total order on everything an item carries, so items that tie on time and key never depend on input order. */
 export function compareItems(a: RollingItem, b: RollingItem): number {

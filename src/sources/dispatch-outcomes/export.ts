@@ -1,4 +1,5 @@
 import { cacheReadRatio } from '../../analyzers/efficiency-trend.js';
+import { compareText } from '../../core/compare.js';
 import { argsortByKey } from '../../stats/argsort.js';
 import { joinSegment } from './join.js';
 import type { Segment } from './segment.js';
@@ -38,8 +39,6 @@ export const OTEL_NAMES: Partial<Record<ExportColumn, string>> = {
 
 const known = (value: number): number | null => (Number.isNaN(value) ? null : value);
 
-const compareStrings = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
-
 /**
  * The rows of a segment collected with `keepKeys` (the attempt ids and fingerprints as written),
  * one at a time in row order: only the order is sorted, so a large export never holds its rows.
@@ -53,7 +52,7 @@ export function* joinedAttemptRows(segment: Segment): Generator<ExportRow> {
   const attemptIdOf = (task: number): string => keys.attemptIds[taskRows.dispatch[task] as number] as string;
   // Attempt ids are unique among joined attempts, so the order is total.
   const order = argsortByKey(tasks.completedAt.subarray(0, tasks.length), (a, b) =>
-    compareStrings(attemptIdOf(a), attemptIdOf(b)),
+    compareText(attemptIdOf(a), attemptIdOf(b)),
   );
   for (const i of order) {
     const dispatchRow = taskRows.dispatch[i] as number;

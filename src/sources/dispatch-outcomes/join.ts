@@ -1,3 +1,4 @@
+import { compareText } from '../../core/compare.js';
 import { argsortByKey } from '../../stats/argsort.js';
 import { KeyIndex } from '../key-index.js';
 import type { DenialRecord, SuggestionRecord } from '../records.js';
@@ -33,8 +34,6 @@ export interface JoinResult {
   readonly taskRows: { readonly dispatch: Uint32Array; readonly finalize: Uint32Array };
 }
 
-const compareStrings = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
-
 /** Unknown (NaN) first, then ascending. */
 function compareNullable(a: number, b: number): number {
   if (a === b) return 0;
@@ -51,7 +50,7 @@ function attemptOrder(segment: Segment): Uint32Array {
     d.at,
     (a, b) =>
       (d.allowed[b] as number) - (d.allowed[a] as number) ||
-      compareStrings(arms[d.arm[a] as number] as string, arms[d.arm[b] as number] as string) ||
+      compareText(arms[d.arm[a] as number] as string, arms[d.arm[b] as number] as string) ||
       (d.fpHi[a] as number) - (d.fpHi[b] as number) ||
       (d.fpLo[a] as number) - (d.fpLo[b] as number) ||
       (d.idHi[a] as number) - (d.idHi[b] as number) ||
@@ -70,14 +69,14 @@ function finalizeOrder(segment: Segment): Uint32Array {
       (f.hasId[a] as number) - (f.hasId[b] as number) ||
       (f.idHi[a] as number) - (f.idHi[b] as number) ||
       (f.idLo[a] as number) - (f.idLo[b] as number) ||
-      compareStrings(arms[f.arm[a] as number] as string, arms[f.arm[b] as number] as string) ||
-      compareStrings(statuses[f.status[a] as number] as string, statuses[f.status[b] as number] as string) ||
+      compareText(arms[f.arm[a] as number] as string, arms[f.arm[b] as number] as string) ||
+      compareText(statuses[f.status[a] as number] as string, statuses[f.status[b] as number] as string) ||
       compareNullable(f.inputTokens[a] as number, f.inputTokens[b] as number) ||
       compareNullable(f.cacheReadTokens[a] as number, f.cacheReadTokens[b] as number) ||
       compareNullable(f.cacheCreationTokens[a] as number, f.cacheCreationTokens[b] as number) ||
       compareNullable(f.msElapsed[a] as number, f.msElapsed[b] as number) ||
       (f.acceptance[a] as number) - (f.acceptance[b] as number) ||
-      compareStrings(suggestionText(a), suggestionText(b)) ||
+      compareText(suggestionText(a), suggestionText(b)) ||
       compareNullable(f.outputTokens[a] as number, f.outputTokens[b] as number),
   );
 }
