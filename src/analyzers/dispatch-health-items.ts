@@ -9,13 +9,6 @@ import { type RollingColumns, scopeNameRanks } from '../stats/rolling.js';
  * number, arm name and value), which depends only on the items, never on their order in the log.
  */
 
-const COMPLETED = 'completed';
-
-/** Per status id: 1 when the status is `completed`. */
-export function completedStatuses(tasks: TaskColumns): Uint8Array {
-  return Uint8Array.from(tasks.statuses, (status) => (status === COMPLETED ? 1 : 0));
-}
-
 /** The rows of `rows` for which `keep` is true, in the order of `rows`. */
 export function rowsWhere(rows: Uint32Array, keep: (row: number) => boolean): Uint32Array {
   const kept = new Uint32Array(rows.length);

@@ -3,11 +3,11 @@ import type { GateDecisionRecord, TaskRecord } from '../sources/records.js';
 import {
   asGateDecisionColumns,
   asTaskColumns,
+  completedStatuses,
   type GateDecisionColumns,
   type TaskColumns,
 } from '../sources/task-columns.js';
 import {
-  completedStatuses,
   firstSuccessRows,
   gateDecisionItems,
   ItemBuffers,

@@ -1,7 +1,7 @@
 import { findingId } from '../findings/id.js';
 import type { FindingDraft, Verdict } from '../findings/schema.js';
 import type { TaskRecord } from '../sources/records.js';
-import { asTaskColumns, type TaskColumns } from '../sources/task-columns.js';
+import { asTaskColumns, completedStatuses, type TaskColumns } from '../sources/task-columns.js';
 import { argsortByKey } from '../stats/argsort.js';
 import {
   decileMedians,
@@ -244,7 +244,7 @@ export const efficiencyTrend: Analyzer<{ readonly tasks: readonly TaskRecord[] |
     const tasks = asTaskColumns(dataset.tasks);
     const { arm, inputTokens } = tasks;
     const requireAcceptance = context.options.requireAcceptance;
-    const completed = Uint8Array.from(tasks.statuses, (status) => (status === 'completed' ? 1 : 0));
+    const completed = completedStatuses(tasks);
     const counted = (row: number) =>
       completed[tasks.status[row] as number] === 1 &&
       (!requireAcceptance || tasks.acceptancePassed[row] === 1);

@@ -142,3 +142,8 @@ export function asGateDecisionColumns(
 function isRecordList<R, C>(data: readonly R[] | C): data is readonly R[] {
   return Array.isArray(data);
 }
+
+/** Per status id of the tasks' dictionary: 1 when the status is `completed`. */
+export function completedStatuses(tasks: TaskColumns): Uint8Array {
+  return Uint8Array.from(tasks.statuses, (status) => (status === 'completed' ? 1 : 0));
+}
