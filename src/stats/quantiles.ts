@@ -21,11 +21,6 @@ function assertNoNaN(values: ArrayLike<number>, context: string): void {
   }
 }
 
-function sortedCopy(values: ArrayLike<number>, context: string): Float64Array {
-  assertNoNaN(values, context);
-  return Float64Array.from(values).sort();
-}
-
 /**
  * R type-7 quantile of already-sorted values; p in [0, 1]. Throws on an empty input. Reads any
  * array-like in place (a sorted Float64Array is not copied), with simple-statistics'
@@ -47,7 +42,7 @@ export function quantile7(sortedValues: ArrayLike<number>, p: number): number {
 /** Usual median (mean of the middle two for an even count); null for no values. */
 export function median(values: ArrayLike<number>): number | null {
   if (values.length === 0) return null;
-  return quantile7(sortedCopy(values, 'median'), 0.5);
+  return quantiles7(values, [0.5], 'median')[0] as number;
 }
 
 export function summarize(values: number[]): Summary {
@@ -74,22 +69,20 @@ export function quantiles7(values: ArrayLike<number>, ps: readonly number[], con
   }
   // Ranks in ascending order: each selection works only right of the rank selected before it.
   let selectedUpTo = -1;
-  const valueAt = (rank: number): number => {
-    if (rank > selectedUpTo) {
-      selectInPlace(work, rank, selectedUpTo + 1, n);
-      selectedUpTo = rank;
-    }
-    return work[rank] as number;
+  const select = (rank: number): void => {
+    if (rank <= selectedUpTo) return;
+    selectInPlace(work, rank, selectedUpTo + 1, n);
+    selectedUpTo = rank;
   };
   let previous = 0;
   return ps.map((p) => {
     if (!(p >= previous && p <= 1)) throw new RangeError(`${context}: percentiles must ascend within [0, 1]`);
     previous = p;
+    // quantile7 reads only the two ranks around the position, and both now hold their order statistic.
     const position = (n - 1) * p;
-    const lower = Math.floor(position);
-    const below = valueAt(lower);
-    if (position % 1 === 0) return below;
-    return below + (position - lower) * (valueAt(Math.ceil(position)) - below);
+    select(Math.floor(position));
+    select(Math.ceil(position));
+    return quantile7(work, p);
   });
 }
 
