@@ -5,18 +5,7 @@ import { prepareSlopePoints } from '../../src/stats/slope-points.js';
 import { defaultSlopeSelectionTuning, selectSlopeRanks } from '../../src/stats/slope-selection.js';
 import { theilSen } from '../../src/stats/theil-sen.js';
 import { THEIL_SEN_EXACT_MAX_POINTS } from '../../src/stats/theil-sen-sampled.js';
-
-/** Every slope over pairs with distinct x, ascending, computed the obvious way. */
-function sortedPairSlopes(x: readonly number[], y: readonly number[]): Float64Array {
-  const collected: number[] = [];
-  for (let i = 0; i < x.length; i++) {
-    for (let j = i + 1; j < x.length; j++) {
-      const dx = (x[j] as number) - (x[i] as number);
-      if (dx !== 0) collected.push(((y[j] as number) - (y[i] as number)) / dx);
-    }
-  }
-  return Float64Array.from(collected).sort();
-}
+import { allPairSlopes } from '../helpers/slopes.js';
 
 /** The population slopes at the quantiles 0.5 ∓ ε (the DKW band the estimate must fall in). */
 function band(sorted: Float64Array, epsilon: number): { low: number; high: number } {
@@ -43,7 +32,7 @@ describe('statistics sampled Theil–Sen', () => {
         const exact = theilSen(x, y);
         const sampled = theilSen(x, y, { exactMaxPoints: 0, samplePairs, seed });
         if (exact === null) return expect(sampled).toBeNull();
-        const slopes = sortedPairSlopes(x, y);
+        const slopes = allPairSlopes(x, y);
         // theilSen samples only when at least 1 in 16 random (i, j) draws has distinct x.
         if (slopes.length * 32 < x.length * x.length) return expect(sampled?.method).toBe('exact');
         expect(sampled?.method).toBe('sampled');

@@ -4,19 +4,8 @@ import { mulberry32 } from '../../src/stats/random.js';
 import { prepareSlopePoints } from '../../src/stats/slope-points.js';
 import { selectSlopeRanks } from '../../src/stats/slope-selection.js';
 import { theilSen } from '../../src/stats/theil-sen.js';
+import { allPairSlopes } from '../helpers/slopes.js';
 import { BOGRA_MONTHLY_RAINFALL } from './fixtures/bogra-rainfall.js';
-
-/** Every slope over pairs with distinct x, ascending, computed the obvious way. */
-function allPairSlopes(x: ArrayLike<number>, y: ArrayLike<number>): Float64Array {
-  const collected: number[] = [];
-  for (let i = 0; i < x.length; i++) {
-    for (let j = i + 1; j < x.length; j++) {
-      const dx = (x[j] as number) - (x[i] as number);
-      if (dx !== 0) collected.push(((y[j] as number) - (y[i] as number)) / dx);
-    }
-  }
-  return Float64Array.from(collected).sort();
-}
 
 function bruteForceMedianSlope(x: ArrayLike<number>, y: ArrayLike<number>): number {
   const slopes = allPairSlopes(x, y);
