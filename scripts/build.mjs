@@ -8,14 +8,14 @@ import { build } from 'esbuild';
 
 await rm(new URL('../dist', import.meta.url), { recursive: true, force: true });
 await build({
-  // bin/afterburn.js loads prestart, then main; the helper thread loads helper-worker.
+  // bin/afterburn.js loads prestart, then main; helper threads load helper-worker.
   entryPoints: {
     main: 'src/cli/main.ts',
     prestart: 'src/cli/prestart.ts',
     'helper-worker': 'src/core/helper-worker.ts',
   },
   outdir: 'dist',
-  // Shared code in chunks, so the helper thread loads only the line handling, and the HTML
+  // Shared code in chunks, so a helper thread loads only the line handling, and the HTML
   // renderer only when a report asks for it (they are imported dynamically).
   chunkNames: '[name]-[hash]',
   bundle: true,

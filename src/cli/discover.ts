@@ -2,7 +2,7 @@ import { stat } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { discover } from '../core/discover.js';
 import { toJson } from '../core/json.js';
-import { DEFAULT_PARALLEL_MIN_BYTES } from '../core/parallel-read.js';
+import { DEFAULT_PARALLEL_MIN_BYTES, MAX_DEFAULT_THREADS } from '../core/parallel-read.js';
 import type { RunReport, Verdict } from '../findings/schema.js';
 import { FindingStore } from '../findings/store.js';
 import type { InputFile } from '../input/inputs.js';
@@ -27,6 +27,7 @@ import {
   positiveInteger,
   probability,
   resolve,
+  threadCount,
 } from './options.js';
 import { Progress, showsProgress } from './progress.js';
 import { SkipReporter } from './skip-reporter.js';
@@ -89,10 +90,17 @@ const INCREMENTAL: OptionSpec<boolean> = {
 };
 export const PARALLEL_MIN_BYTES: OptionSpec<number> = {
   flags: '--parallel-min-bytes <n>',
-  description: 'files with at least this many bytes to read are parsed on two threads',
+  description: 'files with at least this many bytes to read are parsed on several threads (--threads)',
   env: 'AFTERBURN_PARALLEL_MIN_BYTES',
   parse: positiveInteger,
   defaultDescription: String(DEFAULT_PARALLEL_MIN_BYTES),
+};
+export const THREADS: OptionSpec<number> = {
+  flags: '--threads <n>',
+  description: 'how many threads parse a large file; 1 keeps the run on one core',
+  env: 'AFTERBURN_THREADS',
+  parse: threadCount,
+  defaultDescription: `the number of cores, at most ${MAX_DEFAULT_THREADS}`,
 };
 export const MAX_LINE_BYTES: OptionSpec<number> = {
   flags: '--max-line-bytes <n>',
@@ -115,6 +123,16 @@ interface DiscoverFlags extends HealthSettingsFlags {
   github?: boolean;
   incremental?: boolean;
   parallelMinBytes?: string;
+  threads?: string;
+}
+
+/** The thread count the flag or its variable asks for; nothing, so the core picks one per core. */
+export function optionalThreads(
+  flag: string | undefined,
+  env: Readonly<Record<string, string | undefined>>,
+): { threads?: number } {
+  const threads = resolve(THREADS, flag, env, undefined);
+  return threads === undefined ? {} : { threads };
 }
 
 export function gateFails(verdict: Verdict | null, failOn: FailOn): boolean {
@@ -165,7 +183,8 @@ export function registerDiscover(program: Command, io: CliIo, setExitCode: (code
     .addOption(envOption(MAX_LINE_BYTES))
     .addOption(githubOption())
     .addOption(envOption(INCREMENTAL))
-    .addOption(envOption(PARALLEL_MIN_BYTES));
+    .addOption(envOption(PARALLEL_MIN_BYTES))
+    .addOption(envOption(THREADS));
   addHealthSettingsOptions(command).action(async (flags: DiscoverFlags) => {
     const source = findSource(resolve(SOURCE, flags.source, io.env, 'dispatch-outcomes'));
     const paths = inputPaths(source, flags.path, io, { guess: true });
@@ -202,6 +221,7 @@ export function registerDiscover(program: Command, io: CliIo, setExitCode: (code
           io.env,
           DEFAULT_PARALLEL_MIN_BYTES,
         ),
+        ...optionalThreads(flags.threads, io.env),
         // A warning must not land on the end of the progress line.
         diagnostics: progress
           ? {

@@ -14,7 +14,7 @@ import {
 } from '../sources/dispatch-outcomes/export.js';
 import { DISPATCH_OUTCOMES } from '../sources/dispatch-outcomes/index.js';
 import { findSource } from '../sources/registry.js';
-import { PARALLEL_MIN_BYTES, SOURCE } from './discover.js';
+import { optionalThreads, PARALLEL_MIN_BYTES, SOURCE, THREADS } from './discover.js';
 import type { CliIo } from './io.js';
 import { boolean, choice, envOption, type OptionSpec, resolve } from './options.js';
 import { SkipReporter } from './skip-reporter.js';
@@ -46,6 +46,7 @@ interface ExportFlags {
   format?: string;
   otel?: boolean;
   parallelMinBytes?: string;
+  threads?: string;
 }
 
 export function registerExport(program: Command, io: CliIo): void {
@@ -61,6 +62,7 @@ export function registerExport(program: Command, io: CliIo): void {
     .addOption(envOption(EXPORT_FORMAT))
     .addOption(envOption(OTEL))
     .addOption(envOption(PARALLEL_MIN_BYTES))
+    .addOption(envOption(THREADS))
     .action(async (flags: ExportFlags) => {
       const source = findSource(resolve(SOURCE, flags.source, io.env, DISPATCH_OUTCOMES));
       if (source.name !== DISPATCH_OUTCOMES) {
@@ -81,6 +83,7 @@ export function registerExport(program: Command, io: CliIo): void {
       const skips = new SkipReporter(io.stderr);
       const segment = await readForExport(await resolveInputs(paths, io.cwd), {
         parallelMinBytes,
+        ...optionalThreads(flags.threads, io.env),
         diagnostics: skips,
         stdin: io.stdin,
       });

@@ -31,6 +31,7 @@ Environment variables (a flag beats its variable; a blank variable counts as uns
   AFTERBURN_MAX_LINE_BYTES          --max-line-bytes
   AFTERBURN_INCREMENTAL             --incremental (true/false)
   AFTERBURN_PARALLEL_MIN_BYTES      --parallel-min-bytes
+  AFTERBURN_THREADS                 --threads (discover and export)
   AFTERBURN_EXPORT_FORMAT           export --format (ndjson/csv)
   AFTERBURN_OTEL                    export --otel (true/false)
   AFTERBURN_LOCK_TIMEOUT_MS         ms to wait for a store locked by another run (default 10000)

@@ -1,19 +1,30 @@
 import { statSync } from 'node:fs';
 import path from 'node:path';
 import { HelperThread } from '../core/helper-thread.js';
-import { DEFAULT_PARALLEL_MIN_BYTES } from '../core/parallel-read.js';
+import { DEFAULT_PARALLEL_MIN_BYTES, defaultThreads, MAX_THREADS } from '../core/parallel-read.js';
 
 /**
  * Run by the bin script before the CLI loads: when the command line names a dispatch-outcomes
  * log big enough to be split (`discover` or `export` with `--path <file>`, or the source's path
- * variable), the helper thread starts loading now, alongside the CLI's own modules, instead of
+ * variable), its helper threads start loading now, alongside the CLI's own modules, instead of
  * after them (about a tenth of a second on a 256 MB log). Only a hint: anything unusual (a directory, a missing file,
  * another source) simply starts nothing, and the run decides for itself as always.
  */
 const SOURCE = 'dispatch-outcomes';
 
 export function prestartHelper(argv: readonly string[], env: NodeJS.ProcessEnv): void {
-  if (namesLargeDispatchLog(argv, env)) HelperThread.prestart(SOURCE);
+  const count = helpersToPrestart(argv, env);
+  if (count > 0) HelperThread.prestart(SOURCE, count);
+}
+
+/** As many helpers as the run will want (its --threads less this one), when it names a large log. */
+export function helpersToPrestart(argv: readonly string[], env: NodeJS.ProcessEnv, cores?: number): number {
+  if (!namesLargeDispatchLog(argv, env)) return 0;
+  const asked = flagValues(argv, '--threads')[0] || env.AFTERBURN_THREADS?.trim() || null;
+  if (asked === null) return defaultThreads(cores) - 1;
+  // A bad value is the run's to report; no helper is started for it.
+  const threads = /^\d+$/.test(asked) ? Number(asked) : 0;
+  return threads >= 1 && threads <= MAX_THREADS ? threads - 1 : 0;
 }
 
 /**

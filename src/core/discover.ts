@@ -22,7 +22,7 @@ import {
   identify,
   type SavedInput,
 } from './incremental.js';
-import { DEFAULT_PARALLEL_MIN_BYTES, lastLargeFile, readParallel } from './parallel-read.js';
+import { DEFAULT_PARALLEL_MIN_BYTES, defaultThreads, lastLargeFile, readParallel } from './parallel-read.js';
 
 export interface DiscoverRequest {
   readonly source: Source;
@@ -39,8 +39,10 @@ export interface DiscoverRequest {
   readonly diagnostics: SourceDiagnostics;
   readonly stdin?: Readable;
   readonly onBytes?: (input: InputFile, bytesRead: number) => void;
-  /** Plain files with at least this many bytes to read are parsed on two threads. */
+  /** Plain files with at least this many bytes to read are parsed on several threads. */
   readonly parallelMinBytes?: number;
+  /** How many threads parse such a file (this one included); default: defaultThreads(). */
+  readonly threads?: number;
   /** --incremental: read only what was appended since the state the store keeps. */
   readonly incremental?: { readonly notice: (message: string) => void };
 }
@@ -67,13 +69,16 @@ export async function analyze(
   const plans: (InputPlan | null)[] = [];
   for (const input of request.inputs) plans.push(incremental ? await cursors.plan(input) : null);
   const parallelMinBytes = request.parallelMinBytes ?? DEFAULT_PARALLEL_MIN_BYTES;
-  // Started before any reading, so its modules are loaded by the time the first split is made.
+  // Started before any reading, so their modules are loaded by the time the first split is made.
   const lastLarge = HelperThread.supports(request.source.name)
     ? await lastLargeFile(request.inputs, parallelMinBytes, (index) =>
         plans[index]?.action === 'reuse' ? null : (plans[index]?.saved?.offset ?? 0),
       )
     : -1;
-  const helper = lastLarge === -1 ? null : HelperThread.start(request.source.name);
+  const helpers =
+    lastLarge === -1
+      ? []
+      : HelperThread.start(request.source.name, (request.threads ?? defaultThreads()) - 1);
   const kept: SavedInput[] = [];
   try {
     for (const [index, input] of request.inputs.entries()) {
@@ -89,7 +94,7 @@ export async function analyze(
       const read = await readParallel(session, input, {
         maxLineBytes: request.maxLineBytes,
         parallelMinBytes,
-        helper,
+        helpers,
         lastHelperUse: index === lastLarge,
         diagnostics: request.diagnostics,
         ...(request.stdin ? { stdin: request.stdin } : {}),
@@ -112,7 +117,7 @@ export async function analyze(
       }
     }
   } finally {
-    await helper?.close();
+    await Promise.all(helpers.map((helper) => helper.close()));
   }
   const context = {
     source: request.source.name,

@@ -5,18 +5,20 @@ import { collectSegments, DISPATCH_OUTCOMES } from '../sources/dispatch-outcomes
 import type { Segment } from '../sources/dispatch-outcomes/segment.js';
 import type { SourceDiagnostics } from '../sources/types.js';
 import { HelperThread } from './helper-thread.js';
-import { lastLargeFile, readParallel } from './parallel-read.js';
+import { defaultThreads, lastLargeFile, readParallel } from './parallel-read.js';
 
 export interface ExportReadOptions {
   readonly parallelMinBytes: number;
+  /** Threads that parse a large file, this one included; default: defaultThreads(). */
+  readonly threads?: number;
   readonly diagnostics: SourceDiagnostics;
   readonly stdin?: Readable;
 }
 
 /**
  * Everything `export` prints comes from one segment: the inputs' dispatch-outcomes records with
- * their join keys as written. Large plain files are parsed on two threads, as discover parses
- * them; the helper thread ends once the last of them is read.
+ * their join keys as written. Large plain files are parsed on several threads, as discover parses
+ * them; the helper threads end once the last of them is read.
  */
 export async function readForExport(
   inputs: readonly InputFile[],
@@ -24,7 +26,8 @@ export async function readForExport(
 ): Promise<Segment> {
   const collector = collectSegments(options.diagnostics, { keepKeys: true });
   const lastLarge = await lastLargeFile(inputs, options.parallelMinBytes);
-  const helper = lastLarge === -1 ? null : HelperThread.start(DISPATCH_OUTCOMES);
+  const helpers =
+    lastLarge === -1 ? [] : HelperThread.start(DISPATCH_OUTCOMES, (options.threads ?? defaultThreads()) - 1);
   try {
     for (const [index, input] of inputs.entries()) {
       collector.beginInput(undefined);
@@ -32,14 +35,14 @@ export async function readForExport(
         maxLineBytes: DEFAULT_MAX_LINE_BYTES,
         ...(options.stdin ? { stdin: options.stdin } : {}),
         parallelMinBytes: options.parallelMinBytes,
-        helper,
+        helpers,
         lastHelperUse: index === lastLarge,
         keepKeys: true,
         diagnostics: options.diagnostics,
       });
     }
   } finally {
-    await helper?.close();
+    await Promise.all(helpers.map((helper) => helper.close()));
   }
   return collector.segment();
 }

@@ -1,18 +1,20 @@
 import type { ErrorCode } from './errors.js';
 
 /**
- * The messages between the main thread and its helper thread (helper-thread.ts, helper-worker.ts):
+ * The messages between the main thread and a helper thread (helper-thread.ts, helper-worker.ts):
  * one job at a time, each answered by one message.
  */
 
-/** Parse a byte range of a log (from `start` to the end of the file) as the main thread would. */
+/** Parse a byte range of a log as the main thread would. */
 export interface ParseJob {
   readonly name: string;
   readonly path: string;
   readonly start: number;
+  /** Where the range stops: a line start (another thread reads on from it); none: the end of the file. */
+  readonly end?: number;
   readonly maxLineBytes: number;
   readonly emitPartial: boolean;
-  /** Bytes from `start` to the end of the file when the job was made, to size the columns once. */
+  /** Bytes in the range when the job was made, to size the columns once. */
   readonly bytes: number;
   /** Whether to post progress messages while parsing (a terminal shows them). */
   readonly progress: boolean;

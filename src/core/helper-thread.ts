@@ -4,13 +4,13 @@ import { AfterburnError } from './errors.js';
 import type { HelperMessage, ParseJob, ParseOutcome, ParseReply } from './helper-protocol.js';
 
 /**
- * The second core's thread for one run. It is started before the inputs are planned, so its
- * modules are loaded by the time the first large file is split; it then parses the second half of
- * each large file while this thread parses the first.
+ * A thread that parses part of each large file for one run, on a core of its own. Helpers are
+ * started before the inputs are planned, so their modules are loaded by the time the first large
+ * file is split; each then parses one range of it while this thread parses the first.
  */
 const YOUNG_GENERATION_MB = 8;
 
-let prestarted: HelperThread | null = null;
+let prestarted: HelperThread[] = [];
 
 export class HelperThread {
   private readonly worker: Worker;
@@ -42,29 +42,38 @@ export class HelperThread {
   }
 
   /**
-   * A helper for `source`, or null when the source cannot parse on one. Takes the prestarted
-   * helper when there is one for this source.
+   * `count` helpers for `source` (none when the source cannot parse on one), the prestarted ones
+   * first, so a run on N threads has N - 1 of them.
    */
-  static start(source: string): HelperThread | null {
+  static start(source: string, count: number): HelperThread[] {
     const early = prestarted;
-    prestarted = null;
-    if (early !== null && early.source === source) {
-      early.worker.ref();
-      return early;
+    prestarted = [];
+    const wanted = PARALLEL_SOURCES[source] === undefined ? 0 : count;
+    const helpers: HelperThread[] = [];
+    for (const helper of early) {
+      if (helper.source === source && helpers.length < wanted) {
+        helper.worker.ref();
+        helpers.push(helper);
+      } else {
+        void helper.close();
+      }
     }
-    void early?.close();
-    return PARALLEL_SOURCES[source] === undefined ? null : new HelperThread(source);
+    while (helpers.length < wanted) helpers.push(new HelperThread(source));
+    return helpers;
   }
 
   /**
-   * Starts a helper before the rest of the program loads, for a run that will likely split a
-   * large log: both load at once instead of one after the other. It does not keep the process
-   * alive; unclaimed, it ends with the process.
+   * Starts `count` helpers before the rest of the program loads, for a run that will likely split
+   * a large log: they load while the CLI does instead of after it. They do not keep the process
+   * alive; unclaimed, they end with the process.
    */
-  static prestart(source: string): void {
-    if (prestarted !== null || PARALLEL_SOURCES[source] === undefined) return;
-    prestarted = new HelperThread(source);
-    prestarted.worker.unref();
+  static prestart(source: string, count: number): void {
+    if (prestarted.length > 0 || PARALLEL_SOURCES[source] === undefined) return;
+    for (let i = 0; i < count; i += 1) {
+      const helper = new HelperThread(source);
+      helper.worker.unref();
+      prestarted.push(helper);
+    }
   }
 
   /** Parses a range; `onProgress` hears the bytes read so far (when the job asks for progress). */

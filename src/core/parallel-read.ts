@@ -1,4 +1,5 @@
 import { open, stat } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import type { InputFile } from '../input/inputs.js';
 import type { ReadOptions, ReadResult } from '../input/read-lines.js';
 import type { SealedSession, SourceDiagnostics } from '../sources/types.js';
@@ -6,27 +7,42 @@ import type { HelperThread } from './helper-thread.js';
 import { type LineSink, readInto } from './read-input.js';
 
 /**
- * Reads a large plain file on both cores: the helper thread parses the second half (from the first
- * line start past the middle) while this thread parses the first; the helper's column buffers then
- * move to this thread (transferred, not cloned) and join the session's columns, which were sized
- * for the whole file. Parsing (JSON.parse and the zod schema) is most of the cost.
- * Smaller inputs, gzip and stdin are read on this thread alone.
+ * Reads a large plain file on several cores: the file is cut into as many ranges as there are
+ * threads, at line starts; this thread parses the first range while each helper thread parses one
+ * of the others. The helpers' column buffers then move to this thread (transferred, not cloned)
+ * and join the session's columns, in file order, which were sized for the whole file. Parsing
+ * (JSON.parse and the zod schema) is most of the cost. Smaller inputs, gzip and stdin are read on
+ * this thread alone.
  */
 export const DEFAULT_PARALLEL_MIN_BYTES = 32 * 1024 * 1024;
+
+/**
+ * Beyond four threads a split saves little (the join and the analyzers after it run on one) and
+ * each helper's heap adds to the peak.
+ */
+export const MAX_DEFAULT_THREADS = 4;
+
+/** More threads than this would be a typo, not a machine: each one is a V8 heap of its own. */
+export const MAX_THREADS = 64;
+
+/** One thread per core, at most MAX_DEFAULT_THREADS. */
+export function defaultThreads(cores = availableParallelism()): number {
+  return Math.max(1, Math.min(cores, MAX_DEFAULT_THREADS));
+}
 
 export interface ParallelReadOptions extends ReadOptions {
   readonly maxLineBytes: number;
   /** Files with fewer bytes left to read than this are read on this thread alone. */
   readonly parallelMinBytes: number;
   readonly diagnostics: SourceDiagnostics;
-  /** The thread that parses the second half; null: this thread reads everything. */
-  readonly helper: HelperThread | null;
+  /** The threads that parse the ranges after the first; none: this thread reads everything. */
+  readonly helpers: readonly HelperThread[];
   /**
-   * No later input needs the helper: it ends as soon as its reply is in, so its heap is gone
+   * No later input needs the helpers: each ends as soon as its reply is in, so its heap is gone
    * before its columns are copied into this thread's (20 to 40 MB less peak on a 256 MB log).
    */
   readonly lastHelperUse?: boolean;
-  /** Export: the helper also hands back the join keys as written (the session keeps them too). */
+  /** Export: the helpers also hand back the join keys as written (the session keeps them too). */
   readonly keepKeys?: boolean;
 }
 
@@ -39,71 +55,97 @@ export async function readParallel(
   options: ParallelReadOptions,
 ): Promise<ReadResult> {
   const start = options.start ?? 0;
-  const helper = options.helper;
-  if (input.kind !== 'file' || input.path === null || session.adoptSegment === undefined || helper === null) {
+  const helpers = options.helpers;
+  if (
+    input.kind !== 'file' ||
+    input.path === null ||
+    session.adoptSegment === undefined ||
+    helpers.length === 0
+  ) {
     return readInto(session, input, options);
   }
   const size = (await stat(input.path)).size;
-  // The helper's half lands in this session's columns too: size them for the whole file.
+  // The helpers' ranges land in this session's columns too: size them for the whole file.
   session.reserveBytes(size - start);
-  const middle =
+  const cuts =
     size - start >= options.parallelMinBytes
-      ? await lineStartAfter(input.path, start + (size - start) / 2)
-      : null;
-  if (middle === null) return readInto(session, input, options);
+      ? await rangeStarts(input.path, start, size, helpers.length + 1)
+      : [];
+  if (cuts.length === 0) return readInto(session, input, options);
 
-  // Progress counts both halves: what this thread read plus what the helper says it read.
-  let ownBytes = 0;
-  let helperBytes = 0;
+  // Progress counts every range: what this thread read plus what each helper says it read.
+  const bytesSoFar = new Array<number>(cuts.length + 1).fill(0);
   const onBytes = options.onBytes;
-  const outcome = helper.parse(
-    {
-      name: input.name,
-      path: input.path,
-      start: middle,
-      maxLineBytes: options.maxLineBytes,
-      emitPartial: options.emitPartial ?? true,
-      bytes: size - middle,
-      progress: onBytes !== undefined,
-      keepKeys: options.keepKeys === true,
-    },
-    (bytes) => {
-      helperBytes = bytes;
-      onBytes?.(ownBytes + helperBytes);
-    },
-  );
-  // Keeps an early failure of this thread from leaving the helper's rejection unhandled.
-  outcome.catch(() => {});
+  const report = (range: number, bytes: number): void => {
+    bytesSoFar[range] = bytes;
+    onBytes?.(bytesSoFar.reduce((sum, value) => sum + value, 0));
+  };
+  const outcomes = cuts.map((from, i) => {
+    const to = cuts[i + 1];
+    const outcome = (helpers[i] as HelperThread).parse(
+      {
+        name: input.name,
+        path: input.path as string,
+        start: from,
+        ...(to === undefined ? { emitPartial: options.emitPartial ?? true } : { end: to, emitPartial: true }),
+        maxLineBytes: options.maxLineBytes,
+        bytes: (to ?? size) - from,
+        progress: onBytes !== undefined,
+        keepKeys: options.keepKeys === true,
+      },
+      (bytes) => report(i + 1, bytes),
+    );
+    // Keeps an early failure elsewhere from leaving this rejection unhandled.
+    outcome.catch(() => {});
+    return outcome;
+  });
   const first = await readInto(session, input, {
     ...options,
-    end: middle,
+    end: cuts[0] as number,
     emitPartial: true,
-    ...(onBytes
-      ? {
-          onBytes: (bytes: number) => {
-            ownBytes = bytes;
-            onBytes(ownBytes + helperBytes);
-          },
-        }
-      : {}),
+    ...(onBytes ? { onBytes: (bytes: number) => report(0, bytes) } : {}),
   });
-  const second = await outcome;
-  if (options.lastHelperUse) await helper.close();
-  const linesBefore = first.lines;
-  session.adoptSegment(second.payload, linesBefore);
-  for (const [line, reason] of second.skips) {
-    options.diagnostics.skipped({ input: input.name, line: linesBefore + line }, reason);
+  let lines = first.lines;
+  let bytesRead = first.bytesRead;
+  let consumedOffset = first.consumedOffset;
+  for (const [i, pending] of outcomes.entries()) {
+    const range = await pending;
+    if (options.lastHelperUse) await (helpers[i] as HelperThread).close();
+    session.adoptSegment(range.payload, lines);
+    for (const [line, reason] of range.skips) {
+      options.diagnostics.skipped({ input: input.name, line: lines + line }, reason);
+    }
+    // Beyond the detailed ones only the count matters (the reporter shows the first few only).
+    for (let k = 0; k < range.moreSkips; k += 1) {
+      options.diagnostics.skipped({ input: input.name, line: 0 }, 'skipped');
+    }
+    lines += range.lines;
+    bytesRead += range.bytesRead;
+    consumedOffset = range.consumedOffset;
   }
-  // Beyond the detailed ones only the count matters (the reporter shows the first few only).
-  for (let i = 0; i < second.moreSkips; i += 1) {
-    options.diagnostics.skipped({ input: input.name, line: 0 }, 'skipped');
+  onBytes?.(bytesRead);
+  return { lines, bytesRead, consumedOffset };
+}
+
+/**
+ * Where the ranges after the first start when [start, size) is cut into `parts` about equal
+ * ranges at line starts: fewer when lines are too long for that many cuts, none when no newline
+ * follows the first cut point.
+ */
+export async function rangeStarts(
+  file: string,
+  start: number,
+  size: number,
+  parts: number,
+): Promise<number[]> {
+  const cuts: number[] = [];
+  for (let i = 1; i < parts; i += 1) {
+    const cut = await lineStartAfter(file, start + ((size - start) * i) / parts);
+    if (cut === null || cut >= size) break;
+    // A line longer than a range ends past the next cut point too: that range is dropped.
+    if (cut > (cuts.at(-1) ?? start)) cuts.push(cut);
   }
-  options.onBytes?.(first.bytesRead + second.bytesRead);
-  return {
-    lines: linesBefore + second.lines,
-    bytesRead: first.bytesRead + second.bytesRead,
-    consumedOffset: second.consumedOffset,
-  };
+  return cuts;
 }
 
 /**
@@ -127,7 +169,7 @@ export async function lastLargeFile(
   return last;
 }
 
-/** Offset of the first line that starts at or after `from`, or null when no newline follows. */
+/** Offset of the line after the one holding byte `from`, or null when no newline follows it. */
 async function lineStartAfter(file: string, from: number): Promise<number | null> {
   const handle = await open(file, 'r');
   try {

@@ -3,7 +3,7 @@ import { DETAILED_SKIPS, type ParseJob, type ParseOutcome } from './helper-proto
 import { readInto } from './read-input.js';
 
 /**
- * What the helper thread does with a parse job, apart from the messaging: reads the byte range
+ * What a helper thread does with a parse job, apart from the messaging: reads the byte range
  * into a fresh session of the source's line handling and hands back what it read, with its first
  * skipped lines (numbered from the start of the range). `onBytes` hears the bytes read so far
  * when the job asks for progress.
@@ -32,6 +32,7 @@ export async function parseRange(
     {
       maxLineBytes: job.maxLineBytes,
       start: job.start,
+      ...(job.end === undefined ? {} : { end: job.end }),
       emitPartial: job.emitPartial,
       ...(job.progress ? { onBytes } : {}),
     },

@@ -38,7 +38,7 @@ export interface SourceSession<D> {
   reserveBytes?(bytes: number): void;
   /**
    * In a worker thread: what this session read, to post to the main thread, with the buffers to
-   * move rather than copy. Present when the source can parse on two threads.
+   * move rather than copy. Present when the source can parse on several threads.
    */
   handOffSegment?(): { payload: unknown; transfer: ArrayBuffer[] };
   /**
@@ -111,7 +111,7 @@ export interface SealedSession {
   beginInput(saved: unknown): void;
   endInput(): unknown;
   reserveBytes(bytes: number): void;
-  /** Present when the source can parse on two threads (see SourceSession). */
+  /** Present when the source can parse on several threads (see SourceSession). */
   readonly handOffSegment?: () => { payload: unknown; transfer: ArrayBuffer[] };
   readonly adoptSegment?: (payload: unknown, lineOffset: number) => void;
   /** Ends the input and runs the source's analyzers over what was read. */

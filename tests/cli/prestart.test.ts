@@ -1,7 +1,7 @@
 import { truncateSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { namesLargeDispatchLog } from '../../src/cli/prestart.js';
+import { helpersToPrestart, namesLargeDispatchLog } from '../../src/cli/prestart.js';
 import { tempDir } from '../helpers/cli.js';
 
 describe('starting the helper thread before the CLI loads', () => {
@@ -69,5 +69,22 @@ describe('starting the helper thread before the CLI loads', () => {
     expect(namesLargeDispatchLog(argv('discover', '--path', large, '--parallel-min-bytes', 'lots'), {})).toBe(
       false,
     );
+  });
+
+  it('starts as many helpers as the run will use: one per core up to four, or --threads less one', () => {
+    const run = argv('discover', '--path', large);
+    expect(helpersToPrestart(run, {}, 2)).toBe(1);
+    expect(helpersToPrestart(run, {}, 1)).toBe(0);
+    expect(helpersToPrestart(run, {}, 16)).toBe(3);
+    expect(helpersToPrestart(argv('discover', '--path', large, '--threads', '1'), {}, 16)).toBe(0);
+    expect(helpersToPrestart(argv('export', '--threads=6', '--path', large), {}, 2)).toBe(5);
+    expect(helpersToPrestart(run, { AFTERBURN_THREADS: '3' }, 16)).toBe(2);
+    // The flag beats its variable; a bad value starts nothing (the run reports it).
+    expect(
+      helpersToPrestart(argv('discover', '--path', large, '--threads', '2'), { AFTERBURN_THREADS: '5' }, 8),
+    ).toBe(1);
+    expect(helpersToPrestart(argv('discover', '--path', large, '--threads', 'many'), {}, 8)).toBe(0);
+    expect(helpersToPrestart(run, { AFTERBURN_THREADS: '0' }, 8)).toBe(0);
+    expect(helpersToPrestart(argv('discover', '--path', small), {}, 8)).toBe(0);
   });
 });

@@ -88,6 +88,16 @@ describe('e2e: error catalogue', () => {
     expectUsageError(['discover', '--path', FIXTURE], /invalid AFTERBURN_MIN_SAMPLES "ten"/, {
       env: { AFTERBURN_MIN_SAMPLES: 'ten' },
     }));
+  it('bad thread count, by flag or variable, on discover and export', async () => {
+    await expectUsageError(
+      ['discover', '--path', FIXTURE, '--threads', '0'],
+      /invalid --threads "0": must be a whole number from 1 to 64/,
+    );
+    await expectUsageError(['export', '--path', FIXTURE, '--threads', 'all'], /invalid --threads "all"/);
+    await expectUsageError(['discover', '--path', FIXTURE], /invalid AFTERBURN_THREADS "65"/, {
+      env: { AFTERBURN_THREADS: '65' },
+    });
+  });
   it('bad format', () =>
     expectUsageError(
       ['discover', '--path', FIXTURE, '--format', 'xml'],

@@ -32,36 +32,65 @@ function discoverArgs(dir: string, log: string, store: string, extra: string[] =
   return ['discover', '--path', log, '--store', path.join(dir, store), '--format', 'json', ...extra];
 }
 
-describe('parsing on two threads', () => {
-  it('gives the same report and the same warnings as one thread', async () => {
+describe('parsing on several threads', () => {
+  it('gives the same report and the same warnings on two or three threads as on one', async () => {
     const { dir, log } = generatedLog(11, 300_000);
-    const args = (store: string, threshold: string) =>
-      discoverArgs(dir, log, store, ['--parallel-min-bytes', threshold]);
-    const [two, one] = await Promise.all([runCli(args('two', '1000')), runCli(args('one', '1000000000'))]);
+    const args = (store: string, threads: string) =>
+      discoverArgs(dir, log, store, ['--parallel-min-bytes', '1000', '--threads', threads]);
+    const [two, three, one] = await Promise.all([
+      runCli(args('two', '2')),
+      runCli(args('three', '3')),
+      runCli(args('one', '1')),
+    ]);
     expect(two.code, two.stderr).toBe(0);
     expect(withoutTimes(two.stdout)).toEqual(withoutTimes(one.stdout));
+    expect(withoutTimes(three.stdout)).toEqual(withoutTimes(one.stdout));
     expect(two.stderr).toBe(one.stderr);
+    expect(three.stderr).toBe(one.stderr);
     expect(two.stderr).toMatch(/skipped/);
   });
 
-  it('exports the same rows and warnings on two threads as on one', async () => {
+  it('stays on one thread below --parallel-min-bytes, whatever --threads says', async () => {
+    const { dir, log } = generatedLog(11, 300_000);
+    const args = (store: string, threshold: string) =>
+      discoverArgs(dir, log, store, ['--parallel-min-bytes', threshold, '--threads', '2']);
+    const [split, whole] = await Promise.all([
+      runCli(args('split', '1000')),
+      runCli(args('whole', '1000000000')),
+    ]);
+    expect(whole.code, whole.stderr).toBe(0);
+    expect(withoutTimes(split.stdout)).toEqual(withoutTimes(whole.stdout));
+    expect(split.stderr).toBe(whole.stderr);
+  });
+
+  it('exports the same rows and warnings on two or four threads as on one', async () => {
     const { log } = generatedLog(11, 300_000);
-    const args = (threshold: string) => ['export', '--path', log, '--parallel-min-bytes', threshold];
-    const [two, one] = await Promise.all([runCli(args('1000')), runCli(args('1000000000'))]);
+    const args = (threads: string) => [
+      'export',
+      '--path',
+      log,
+      '--parallel-min-bytes',
+      '1000',
+      '--threads',
+      threads,
+    ];
+    const [two, four, one] = await Promise.all([runCli(args('2')), runCli(args('4')), runCli(args('1'))]);
     expect(two.code, two.stderr).toBe(0);
     expect(two.stdout.split('\n').length).toBeGreaterThan(200);
     expect(two.stdout).toBe(one.stdout);
+    expect(four.stdout).toBe(one.stdout);
     expect(two.stderr).toBe(one.stderr);
+    expect(four.stderr).toBe(one.stderr);
     expect(two.stderr).toMatch(/skipped/);
   });
 
-  it('keeps incremental cursors exact when the appended part is parsed on two threads', async () => {
+  it('keeps incremental cursors exact when the appended part is parsed on three threads', async () => {
     const dir = tempDir('afterburn-parallel-');
     const log = path.join(dir, 'outcomes.jsonl');
     const chunks: string[] = [];
     generateLog({ seed: 12, targetBytes: 300_000, write: (chunk) => chunks.push(chunk) });
     const text = Buffer.from(chunks.join(''));
-    const env = { AFTERBURN_INCREMENTAL: '1', AFTERBURN_PARALLEL_MIN_BYTES: '1000' };
+    const env = { AFTERBURN_INCREMENTAL: '1', AFTERBURN_PARALLEL_MIN_BYTES: '1000', AFTERBURN_THREADS: '3' };
     const incremental = ['discover', '--path', log, '--store', path.join(dir, 'store'), '--format', 'json'];
     writeFileSync(log, text.subarray(0, 100_003));
     expect((await runCli(incremental, { env })).code).toBe(0);
@@ -96,22 +125,22 @@ describe('parsing on two threads', () => {
       lines[last] = seconds(lines[last] as string);
       return `${lines.join('\n')}\n`;
     });
-    const args = (store: string, threshold: string) =>
-      discoverArgs(dir, log, store, ['--parallel-min-bytes', threshold]);
-    const [two, one] = await Promise.all([runCli(args('two', '1000')), runCli(args('one', '1000000000'))]);
+    const args = (store: string, threads: string) =>
+      discoverArgs(dir, log, store, ['--parallel-min-bytes', '1000', '--threads', threads]);
+    const [two, one] = await Promise.all([runCli(args('two', '2')), runCli(args('one', '1'))]);
     const notice = `2 record(s) have ts_dispatched below 1e+11, which looks like epoch seconds rather than milliseconds (${log}:${first + 1}, ${log}:${last + 1})`;
     expect(two.stderr).toContain(notice);
     expect(two.stderr).toBe(one.stderr);
   });
 
-  it('a helper started before the CLI loads gives the same report, claimed or left unused', async () => {
-    // Just over the 32 MiB at which the bin script starts the helper early.
+  it('helpers started before the CLI loads give the same report, claimed or left unused', async () => {
+    // Just over the 32 MiB at which the bin script starts the helpers early.
     const { dir, log } = generatedLog(14, 32 * 1024 * 1024 + 1000);
     const args = (store: string, extra: string[]) => discoverArgs(dir, log, store, extra);
-    // Default threshold: the prestarted helper parses half. Huge threshold: it is never claimed.
+    // Default threshold: the prestarted helpers parse their ranges. Huge threshold: none is claimed.
     const [claimed, unused] = await Promise.all([
-      runCli(args('claimed', [])),
-      runCli(args('unused', ['--parallel-min-bytes', '1000000000000'])),
+      runCli(args('claimed', ['--threads', '3'])),
+      runCli(args('unused', ['--parallel-min-bytes', '1000000000000', '--threads', '3'])),
     ]);
     expect(claimed.code, claimed.stderr).toBe(0);
     expect(unused.code, unused.stderr).toBe(0);
@@ -132,12 +161,25 @@ describe('parsing on two threads', () => {
       Buffer.from(good.subarray(cut).toString('latin1').replaceAll('\n', '\r\n'), 'latin1'),
     ]);
     writeFileSync(log, hostile);
-    const args = (store: string, threshold: string) =>
-      discoverArgs(dir, log, store, ['--parallel-min-bytes', threshold, '--max-line-bytes', '40000']);
-    const [two, one] = await Promise.all([runCli(args('two', '1000')), runCli(args('one', '1000000000'))]);
+    const args = (store: string, threads: string) =>
+      discoverArgs(dir, log, store, [
+        '--parallel-min-bytes',
+        '1000',
+        '--max-line-bytes',
+        '40000',
+        '--threads',
+        threads,
+      ]);
+    const [two, four, one] = await Promise.all([
+      runCli(args('two', '2')),
+      runCli(args('four', '4')),
+      runCli(args('one', '1')),
+    ]);
     expect(two.code, two.stderr).toBe(0);
     expect(withoutTimes(two.stdout)).toEqual(withoutTimes(one.stdout));
+    expect(withoutTimes(four.stdout)).toEqual(withoutTimes(one.stdout));
     expect(two.stderr).toBe(one.stderr);
+    expect(four.stderr).toBe(one.stderr);
     expect(two.stderr).toMatch(/not valid UTF-8/);
     expect(two.stderr).toMatch(/longer than 40000 bytes/);
     expect(two.stderr).toMatch(/NUL bytes/);

@@ -10,7 +10,7 @@ import { loadSegment, storeSegment } from './segment-state.js';
 
 /**
  * The line-handling half of the dispatch-outcomes source: lines in, validated records in columns
- * out, per input. It imports no analyzer, so the helper thread loads only this.
+ * out, per input. It imports no analyzer, so a helper thread loads only this.
  */
 export const DISPATCH_OUTCOMES = 'dispatch-outcomes';
 
@@ -33,7 +33,7 @@ interface InputPart {
   readonly restored: boolean;
 }
 
-/** What the helper thread hands back: its segment (the buffers move) and its seconds-like timestamps. */
+/** What a helper thread hands back: its segment (the buffers move) and its seconds-like timestamps. */
 interface HandOff {
   readonly segment: Segment;
   readonly seconds: SecondsSnapshot;
