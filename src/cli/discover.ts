@@ -10,6 +10,7 @@ import { DEFAULT_MAX_LINE_BYTES } from '../input/read-lines.js';
 import { renderRunMarkdown } from '../render/markdown.js';
 import { renderRunTable } from '../render/table.js';
 import { findSource } from '../sources/registry.js';
+import { readBuildId } from './build-id.js';
 import { FORMAT, type OutputFormat, resolveStoreDir, STORE } from './common-options.js';
 import { githubEnabled, githubOption, publishToGitHub } from './github.js';
 import {
@@ -244,6 +245,7 @@ export function registerDiscover(program: Command, io: CliIo, setExitCode: (code
         ...(incremental
           ? { incremental: { notice: (m: string) => io.stderr.write(`afterburn: notice: ${m}\n`) } }
           : {}),
+        ...(incremental ? { build: await readBuildId() } : {}),
       },
       store,
       io.now,

@@ -12,14 +12,16 @@ import {
 import type { FindingStore } from '../findings/store.js';
 import type { InputFile } from '../input/inputs.js';
 import type { Source, SourceDiagnostics } from '../sources/types.js';
-import { AfterburnError } from './errors.js';
 import { HelperThread } from './helper-thread.js';
 import {
+  analysisKey,
   CursorBook,
   INCREMENTAL_STATE_VERSION,
-  IncrementalState,
+  type IncrementalState,
   type InputPlan,
   identify,
+  readIncrementalState,
+  type SavedAnalysis,
   type SavedInput,
 } from './incremental.js';
 import { DEFAULT_PARALLEL_MIN_BYTES, defaultThreads, lastLargeFile, readParallel } from './parallel-read.js';
@@ -45,6 +47,11 @@ export interface DiscoverRequest {
   readonly threads?: number;
   /** --incremental: read only what was appended since the state the store keeps. */
   readonly incremental?: { readonly notice: (message: string) => void };
+  /**
+   * The build of the program (dist/build-id): an incremental run with nothing new reuses an
+   * analysis only of the same build. Absent (run from the sources), it never does.
+   */
+  readonly build?: string;
 }
 
 export interface Analysis {
@@ -53,6 +60,8 @@ export interface Analysis {
   readonly drafts: FindingDraft[];
   /** The state to keep for the next incremental run (undefined without --incremental). */
   readonly state?: IncrementalState;
+  /** The state is the one the store holds already: it need not be written again. */
+  readonly stateUnchanged?: boolean;
 }
 
 /**
@@ -63,11 +72,28 @@ export async function analyze(
   request: DiscoverRequest,
   previous: IncrementalState | null = null,
 ): Promise<Analysis> {
-  const session = request.source.open(request.diagnostics);
+  // The notices the analysis prints, kept with it for a later run that reuses it.
+  const notices: string[] = [];
+  let analysing = false;
+  const session = request.source.open({
+    skipped: (location, reason) => request.diagnostics.skipped(location, reason),
+    notice: (message) => {
+      if (analysing) notices.push(message);
+      request.diagnostics.notice?.(message);
+    },
+  });
   const incremental = request.incremental !== undefined;
   const cursors = new CursorBook(previous);
   const plans: (InputPlan | null)[] = [];
   for (const input of request.inputs) plans.push(incremental ? await cursors.plan(input) : null);
+  const context = {
+    source: request.source.name,
+    inputs: request.givenPaths ?? inputNamesOf(request),
+    options: request.analysis,
+  };
+  const key = incremental && request.build !== undefined ? analysisKey(request.build, context) : null;
+  const reused = key === null ? null : reuseAnalysis(request, previous, plans, cursors.allMatched(), key);
+  if (reused !== null) return reused;
   const parallelMinBytes = request.parallelMinBytes ?? DEFAULT_PARALLEL_MIN_BYTES;
   // Started before any reading, so their modules are loaded by the time the first split is made.
   const lastLarge = HelperThread.supports(request.source.name)
@@ -119,20 +145,62 @@ export async function analyze(
   } finally {
     await Promise.all(helpers.map((helper) => helper.close()));
   }
-  const context = {
-    source: request.source.name,
-    inputs: request.givenPaths ?? inputNamesOf(request),
-    options: request.analysis,
-  };
+  analysing = true;
   const { counts, countsThisRun, findings } = session.finish(context);
   return {
     counts,
     countsThisRun,
     drafts: findings,
     ...(incremental
-      ? { state: { schema_version: INCREMENTAL_STATE_VERSION, source: request.source.name, inputs: kept } }
+      ? {
+          state: {
+            ...stateOf(request, kept),
+            ...(key === null ? {} : { analysis: { key, counts, drafts: findings, notices } }),
+          },
+        }
       : {}),
   };
+}
+
+/**
+ * The last run's analysis, when it stands: nothing was written to any input since (every plan
+ * reuses its saved state), no input went away, and the same build analysed the same inputs with
+ * the same options. The saved states are checked as a restore would check them, and stay as read.
+ */
+function reuseAnalysis(
+  request: DiscoverRequest,
+  previous: IncrementalState | null,
+  plans: readonly (InputPlan | null)[],
+  allMatched: boolean,
+  key: string,
+): Analysis | null {
+  const saved = previous?.analysis as SavedAnalysis | undefined;
+  const checkSaved = request.source.checkSaved;
+  if (saved?.key !== key || !allMatched || checkSaved === undefined) return null;
+  const kept: SavedInput[] = [];
+  for (const [index, plan] of plans.entries()) {
+    if (plan?.action !== 'reuse') return null;
+    checkSaved(plan.saved.segment);
+    kept.push({ ...plan.saved, name: (request.inputs[index] as InputFile).name });
+  }
+  for (const notice of saved.notices) request.diagnostics.notice?.(notice);
+  const renamed = kept.some((input, index) => input.name !== previous?.inputs[index]?.name);
+  return {
+    counts: saved.counts,
+    countsThisRun: nothingRead(saved.counts),
+    drafts: saved.drafts,
+    state: { ...stateOf(request, kept), analysis: saved },
+    stateUnchanged: !renamed,
+  };
+}
+
+function stateOf(request: DiscoverRequest, inputs: SavedInput[]): IncrementalState {
+  return { schema_version: INCREMENTAL_STATE_VERSION, source: request.source.name, inputs };
+}
+
+/** The counts of a run that read no line: every count of `counts`, at zero. */
+function nothingRead(counts: Counts): Counts {
+  return Object.fromEntries(Object.keys(counts).map((name) => [name, 0])) as Counts;
 }
 
 function inputNamesOf(request: DiscoverRequest): readonly string[] {
@@ -174,7 +242,7 @@ export async function discover(
   const previous = request.incremental
     ? await readIncrementalState(store, request.source, request.incremental.notice)
     : null;
-  const { counts, countsThisRun, drafts, state } = await analyze(request, previous);
+  const { counts, countsThisRun, drafts, state, stateUnchanged } = await analyze(request, previous);
   const verdict = runVerdict(drafts);
   const summary = {
     schema_version: SCHEMA_VERSION,
@@ -188,7 +256,7 @@ export async function discover(
   const stored = await store.upsert(drafts, {
     source: request.source.name,
     summary: state ? { ...summary, counts_this_run: countsThisRun } : summary,
-    ...(state ? { state } : {}),
+    ...(state && !stateUnchanged ? { state } : {}),
   });
   return buildRunReport(
     request.source.name,
@@ -197,46 +265,4 @@ export async function discover(
     stored,
     state ? countsThisRun : undefined,
   );
-}
-
-function isOlderState(raw: unknown): boolean {
-  if (typeof raw !== 'object' || raw === null) return false;
-  const version = (raw as { schema_version?: unknown }).schema_version;
-  return (
-    typeof version === 'number' &&
-    Number.isInteger(version) &&
-    version >= 1 &&
-    version < INCREMENTAL_STATE_VERSION
-  );
-}
-
-async function readIncrementalState(
-  store: FindingStore,
-  source: Source,
-  notice: (message: string) => void,
-): Promise<IncrementalState | null> {
-  if (!source.incremental) {
-    throw new AfterburnError('bad_value', `source ${source.name} cannot run incrementally`, {
-      hint: 'run it without --incremental / AFTERBURN_INCREMENTAL',
-    });
-  }
-  const raw = await store.readState(source.name);
-  if (raw === null) return null;
-  if (isOlderState(raw)) {
-    notice(
-      `the incremental state of ${source.name} in ${store.dir} is from an older afterburn; reading the logs from the start`,
-    );
-    return null;
-  }
-  const parsed = IncrementalState.safeParse(raw);
-  if (!parsed.success || parsed.data.source !== source.name) {
-    throw new AfterburnError(
-      'corrupt_store',
-      `the incremental state of ${source.name} in ${store.dir} is corrupt`,
-      {
-        hint: `delete ${store.dir}/state/${source.name}.state to re-read the logs from the start`,
-      },
-    );
-  }
-  return parsed.data;
 }

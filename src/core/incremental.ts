@@ -1,7 +1,13 @@
 import { createHash } from 'node:crypto';
 import { open, stat } from 'node:fs/promises';
 import { z } from 'zod';
+import type { AnalyzerContext } from '../analyzers/types.js';
+import { Counts, FindingDraft } from '../findings/schema.js';
+import type { FindingStore } from '../findings/store.js';
 import type { InputFile } from '../input/inputs.js';
+import type { Source } from '../sources/types.js';
+import { compareText } from './compare.js';
+import { AfterburnError } from './errors.js';
 
 /**
  * What `--incremental` keeps per input file between runs: a cursor (the byte offset just past the
@@ -43,6 +49,8 @@ export const IncrementalState = z.object({
   schema_version: z.literal(INCREMENTAL_STATE_VERSION),
   source: z.string(),
   inputs: z.array(SavedInput),
+  /** The last run's analysis (SavedAnalysis), absent in states written before it was kept. */
+  analysis: z.unknown().optional(),
 });
 export type IncrementalState = z.infer<typeof IncrementalState>;
 
@@ -71,10 +79,47 @@ export async function identify(file: string, offset: number): Promise<FileIdenti
   };
 }
 
+/**
+ * What the last incremental run concluded, kept so that a run with nothing new to read (the
+ * usual cron run) need not join and analyse the whole history again. `key` names everything the
+ * conclusion depends on besides the logs (analysisKey); `drafts` are kept as the
+ * analyzers made them, `notices` are the notices the analysis printed.
+ */
+export const SavedAnalysis = z.object({
+  key: z.string(),
+  counts: Counts,
+  drafts: z.array(FindingDraft),
+  notices: z.array(z.string()),
+});
+export type SavedAnalysis = z.infer<typeof SavedAnalysis>;
+
+/**
+ * Names what an analysis depends on besides the logs: the build that ran it (a hash of its code,
+ * dependencies included) and its context (source, input names, every option, health settings
+ * included).
+ */
+export function analysisKey(build: string, context: AnalyzerContext): string {
+  const text = JSON.stringify({ build, context }, (_key, value: unknown) => {
+    if (value instanceof Map) {
+      return { map: [...value.entries()].sort(([a], [b]) => compareText(String(a), String(b))) };
+    }
+    if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+      const record = value as Record<string, unknown>;
+      return Object.fromEntries(
+        Object.keys(record)
+          .sort(compareText)
+          .map((key) => [key, record[key]]),
+      );
+    }
+    return value;
+  });
+  return createHash('sha256').update(text).digest('hex');
+}
+
 /** How to read one input in an incremental run. */
 export type InputPlan =
   | { readonly action: 'read'; readonly saved: SavedInput | null; readonly notice: string | null }
-  /** A compressed input that has not changed: its saved state stands, nothing is read. */
+  /** An input unchanged since the last run: its saved state stands, nothing is read. */
   | { readonly action: 'reuse'; readonly saved: SavedInput };
 
 /**
@@ -111,10 +156,65 @@ export class CursorBook {
         notice: `${input.name} was truncated or replaced since the last run; reading it from the start`,
       };
     }
+    // Not a byte written since: reading on from the cursor could only find the same unfinished line.
+    if (now.size === saved.identity.size && now.mtimeMs === saved.identity.mtimeMs) {
+      return { action: 'reuse', saved };
+    }
     return { action: 'read', saved, notice: null };
+  }
+
+  /** Whether every input of the last run was matched by an input of this one (none went away). */
+  allMatched(): boolean {
+    return this.byInode.size === 0;
   }
 }
 
 function inodeKey(identity: FileIdentity): string {
   return `${identity.dev}:${identity.ino}`;
+}
+
+function isOlderState(raw: unknown): boolean {
+  if (typeof raw !== 'object' || raw === null) return false;
+  const version = (raw as { schema_version?: unknown }).schema_version;
+  return (
+    typeof version === 'number' &&
+    Number.isInteger(version) &&
+    version >= 1 &&
+    version < INCREMENTAL_STATE_VERSION
+  );
+}
+
+/** The state the store keeps for `source`: null when there is none or it is of an older version. */
+export async function readIncrementalState(
+  store: FindingStore,
+  source: Source,
+  notice: (message: string) => void,
+): Promise<IncrementalState | null> {
+  if (!source.incremental) {
+    throw new AfterburnError('bad_value', `source ${source.name} cannot run incrementally`, {
+      hint: 'run it without --incremental / AFTERBURN_INCREMENTAL',
+    });
+  }
+  const raw = await store.readState(source.name);
+  if (raw === null) return null;
+  if (isOlderState(raw)) {
+    notice(
+      `the incremental state of ${source.name} in ${store.dir} is from an older afterburn; reading the logs from the start`,
+    );
+    return null;
+  }
+  const parsed = IncrementalState.safeParse(raw);
+  const analysis = parsed.data?.analysis;
+  // The analysis is checked, not rebuilt by the schema: its findings keep their own key order.
+  const damaged = analysis !== undefined && !SavedAnalysis.safeParse(analysis).success;
+  if (!parsed.success || parsed.data.source !== source.name || damaged) {
+    throw new AfterburnError(
+      'corrupt_store',
+      `the incremental state of ${source.name} in ${store.dir} is corrupt`,
+      {
+        hint: `delete ${store.dir}/state/${source.name}.state to re-read the logs from the start`,
+      },
+    );
+  }
+  return parsed.data;
 }

@@ -110,7 +110,8 @@ export const Finding = z.object({
 export type Finding = z.infer<typeof Finding>;
 
 /** What an analyzer produces: a finding before the store has given it a status and creation time. */
-export type FindingDraft = Omit<Finding, 'created_at' | 'status' | 'notes' | 'updated_at'>;
+export const FindingDraft = Finding.omit({ created_at: true, status: true, notes: true, updated_at: true });
+export type FindingDraft = z.infer<typeof FindingDraft>;
 
 export const CountsShape = {
   lines: Count,

@@ -86,6 +86,11 @@ export interface SourceAdapter<D> {
   readonly analyzers: readonly Analyzer<D>[];
   /** True when its sessions implement beginInput/endInput, so --incremental can keep its state. */
   readonly incremental?: boolean;
+  /**
+   * Throws the error restoring `saved` (an endInput() result of an earlier run) would throw, without
+   * restoring it or changing it: lets a run that reuses the last analysis still refuse a damaged state.
+   */
+  readonly checkSaved?: (saved: unknown) => void;
   open(diagnostics: SourceDiagnostics): SourceSession<D>;
 }
 
@@ -102,6 +107,8 @@ export interface Source {
   readonly analyzers: readonly Analyzer<never>['meta'][];
   /** Whether the source can keep compact state per input for --incremental. */
   readonly incremental: boolean;
+  /** See SourceAdapter.checkSaved. */
+  readonly checkSaved?: (saved: unknown) => void;
   open(diagnostics: SourceDiagnostics): SealedSession;
 }
 
@@ -128,6 +135,7 @@ export function defineSource<D>(adapter: SourceAdapter<D>): Source {
     ...(adapter.expandInputs ? { expandInputs: adapter.expandInputs } : {}),
     analyzers: adapter.analyzers.map((analyzer) => analyzer.meta),
     incremental: adapter.incremental === true,
+    ...(adapter.checkSaved ? { checkSaved: adapter.checkSaved } : {}),
     open(diagnostics) {
       const session = adapter.open(diagnostics);
       const { handOffSegment, adoptSegment } = session;

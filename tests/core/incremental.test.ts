@@ -1,13 +1,15 @@
-import { appendFileSync, renameSync, writeFileSync } from 'node:fs';
+import { appendFileSync, renameSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { generateLog } from '../../bench/generate.js';
-import { discover } from '../../src/core/discover.js';
+import { type DiscoverRequest, discover } from '../../src/core/discover.js';
+import { analysisKey } from '../../src/core/incremental.js';
 import type { RunReport } from '../../src/findings/schema.js';
 import { FindingStore } from '../../src/findings/store.js';
 import { resolveInputs } from '../../src/input/inputs.js';
 import { dispatchOutcomes } from '../../src/sources/dispatch-outcomes/index.js';
+import type { Source } from '../../src/sources/types.js';
 import { tempDir } from '../helpers/cli.js';
 import { DEFAULT_OPTIONS, dispatchLine, finalizeLine } from '../helpers/records.js';
 
@@ -29,6 +31,7 @@ async function run(
   storeDir: string,
   incremental: boolean,
   notices: string[] = [],
+  more: Partial<DiscoverRequest> = {},
 ): Promise<RunReport> {
   const inputs = await resolveInputs(paths, '/');
   return discover(
@@ -37,12 +40,32 @@ async function run(
       inputs,
       analysis: DEFAULT_OPTIONS,
       maxLineBytes: 4096,
-      diagnostics: { skipped: () => {} },
+      diagnostics: { skipped: () => {}, notice: (m: string) => notices.push(m) },
       ...(incremental ? { incremental: { notice: (m: string) => notices.push(m) } } : {}),
+      ...more,
     },
     new FindingStore(storeDir, { now: () => NOW }),
     () => NOW,
   );
+}
+
+/** dispatch-outcomes, counting the runs that joined and analysed the records. */
+function countingSource(): { source: Source; analyses: () => number } {
+  let analyses = 0;
+  const source: Source = {
+    ...dispatchOutcomes,
+    open(diagnostics) {
+      const session = dispatchOutcomes.open(diagnostics);
+      return {
+        ...session,
+        finish(context) {
+          analyses += 1;
+          return session.finish(context);
+        },
+      };
+    },
+  };
+  return { source, analyses: () => analyses };
 }
 
 /** What must not depend on how the log was read: counts and findings (minus store timestamps). */
@@ -68,15 +91,20 @@ describe('incremental runs', () => {
           let written = 0;
           let last: RunReport | undefined;
           let linesThisRun = 0;
+          // With a build id: a run after an empty append reuses the previous analysis.
+          const build = { build: 'test-build' };
           for (const cut of [...cuts, log.length]) {
             appendFileSync(file, log.subarray(written, cut));
             written = cut;
-            last = await run([file], path.join(dir, 'store'), true);
+            last = await run([file], path.join(dir, 'store'), true, [], build);
             linesThisRun += last.counts_this_run?.lines ?? Number.NaN;
           }
           const full = await run([file], path.join(dir, 'full-store'), false);
           expect(results(last as RunReport)).toEqual(results(full));
           expect(linesThisRun).toBe(full.counts.lines);
+          const nothingNew = await run([file], path.join(dir, 'store'), true, [], build);
+          expect(results(nothingNew)).toEqual(results(full));
+          expect(Object.values(nothingNew.counts_this_run ?? { lines: 1 }).every((n) => n === 0)).toBe(true);
         },
       ),
       { numRuns: 20, seed: 42 },
@@ -130,5 +158,151 @@ describe('incremental runs', () => {
     expect(notices).toEqual([]);
     expect(after.counts_this_run?.lines).toBeLessThan(after.counts.lines);
     expect(results(after)).toEqual(results(await run([logs], path.join(dir, 'full'), false)));
+  });
+
+  describe('with nothing new to read', () => {
+    const build = 'test-build';
+
+    it('reuses the last analysis of the same build and options instead of analysing again', async () => {
+      const dir = tempDir('afterburn-incr-');
+      const file = path.join(dir, 'outcomes.jsonl');
+      writeFileSync(file, generated(6, 20_000));
+      const { source, analyses } = countingSource();
+      const store = path.join(dir, 'store');
+      const first = await run([file], store, true, [], { source, build });
+      const again = await run([file], store, true, [], { source, build });
+      expect(analyses()).toBe(1);
+      expect(results(again)).toEqual(results(first));
+      expect(again.counts_this_run).toEqual(Object.fromEntries(Object.keys(first.counts).map((k) => [k, 0])));
+      // A run from the sources has no build id: it always analyses.
+      await run([file], store, true, [], { source });
+      expect(analyses()).toBe(2);
+    });
+
+    it('analyses again for another build, other options, new bytes (even an unfinished line) or an input gone', async () => {
+      const dir = tempDir('afterburn-incr-');
+      const file = path.join(dir, 'outcomes.jsonl');
+      const other = path.join(dir, 'other.jsonl');
+      const log = generated(7, 30_000);
+      const half = log.indexOf(10, 15_000) + 1;
+      writeFileSync(file, log.subarray(0, half));
+      writeFileSync(other, log.subarray(half));
+      const { source, analyses } = countingSource();
+      const store = path.join(dir, 'store');
+      const again = async (paths: string[], more: Partial<DiscoverRequest> = {}) =>
+        run(paths, store, true, [], { source, build, ...more });
+      await again([file, other]);
+      await again([file, other], { build: 'another-build' });
+      expect(analyses()).toBe(2);
+      const strict = { ...DEFAULT_OPTIONS, alpha: 0.01 };
+      const stricter = await again([file, other], { analysis: strict });
+      expect(analyses()).toBe(3);
+      const fullStrict = await run([file, other], path.join(dir, 'full-strict'), false, [], {
+        analysis: strict,
+      });
+      expect(results(stricter)).toEqual(results(fullStrict));
+      const windows = (window: number) => ({
+        ...strict,
+        health: { windows: new Map([['completion_rate', window]]), thresholds: new Map() },
+      });
+      await again([file, other], { analysis: windows(20) });
+      await again([file, other], { analysis: windows(20) });
+      expect(analyses()).toBe(4);
+      await again([file, other], { analysis: windows(30) });
+      expect(analyses()).toBe(5);
+      const gone = await again([file], { analysis: windows(30) });
+      expect(analyses()).toBe(6);
+      const fullGone = await run([file], path.join(dir, 'full-gone'), false, [], { analysis: windows(30) });
+      expect(results(gone)).toEqual(results(fullGone));
+      appendFileSync(file, '{"kind":"dispa');
+      await again([file], { analysis: windows(30) });
+      expect(analyses()).toBe(7);
+      // The unfinished line is still unfinished: nothing new again.
+      await again([file], { analysis: windows(30) });
+      expect(analyses()).toBe(7);
+    });
+
+    it('reads a file whose unfinished last line was rewritten in place, to the same size', async () => {
+      const dir = tempDir('afterburn-incr-');
+      const file = path.join(dir, 'outcomes.jsonl');
+      const line = dispatchLine();
+      writeFileSync(file, `${line}\n{"kind":"dispatch`);
+      const store = path.join(dir, 'store');
+      expect((await run([file], store, true, [], { build })).counts.lines).toBe(1);
+      // Same size, same head, a newline where the unfinished line was: one more (bad) line.
+      writeFileSync(file, `${line}\n{"kind":"dispatc\n`);
+      utimesSync(file, new Date(), new Date(Date.now() + 5000));
+      const after = await run([file], store, true, [], { build });
+      expect(after.counts).toMatchObject({ lines: 2, skipped: 1 });
+    });
+
+    it('prints the notices of the analysis it reuses', async () => {
+      const dir = tempDir('afterburn-incr-');
+      const file = path.join(dir, 'outcomes.jsonl');
+      // A dispatch timestamped in seconds: the analysis notices it on every run.
+      writeFileSync(file, `${dispatchLine({ ts_dispatched: 1_780_000_000 })}\n`);
+      const { source, analyses } = countingSource();
+      const first: string[] = [];
+      const second: string[] = [];
+      await run([file], path.join(dir, 'store'), true, first, { source, build });
+      await run([file], path.join(dir, 'store'), true, second, { source, build });
+      expect(analyses()).toBe(1);
+      expect(first).toEqual([expect.stringContaining('looks like epoch seconds')]);
+      expect(second).toEqual(first);
+    });
+  });
+});
+
+describe('analysisKey', () => {
+  const context = (windows: [string, number][]) => ({
+    source: 'dispatch-outcomes',
+    inputs: ['a.jsonl'],
+    options: { ...DEFAULT_OPTIONS, health: { windows: new Map(windows), thresholds: new Map() } },
+  });
+
+  it('names the build, the inputs and every option, maps included, whatever their order', () => {
+    const key = analysisKey(
+      'b1',
+      context([
+        ['x', 1],
+        ['y', 2],
+      ]),
+    );
+    expect(
+      analysisKey(
+        'b1',
+        context([
+          ['y', 2],
+          ['x', 1],
+        ]),
+      ),
+    ).toBe(key);
+    expect(
+      analysisKey(
+        'b2',
+        context([
+          ['x', 1],
+          ['y', 2],
+        ]),
+      ),
+    ).not.toBe(key);
+    expect(
+      analysisKey(
+        'b1',
+        context([
+          ['x', 1],
+          ['y', 3],
+        ]),
+      ),
+    ).not.toBe(key);
+    expect(
+      analysisKey('b1', {
+        ...context([
+          ['x', 1],
+          ['y', 2],
+        ]),
+        inputs: ['b.jsonl'],
+      }),
+    ).not.toBe(key);
   });
 });

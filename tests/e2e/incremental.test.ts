@@ -15,6 +15,26 @@ describe('discover --incremental (real binary)', () => {
     expect(second.counts_this_run).toMatchObject({ lines: 0, dispatch: 0, finalize: 0, joined: 0 });
   });
 
+  it('keeps its analysis, with the build that made it, for a run with nothing new', async () => {
+    const store = path.join(tempDir(), 'store');
+    const args = ['discover', '--path', FIXTURE, '--store', store, '--format', 'json', '--incremental'];
+    const first = await runCli(args);
+    const second = await runCli(args);
+    expect(second.code, second.stderr).toBe(0);
+    const findings = (report: string) =>
+      (JSON.parse(report) as { findings: Record<string, unknown>[] }).findings.map(
+        ({ updated_at: _u, ...finding }) => finding,
+      );
+    expect(findings(second.stdout)).toEqual(findings(first.stdout));
+    // Nothing was read: no line to warn about.
+    expect(second.stderr).toBe('');
+    const state = decodeStateFile(readFileSync(path.join(store, 'state', 'dispatch-outcomes.state'))) as {
+      analysis: { key: string; drafts: unknown[] };
+    };
+    expect(state.analysis.key).toMatch(/^[0-9a-f]{64}$/);
+    expect(state.analysis.drafts).toHaveLength(findings(first.stdout).length);
+  });
+
   it('reports a corrupt state file in one line with exit 2 and leaves it in place', async () => {
     const store = path.join(tempDir(), 'store');
     const args = ['discover', '--path', FIXTURE, '--store', store, '--format', 'json', '--incremental'];
@@ -68,6 +88,7 @@ describe('discover --incremental (real binary)', () => {
   /** The parts of a stored state the tests below damage. */
   interface DamageableState {
     inputs: { segment: { arms: string[]; finalizes: { columns: Record<string, Uint8Array> } } }[];
+    analysis: { drafts: unknown[] };
   }
 
   /** Runs once to write a state, lets `damage` edit it, and runs again. */
@@ -100,5 +121,13 @@ describe('discover --incremental (real binary)', () => {
     });
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('dispatch agent index out of range');
+  });
+
+  it('reports a state whose kept analysis was damaged as corrupt', async () => {
+    const result = await rerunWithDamagedState((state) => {
+      state.analysis.drafts = [{ id: 'not a finding' }];
+    });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^afterburn: the incremental state of dispatch-outcomes .* is corrupt/);
   });
 });

@@ -15,6 +15,7 @@ import {
 import { collectSegments, DISPATCH_OUTCOMES } from './collect.js';
 import { joinSegment } from './join.js';
 import type { Segment } from './segment.js';
+import { loadSegment } from './segment-state.js';
 
 export { collectSegments, DISPATCH_OUTCOMES, type SegmentCollector } from './collect.js';
 
@@ -66,6 +67,9 @@ export const dispatchOutcomesAdapter: SourceAdapter<DispatchDataset> = {
   defaultPaths: () => [],
   analyzers: [efficiencyTrend, gateFriction, registrySuggestions, dispatchHealth, latency],
   incremental: true,
+  checkSaved: (saved) => {
+    loadSegment(saved, DISPATCH_OUTCOMES);
+  },
   open,
 };
 
