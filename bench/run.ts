@@ -7,7 +7,8 @@ import { generateLogFile } from './generate.js';
 
 /**
  * `npm run bench`: the real CLI (`discover`, all analyzers, store written) against the floor
- * (stream + split2 + JSON.parse) on the same generated file, alternating, several rounds.
+ * (stream + split2 + JSON.parse) on the same generated file, alternating, several rounds; then a
+ * cron run (`discover --incremental` with nothing appended since the last run), several rounds.
  *   npm run bench                  64 MB and 256 MB, 3 rounds
  *   npm run bench -- --quick       4 MB and 16 MB, 2 rounds (smoke)
  *   npm run bench -- --sizes 64,1024 --rounds 5
@@ -37,7 +38,7 @@ interface Sample {
  * Runs a program as a shell would (so the CLI gets the node flags of its #! line) with the peak
  * RSS probe preloaded through NODE_OPTIONS.
  */
-function measure(program: string, args: string[]): Sample {
+function measure(program: string, args: readonly string[]): Sample {
   const scratch = mkdtempSync(path.join(tmpdir(), 'afterburn-bench-run-'));
   const rssFile = path.join(scratch, 'rss');
   const preload = `--import=${pathToFileURL(path.join(ROOT, 'bench/rss.mjs')).href}`;
@@ -74,7 +75,9 @@ function median(values: number[]): number {
 
 mkdirSync(benchDir, { recursive: true });
 console.log(`node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown cpu'})`);
-console.log('size MB | floor ms | discover ms | ratio | discover MB/s | floor RSS MB | discover RSS MB');
+console.log(
+  'size MB | floor ms | discover ms | ratio | discover MB/s | floor RSS MB | discover RSS MB | cron ms | cron RSS MB',
+);
 const results: { bytes: number; discoverMs: number }[] = [];
 for (const sizeMb of sizes) {
   const file = path.join(benchDir, `outcomes-${SEED}-${sizeMb}mb.jsonl`);
@@ -95,6 +98,16 @@ for (const sizeMb of sizes) {
       ]),
     );
   }
+  // A cron run: `discover --incremental` again on a log with nothing appended since the last one.
+  const store = mkdtempSync(path.join(tmpdir(), 'afterburn-bench-store-'));
+  const incremental = [
+    path.join(ROOT, 'bin/afterburn.js'),
+    ['discover', '--path', file, '--format', 'json', '--incremental', '--store', store, ...extraArgs],
+  ] as const;
+  measure(...incremental);
+  const cron: Sample[] = [];
+  for (let round = 0; round < rounds; round += 1) cron.push(measure(...incremental));
+  rmSync(store, { recursive: true, force: true });
   const floorMs = median(floor.map((s) => s.ms));
   const discoverMs = median(discover.map((s) => s.ms));
   results.push({ bytes, discoverMs });
@@ -107,6 +120,8 @@ for (const sizeMb of sizes) {
       (bytes / MB / (discoverMs / 1000)).toFixed(0),
       Math.max(...floor.map((s) => s.rssMb)).toFixed(0),
       Math.max(...discover.map((s) => s.rssMb)).toFixed(0),
+      median(cron.map((s) => s.ms)).toFixed(0),
+      Math.max(...cron.map((s) => s.rssMb)).toFixed(0),
     ].join(' | '),
   );
 }
