@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decodeStateFile, encodeStateFile } from '../../src/findings/state-file.js';
@@ -19,8 +19,13 @@ describe('discover --incremental (real binary)', () => {
     const store = path.join(tempDir(), 'store');
     const args = ['discover', '--path', FIXTURE, '--store', store, '--format', 'json', '--incremental'];
     const first = await runCli(args);
+    const stateFile = path.join(store, 'state', 'dispatch-outcomes.state');
+    const written = statSync(stateFile);
     const second = await runCli(args);
     expect(second.code, second.stderr).toBe(0);
+    // Reused, not analysed again: a run that analyses writes a new state file (a new inode).
+    expect(statSync(stateFile).ino).toBe(written.ino);
+    expect(statSync(stateFile).mtimeMs).toBe(written.mtimeMs);
     const findings = (report: string) =>
       (JSON.parse(report) as { findings: Record<string, unknown>[] }).findings.map(
         ({ updated_at: _u, ...finding }) => finding,
@@ -28,7 +33,7 @@ describe('discover --incremental (real binary)', () => {
     expect(findings(second.stdout)).toEqual(findings(first.stdout));
     // Nothing was read: no line to warn about.
     expect(second.stderr).toBe('');
-    const state = decodeStateFile(readFileSync(path.join(store, 'state', 'dispatch-outcomes.state'))) as {
+    const state = decodeStateFile(readFileSync(stateFile)) as {
       analysis: { key: string; drafts: unknown[] };
     };
     expect(state.analysis.key).toMatch(/^[0-9a-f]{64}$/);

@@ -70,6 +70,10 @@ describe('packaging', () => {
     const files = readdirSync(path.join(project, 'node_modules/afterburn'));
     expect(files.sort()).toEqual(['README.md', 'bin', 'dist', 'package.json'].sort());
     expect(existsSync(path.join(project, 'node_modules/afterburn/dist/main.js'))).toBe(true);
+    // What lets an incremental run with nothing new reuse the last analysis (README, Incremental runs).
+    expect(readFileSync(path.join(project, 'node_modules/afterburn/dist/build-id'), 'utf8')).toMatch(
+      /^[0-9a-f]{32}\n$/,
+    );
   });
 
   it("runs as a program through npm's bin link, with the node flags of its #! line", () => {
