@@ -60,6 +60,12 @@ describe('soak: incremental runs while the log is being written', () => {
     ) as RunReport;
     expect(runs).toBeGreaterThan(2);
     expect(results(incremental)).toEqual(results(full));
+    // Nothing appended since: this run reuses the last analysis, which must be the same.
+    const again = JSON.parse(
+      (await runCli(args, { env: { AFTERBURN_INCREMENTAL: '1' } })).stdout,
+    ) as RunReport;
+    expect(again.counts_this_run?.lines).toBe(0);
+    expect(results(again)).toEqual(results(full));
     // Every line was read exactly once across all the runs.
     expect(linesRead).toBe(full.counts.lines);
   });
