@@ -236,6 +236,26 @@ describe('incremental runs', () => {
       expect(after.counts).toMatchObject({ lines: 2, skipped: 1 });
     });
 
+    it('keeps the new name of an input renamed with nothing else new, reusing the analysis', async () => {
+      const dir = tempDir('afterburn-incr-');
+      const logs = path.join(dir, 'logs');
+      (await import('node:fs')).mkdirSync(logs);
+      writeFileSync(path.join(logs, 'outcomes.jsonl'), generated(8, 10_000));
+      const { source, analyses } = countingSource();
+      const store = path.join(dir, 'store');
+      // As the CLI passes them: the directory as given, so verification commands name it, not its files.
+      const more = { source, build, givenPaths: [logs] };
+      const first = await run([logs], store, true, [], more);
+      renameSync(path.join(logs, 'outcomes.jsonl'), path.join(logs, 'outcomes.jsonl.1'));
+      const renamed = await run([logs], store, true, [], more);
+      expect(analyses()).toBe(1);
+      expect(results(renamed)).toEqual(results(first));
+      const state = (await new FindingStore(store, { now: () => NOW }).readState('dispatch-outcomes')) as {
+        inputs: { name: string }[];
+      };
+      expect(state.inputs.map((input) => path.basename(input.name))).toEqual(['outcomes.jsonl.1']);
+    });
+
     it('prints the notices of the analysis it reuses', async () => {
       const dir = tempDir('afterburn-incr-');
       const file = path.join(dir, 'outcomes.jsonl');
