@@ -1,6 +1,5 @@
 import { Option } from 'commander';
 import { AfterburnError } from '../core/errors.js';
-import { MAX_THREADS } from '../core/parallel-read.js';
 
 /**
  * Flags and their environment variables. A flag beats its variable; a variable beats the default;
@@ -73,13 +72,6 @@ export function positiveInteger(text: string): number {
   const value = Number(text);
   if (!/^\d+$/.test(text) || !Number.isSafeInteger(value) || value < 1)
     throw new Error('must be a whole number of at least 1');
-  return value;
-}
-
-export function threadCount(text: string): number {
-  const value = Number(text);
-  if (!/^\d+$/.test(text) || value < 1 || value > MAX_THREADS)
-    throw new Error(`must be a whole number from 1 to ${MAX_THREADS}`);
   return value;
 }
 

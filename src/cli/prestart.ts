@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
 import path from 'node:path';
 import { HelperThread } from '../core/helper-thread.js';
-import { DEFAULT_PARALLEL_MIN_BYTES, defaultThreads, MAX_THREADS } from '../core/parallel-read.js';
+import { DEFAULT_PARALLEL_MIN_BYTES, defaultThreads, threadCount } from '../core/parallel-read.js';
 
 /**
  * Run by the bin script before the CLI loads: when the command line names a dispatch-outcomes
@@ -22,9 +22,12 @@ export function helpersToPrestart(argv: readonly string[], env: NodeJS.ProcessEn
   if (!namesLargeDispatchLog(argv, env)) return 0;
   const asked = flagValues(argv, '--threads')[0] || env.AFTERBURN_THREADS?.trim() || null;
   if (asked === null) return defaultThreads(cores) - 1;
-  // A bad value is the run's to report; no helper is started for it.
-  const threads = /^\d+$/.test(asked) ? Number(asked) : 0;
-  return threads >= 1 && threads <= MAX_THREADS ? threads - 1 : 0;
+  try {
+    return threadCount(asked) - 1;
+  } catch {
+    // A bad value is the run's to report; no helper is started for it.
+    return 0;
+  }
 }
 
 /**

@@ -72,16 +72,6 @@ export async function analyze(
   request: DiscoverRequest,
   previous: IncrementalState | null = null,
 ): Promise<Analysis> {
-  // The notices the analysis prints, kept with it for a later run that reuses it.
-  const notices: string[] = [];
-  let analysing = false;
-  const session = request.source.open({
-    skipped: (location, reason) => request.diagnostics.skipped(location, reason),
-    notice: (message) => {
-      if (analysing) notices.push(message);
-      request.diagnostics.notice?.(message);
-    },
-  });
   const incremental = request.incremental !== undefined;
   const cursors = new CursorBook(previous);
   const plans: (InputPlan | null)[] = [];
@@ -94,6 +84,16 @@ export async function analyze(
   const key = incremental && request.build !== undefined ? analysisKey(request.build, context) : null;
   const reused = key === null ? null : reuseAnalysis(request, previous, plans, cursors.allMatched(), key);
   if (reused !== null) return reused;
+  // The notices the analysis prints, kept with it for a later run that reuses it.
+  const notices: string[] = [];
+  let analysing = false;
+  const session = request.source.open({
+    skipped: (location, reason) => request.diagnostics.skipped(location, reason),
+    notice: (message) => {
+      if (analysing) notices.push(message);
+      request.diagnostics.notice?.(message);
+    },
+  });
   const parallelMinBytes = request.parallelMinBytes ?? DEFAULT_PARALLEL_MIN_BYTES;
   // Started before any reading, so their modules are loaded by the time the first split is made.
   const lastLarge = HelperThread.supports(request.source.name)

@@ -140,8 +140,9 @@ export class CursorBook {
     if (saved === null || saved.kind !== input.kind) return { action: 'read', saved: null, notice: null };
     this.byInode.delete(inodeKey(saved.identity));
     const now = await identify(input.path, saved.identity.headLength);
+    // Not a byte written since: a plain file could only show the same unfinished last line.
+    const unchanged = now.size === saved.identity.size && now.mtimeMs === saved.identity.mtimeMs;
     if (input.kind === 'gzip') {
-      const unchanged = now.size === saved.identity.size && now.mtimeMs === saved.identity.mtimeMs;
       if (unchanged) return { action: 'reuse', saved };
       return {
         action: 'read',
@@ -156,11 +157,7 @@ export class CursorBook {
         notice: `${input.name} was truncated or replaced since the last run; reading it from the start`,
       };
     }
-    // Not a byte written since: reading on from the cursor could only find the same unfinished line.
-    if (now.size === saved.identity.size && now.mtimeMs === saved.identity.mtimeMs) {
-      return { action: 'reuse', saved };
-    }
-    return { action: 'read', saved, notice: null };
+    return unchanged ? { action: 'reuse', saved } : { action: 'read', saved, notice: null };
   }
 
   /** Whether every input of the last run was matched by an input of this one (none went away). */

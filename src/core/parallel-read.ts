@@ -1,4 +1,4 @@
-import { open, stat } from 'node:fs/promises';
+import { type FileHandle, open, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import type { InputFile } from '../input/inputs.js';
 import type { ReadOptions, ReadResult } from '../input/read-lines.js';
@@ -6,14 +6,7 @@ import type { SealedSession, SourceDiagnostics } from '../sources/types.js';
 import type { HelperThread } from './helper-thread.js';
 import { type LineSink, readInto } from './read-input.js';
 
-/**
- * Reads a large plain file on several cores: the file is cut into as many ranges as there are
- * threads, at line starts; this thread parses the first range while each helper thread parses one
- * of the others. The helpers' column buffers then move to this thread (transferred, not cloned)
- * and join the session's columns, in file order, which were sized for the whole file. Parsing
- * (JSON.parse and the zod schema) is most of the cost. Smaller inputs, gzip and stdin are read on
- * this thread alone.
- */
+/** Smaller files are read on this thread alone: starting helpers would cost about what the split saves. */
 export const DEFAULT_PARALLEL_MIN_BYTES = 32 * 1024 * 1024;
 
 /**
@@ -24,6 +17,18 @@ export const MAX_DEFAULT_THREADS = 4;
 
 /** More threads than this would be a typo, not a machine: each one is a V8 heap of its own. */
 export const MAX_THREADS = 64;
+
+/**
+ * A thread count as `--threads` and AFTERBURN_THREADS take it; throws a plain message otherwise.
+ * Here rather than with the CLI's other parsers so the bin's prestart can use it without loading
+ * commander.
+ */
+export function threadCount(text: string): number {
+  const value = Number(text);
+  if (!/^\d+$/.test(text) || value < 1 || value > MAX_THREADS)
+    throw new Error(`must be a whole number from 1 to ${MAX_THREADS}`);
+  return value;
+}
 
 /** One thread per core, at most MAX_DEFAULT_THREADS. */
 export function defaultThreads(cores = availableParallelism()): number {
@@ -49,6 +54,14 @@ export interface ParallelReadOptions extends ReadOptions {
 /** What a parallel read needs of a session: discover's sealed session, or export's collector. */
 export type SplittableSink = LineSink & Pick<SealedSession, 'reserveBytes' | 'adoptSegment'>;
 
+/**
+ * Reads a large plain file on several cores: the file is cut into as many ranges as there are
+ * threads, at line starts; this thread parses the first range while each helper thread parses one
+ * of the others. The helpers' column buffers then move to this thread (transferred, not cloned)
+ * and join the session's columns, in file order, which were sized for the whole file. Parsing
+ * (JSON.parse and the zod schema) is most of the cost. Smaller inputs, gzip and stdin are read on
+ * this thread alone.
+ */
 export async function readParallel(
   session: SplittableSink,
   input: InputFile,
@@ -139,11 +152,16 @@ export async function rangeStarts(
   parts: number,
 ): Promise<number[]> {
   const cuts: number[] = [];
-  for (let i = 1; i < parts; i += 1) {
-    const cut = await lineStartAfter(file, start + ((size - start) * i) / parts);
-    if (cut === null || cut >= size) break;
-    // A line longer than a range ends past the next cut point too: that range is dropped.
-    if (cut > (cuts.at(-1) ?? start)) cuts.push(cut);
+  const handle = await open(file, 'r');
+  try {
+    for (let i = 1; i < parts; i += 1) {
+      const cut = await lineStartAfter(handle, start + ((size - start) * i) / parts);
+      if (cut === null || cut >= size) break;
+      // A line longer than a range ends past the next cut point too: that range is dropped.
+      if (cut > (cuts.at(-1) ?? start)) cuts.push(cut);
+    }
+  } finally {
+    await handle.close();
   }
   return cuts;
 }
@@ -170,19 +188,14 @@ export async function lastLargeFile(
 }
 
 /** Offset of the line after the one holding byte `from`, or null when no newline follows it. */
-async function lineStartAfter(file: string, from: number): Promise<number | null> {
-  const handle = await open(file, 'r');
-  try {
-    const buffer = Buffer.alloc(64 * 1024);
-    let position = Math.floor(from);
-    for (;;) {
-      const { bytesRead } = await handle.read(buffer, 0, buffer.length, position);
-      if (bytesRead === 0) return null;
-      const newline = buffer.subarray(0, bytesRead).indexOf(0x0a);
-      if (newline !== -1) return position + newline + 1;
-      position += bytesRead;
-    }
-  } finally {
-    await handle.close();
+async function lineStartAfter(handle: FileHandle, from: number): Promise<number | null> {
+  const buffer = Buffer.alloc(64 * 1024);
+  let position = Math.floor(from);
+  for (;;) {
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, position);
+    if (bytesRead === 0) return null;
+    const newline = buffer.subarray(0, bytesRead).indexOf(0x0a);
+    if (newline !== -1) return position + newline + 1;
+    position += bytesRead;
   }
 }
