@@ -12,7 +12,6 @@ import {
 import type { FindingStore } from '../findings/store.js';
 import type { InputFile } from '../input/inputs.js';
 import type { Source, SourceDiagnostics } from '../sources/types.js';
-import { HelperThread } from './helper-thread.js';
 import {
   analysisKey,
   CursorBook,
@@ -24,7 +23,7 @@ import {
   type SavedAnalysis,
   type SavedInput,
 } from './incremental.js';
-import { DEFAULT_PARALLEL_MIN_BYTES, defaultThreads, lastLargeFile, readParallel } from './parallel-read.js';
+import { DEFAULT_PARALLEL_MIN_BYTES, helpersFor, readParallel } from './parallel-read.js';
 
 export interface DiscoverRequest {
   readonly source: Source;
@@ -96,15 +95,11 @@ export async function analyze(
   });
   const parallelMinBytes = request.parallelMinBytes ?? DEFAULT_PARALLEL_MIN_BYTES;
   // Started before any reading, so their modules are loaded by the time the first split is made.
-  const lastLarge = HelperThread.supports(request.source.name)
-    ? await lastLargeFile(request.inputs, parallelMinBytes, (index) =>
-        plans[index]?.action === 'reuse' ? null : (plans[index]?.saved?.offset ?? 0),
-      )
-    : -1;
-  const helpers =
-    lastLarge === -1
-      ? []
-      : HelperThread.start(request.source.name, (request.threads ?? defaultThreads()) - 1);
+  const { helpers, lastLarge } = await helpersFor(request.source.name, request.inputs, {
+    parallelMinBytes,
+    ...(request.threads === undefined ? {} : { threads: request.threads }),
+    startOf: (index) => (plans[index]?.action === 'reuse' ? null : (plans[index]?.saved?.offset ?? 0)),
+  });
   const kept: SavedInput[] = [];
   try {
     for (const [index, input] of request.inputs.entries()) {

@@ -4,8 +4,7 @@ import { DEFAULT_MAX_LINE_BYTES } from '../input/read-lines.js';
 import { collectSegments, DISPATCH_OUTCOMES } from '../sources/dispatch-outcomes/index.js';
 import type { Segment } from '../sources/dispatch-outcomes/segment.js';
 import type { SourceDiagnostics } from '../sources/types.js';
-import { HelperThread } from './helper-thread.js';
-import { defaultThreads, lastLargeFile, readParallel } from './parallel-read.js';
+import { helpersFor, readParallel } from './parallel-read.js';
 
 export interface ExportReadOptions {
   readonly parallelMinBytes: number;
@@ -25,9 +24,7 @@ export async function readForExport(
   options: ExportReadOptions,
 ): Promise<Segment> {
   const collector = collectSegments(options.diagnostics, { keepKeys: true });
-  const lastLarge = await lastLargeFile(inputs, options.parallelMinBytes);
-  const helpers =
-    lastLarge === -1 ? [] : HelperThread.start(DISPATCH_OUTCOMES, (options.threads ?? defaultThreads()) - 1);
+  const { helpers, lastLarge } = await helpersFor(DISPATCH_OUTCOMES, inputs, options);
   try {
     for (const [index, input] of inputs.entries()) {
       collector.beginInput(undefined);

@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os';
 import type { InputFile } from '../input/inputs.js';
 import type { ReadOptions, ReadResult } from '../input/read-lines.js';
 import type { SealedSession, SourceDiagnostics } from '../sources/types.js';
-import type { HelperThread } from './helper-thread.js';
+import { HelperThread } from './helper-thread.js';
 import { type LineSink, readInto } from './read-input.js';
 
 /** Smaller files are read on this thread alone: starting helpers would cost about what the split saves. */
@@ -69,22 +69,16 @@ export async function readParallel(
 ): Promise<ReadResult> {
   const start = options.start ?? 0;
   const helpers = options.helpers;
-  if (
-    input.kind !== 'file' ||
-    input.path === null ||
-    session.adoptSegment === undefined ||
-    helpers.length === 0
-  ) {
-    return readInto(session, input, options);
-  }
+  if (input.kind !== 'file' || input.path === null) return readInto(session, input, options);
   const size = (await stat(input.path)).size;
-  // The helpers' ranges land in this session's columns too: size them for the whole file.
+  // Sized once for everything left to read, the helpers' ranges included (they land here too).
   session.reserveBytes(size - start);
+  const adoptSegment = session.adoptSegment;
   const cuts =
-    size - start >= options.parallelMinBytes
+    helpers.length > 0 && adoptSegment !== undefined && size - start >= options.parallelMinBytes
       ? await rangeStarts(input.path, start, size, helpers.length + 1)
       : [];
-  if (cuts.length === 0) return readInto(session, input, options);
+  if (cuts.length === 0 || adoptSegment === undefined) return readInto(session, input, options);
 
   // Progress counts every range: what this thread read plus what each helper says it read.
   const bytesSoFar = new Array<number>(cuts.length + 1).fill(0);
@@ -124,7 +118,7 @@ export async function readParallel(
   for (const [i, pending] of outcomes.entries()) {
     const range = await pending;
     if (options.lastHelperUse) await (helpers[i] as HelperThread).close();
-    session.adoptSegment(range.payload, lines);
+    adoptSegment.call(session, range.payload, lines);
     for (const [line, reason] of range.skips) {
       options.diagnostics.skipped({ input: input.name, line: lines + line }, reason);
     }
@@ -167,11 +161,31 @@ export async function rangeStarts(
 }
 
 /**
+ * The helper threads a run's reading needs, with the index of the last input they are needed for
+ * (-1: none): none on one thread, for a source that cannot parse on a helper, or when no plain
+ * file has `parallelMinBytes` to read from `startOf(index)` (null: the input is not read).
+ */
+export async function helpersFor(
+  source: string,
+  inputs: readonly InputFile[],
+  options: {
+    readonly parallelMinBytes: number;
+    readonly threads?: number;
+    readonly startOf?: (index: number) => number | null;
+  },
+): Promise<{ helpers: HelperThread[]; lastLarge: number }> {
+  const threads = options.threads ?? defaultThreads();
+  if (threads <= 1 || !HelperThread.supports(source)) return { helpers: [], lastLarge: -1 };
+  const lastLarge = await lastLargeFile(inputs, options.parallelMinBytes, options.startOf);
+  return { helpers: lastLarge === -1 ? [] : HelperThread.start(source, threads - 1), lastLarge };
+}
+
+/**
  * The index of the last plain file with at least `parallelMinBytes` to read from `startOf(index)`
  * (null: the input is not read), or -1. A helper thread is worth starting when there is one, and
  * can end once that input is read.
  */
-export async function lastLargeFile(
+async function lastLargeFile(
   inputs: readonly InputFile[],
   parallelMinBytes: number,
   startOf: (index: number) => number | null = () => 0,
