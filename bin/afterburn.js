@@ -5,9 +5,9 @@
 // - glibc's mmap threshold fixed at 128 KiB: the analyzers' large typed arrays are then mapped and
 //   unmapped, so a freed one goes back to the system instead of staying in malloc's arenas (glibc
 //   otherwise raises the threshold after the first free). Other C libraries ignore the variable.
-// Before the CLI's modules load: a run that will split a large log starts its helper thread now,
-// so the two load side by side (src/cli/prestart.ts).
-const { prestartHelper } = await import('../dist/prestart.js');
-prestartHelper(process.argv, process.env);
+// Before the CLI's modules load: a run that will split a large log starts its helper threads now,
+// so they load side by side with the CLI (src/cli/prestart.ts).
+const { prestartHelpers } = await import('../dist/prestart.js');
+prestartHelpers(process.argv, process.env);
 const { main } = await import('../dist/main.js');
 await main();

@@ -2,7 +2,7 @@ import { stat } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { discover } from '../core/discover.js';
 import { toJson } from '../core/json.js';
-import { DEFAULT_PARALLEL_MIN_BYTES, MAX_DEFAULT_THREADS, threadCount } from '../core/parallel-read.js';
+import { DEFAULT_PARALLEL_MIN_BYTES, MAX_DEFAULT_THREADS } from '../core/parallel-read.js';
 import type { RunReport, Verdict } from '../findings/schema.js';
 import { FindingStore } from '../findings/store.js';
 import type { InputFile } from '../input/inputs.js';
@@ -28,6 +28,7 @@ import {
   positiveInteger,
   probability,
   resolve,
+  threadCount,
 } from './options.js';
 import { Progress, showsProgress } from './progress.js';
 import { SkipReporter } from './skip-reporter.js';

@@ -30,7 +30,7 @@ Environment variables (a flag beats its variable; a blank variable counts as uns
   AFTERBURN_REQUIRE_ACCEPTANCE      --require-acceptance (true/false)
   AFTERBURN_MAX_LINE_BYTES          --max-line-bytes
   AFTERBURN_INCREMENTAL             --incremental (true/false)
-  AFTERBURN_PARALLEL_MIN_BYTES      --parallel-min-bytes
+  AFTERBURN_PARALLEL_MIN_BYTES      --parallel-min-bytes (discover and export)
   AFTERBURN_THREADS                 --threads (discover and export)
   AFTERBURN_EXPORT_FORMAT           export --format (ndjson/csv)
   AFTERBURN_OTEL                    export --otel (true/false)

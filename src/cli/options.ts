@@ -1,6 +1,16 @@
 import { Option } from 'commander';
 import { AfterburnError } from '../core/errors.js';
 
+export {
+  boolean,
+  choice,
+  nonEmpty,
+  nonNegativeInteger,
+  positiveInteger,
+  probability,
+  threadCount,
+} from './value-parsers.js';
+
 /**
  * Flags and their environment variables. A flag beats its variable; a variable beats the default;
  * a blank variable is unset. Values from either place go through the same validation, and the
@@ -52,44 +62,4 @@ function parseOrThrow<T>(spec: OptionSpec<T>, text: string, origin: string): T {
       },
     );
   }
-}
-
-export function choice<T extends string>(values: readonly T[]): (text: string) => T {
-  return (text) => {
-    if ((values as readonly string[]).includes(text)) return text as T;
-    throw new Error(`use one of ${values.join(', ')}`);
-  };
-}
-
-export function probability(text: string): number {
-  const value = Number(text);
-  if (text === '' || !Number.isFinite(value) || value <= 0 || value >= 1)
-    throw new Error('must be a number between 0 and 1, e.g. 0.05');
-  return value;
-}
-
-export function positiveInteger(text: string): number {
-  const value = Number(text);
-  if (!/^\d+$/.test(text) || !Number.isSafeInteger(value) || value < 1)
-    throw new Error('must be a whole number of at least 1');
-  return value;
-}
-
-export function nonNegativeInteger(text: string): number {
-  const value = Number(text);
-  if (!/^\d+$/.test(text) || !Number.isSafeInteger(value))
-    throw new Error('must be a whole number, e.g. 5000');
-  return value;
-}
-
-export function boolean(text: string): boolean {
-  const lower = text.toLowerCase();
-  if (['1', 'true', 'yes', 'on'].includes(lower)) return true;
-  if (['0', 'false', 'no', 'off'].includes(lower)) return false;
-  throw new Error('use true or false (or 1/0)');
-}
-
-export function nonEmpty(text: string): string {
-  if (text.trim() === '') throw new Error('must not be empty');
-  return text;
 }

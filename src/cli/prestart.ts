@@ -1,18 +1,22 @@
 import { statSync } from 'node:fs';
 import path from 'node:path';
 import { HelperThread } from '../core/helper-thread.js';
-import { DEFAULT_PARALLEL_MIN_BYTES, defaultThreads, threadCount } from '../core/parallel-read.js';
+import { DEFAULT_PARALLEL_MIN_BYTES, defaultThreads } from '../core/parallel-read.js';
+import { boolean, positiveInteger, threadCount } from './value-parsers.js';
+
+// The one source whose logs are split; named here rather than imported, which would load its zod
+// schemas before the helpers start.
+const SOURCE = 'dispatch-outcomes';
 
 /**
  * Run by the bin script before the CLI loads: when the command line names a dispatch-outcomes
  * log big enough to be split (`discover` or `export` with `--path <file>`, or the source's path
  * variable), its helper threads start loading now, alongside the CLI's own modules, instead of
- * after them (about a tenth of a second on a 256 MB log). Only a hint: anything unusual (a directory, a missing file,
- * another source) simply starts nothing, and the run decides for itself as always.
+ * after them (about a tenth of a second on a 256 MB log). Only a hint: anything unusual (a
+ * directory, a missing file, another source, a bad value) simply starts nothing, and the run
+ * decides for itself as always.
  */
-const SOURCE = 'dispatch-outcomes';
-
-export function prestartHelper(argv: readonly string[], env: NodeJS.ProcessEnv): void {
+export function prestartHelpers(argv: readonly string[], env: NodeJS.ProcessEnv): void {
   const count = helpersToPrestart(argv, env);
   if (count > 0) HelperThread.prestart(SOURCE, count);
 }
@@ -22,11 +26,15 @@ export function helpersToPrestart(argv: readonly string[], env: NodeJS.ProcessEn
   if (!namesLargeDispatchLog(argv, env)) return 0;
   const asked = flagValues(argv, '--threads')[0] || env.AFTERBURN_THREADS?.trim() || null;
   if (asked === null) return defaultThreads(cores) - 1;
+  return (parsedOr(threadCount, asked) ?? 1) - 1;
+}
+
+/** `text` parsed as the run will parse it; null when the run will reject it (and report it). */
+function parsedOr<T>(parse: (text: string) => T, text: string): T | null {
   try {
-    return threadCount(asked) - 1;
+    return parse(text);
   } catch {
-    // A bad value is the run's to report; no helper is started for it.
-    return 0;
+    return null;
   }
 }
 
@@ -41,16 +49,13 @@ export function namesLargeDispatchLog(argv: readonly string[], env: NodeJS.Proce
   if (source !== undefined && source !== '' && source !== SOURCE) return false;
   // An incremental run reads only what was appended: whether that needs a helper is known only
   // once the store's cursors are read, and a cron run every few minutes should not pay for one.
-  const incremental = env.AFTERBURN_INCREMENTAL?.trim().toLowerCase() ?? '';
-  const incrementalRun = argv.includes('--incremental') || ['1', 'true', 'yes', 'on'].includes(incremental);
+  const incrementalRun =
+    argv.includes('--incremental') || parsedOr(boolean, env.AFTERBURN_INCREMENTAL?.trim() ?? '') === true;
   if (command === 'discover' && incrementalRun) return false;
   // The run's own threshold: a run told to stay on one thread must not get a helper early.
-  const threshold = Number(
-    flagValues(argv, '--parallel-min-bytes')[0] ||
-      env.AFTERBURN_PARALLEL_MIN_BYTES ||
-      DEFAULT_PARALLEL_MIN_BYTES,
-  );
-  if (!Number.isFinite(threshold)) return false;
+  const asked = flagValues(argv, '--parallel-min-bytes')[0] || env.AFTERBURN_PARALLEL_MIN_BYTES?.trim();
+  const threshold = asked ? parsedOr(positiveInteger, asked) : DEFAULT_PARALLEL_MIN_BYTES;
+  if (threshold === null) return false;
   const given = flagValues(argv, '--path');
   const paths = given.length > 0 ? given : (env.AFTERBURN_DISPATCH_OUTCOMES_PATH ?? '').split(path.delimiter);
   return paths.some((file) => {

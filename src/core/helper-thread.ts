@@ -3,15 +3,16 @@ import { PARALLEL_SOURCES } from '../sources/parallel-sources.js';
 import { AfterburnError } from './errors.js';
 import type { HelperMessage, ParseJob, ParseOutcome, ParseReply } from './helper-protocol.js';
 
-/**
- * A thread that parses part of each large file for one run, on a core of its own. Helpers are
- * started before the inputs are planned, so their modules are loaded by the time the first large
- * file is split; each then parses one range of it while this thread parses the first.
- */
 const YOUNG_GENERATION_MB = 8;
 
 let prestarted: HelperThread[] = [];
 
+/**
+ * A thread that parses part of each large file for one run, on a core of its own. Helpers are
+ * started before any input is read (by the bin's prestart, before the CLI loads, when it can tell),
+ * so their modules are loaded by the time the first large file is split; each then parses one
+ * range of it while this thread parses the first.
+ */
 export class HelperThread {
   private readonly worker: Worker;
   private pending: {
@@ -48,7 +49,7 @@ export class HelperThread {
   static start(source: string, count: number): HelperThread[] {
     const early = prestarted;
     prestarted = [];
-    const wanted = PARALLEL_SOURCES[source] === undefined ? 0 : count;
+    const wanted = HelperThread.supports(source) ? count : 0;
     const helpers: HelperThread[] = [];
     for (const helper of early) {
       if (helper.source === source && helpers.length < wanted) {
@@ -68,7 +69,7 @@ export class HelperThread {
    * alive; unclaimed, they end with the process.
    */
   static prestart(source: string, count: number): void {
-    if (prestarted.length > 0 || PARALLEL_SOURCES[source] === undefined) return;
+    if (prestarted.length > 0 || !HelperThread.supports(source)) return;
     for (let i = 0; i < count; i += 1) {
       const helper = new HelperThread(source);
       helper.worker.unref();

@@ -9,11 +9,9 @@ import {
 } from './helper-protocol.js';
 import { parseRange } from './parse-range.js';
 
-/**
- * The helper thread: parses byte ranges of logs with the same source code, schemas and limits as
- * the main thread and hands back what it read (the column buffers move, nothing is copied). It
- * loads the source's line handling at once, before its first job arrives.
- */
+// A helper thread: parses byte ranges of logs with the same source code, schemas and limits as
+// the main thread and hands back what it read (the column buffers move, nothing is copied). It
+// loads the source's line handling at once, before its first job arrives.
 const load = PARALLEL_SOURCES[(workerData as { source: string }).source];
 if (load === undefined) throw new Error('the helper thread was started for a source it cannot parse');
 const parser = load();

@@ -18,18 +18,6 @@ export const MAX_DEFAULT_THREADS = 4;
 /** More threads than this would be a typo, not a machine: each one is a V8 heap of its own. */
 export const MAX_THREADS = 64;
 
-/**
- * A thread count as `--threads` and AFTERBURN_THREADS take it; throws a plain message otherwise.
- * Here rather than with the CLI's other parsers so the bin's prestart can use it without loading
- * commander.
- */
-export function threadCount(text: string): number {
-  const value = Number(text);
-  if (!/^\d+$/.test(text) || value < 1 || value > MAX_THREADS)
-    throw new Error(`must be a whole number from 1 to ${MAX_THREADS}`);
-  return value;
-}
-
 /** One thread per core, at most MAX_DEFAULT_THREADS. */
 export function defaultThreads(cores = availableParallelism()): number {
   return Math.max(1, Math.min(cores, MAX_DEFAULT_THREADS));

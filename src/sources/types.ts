@@ -32,19 +32,15 @@ export interface SourceSession<D> {
   /** The current input's compact state so far (saved + read since beginInput), JSON-serialisable. */
   endInput?(): unknown;
   /**
-   * About this many bytes of lines follow for the current input (including any another thread
-   * parses and hands over): lets the session size its storage once instead of growing it.
+   * About this many bytes of lines follow for the current input (including any other threads
+   * parse and hand over): lets the session size its storage once instead of growing it.
    */
   reserveBytes?(bytes: number): void;
   /**
-   * In a worker thread: what this session read, to post to the main thread, with the buffers to
-   * move rather than copy. Present when the source can parse on several threads.
-   */
-  handOffSegment?(): { payload: unknown; transfer: ArrayBuffer[] };
-  /**
-   * Adds what another session of the same source read of the current input (a worker thread
-   * parsing a byte range: its handOffSegment()), as if this session had read those lines itself.
-   * `lineOffset` is the number of lines of the input before that range.
+   * Adds what a helper thread read of a byte range of the current input (the LineParser's
+   * handOffSegment(), parallel-sources.ts), as if this session had read those lines itself.
+   * `lineOffset` is the number of lines of the input before that range. Present when the source
+   * can parse on several threads.
    */
   adoptSegment?(payload: unknown, lineOffset: number): void;
   finish(): SourceResult<D>;
@@ -119,7 +115,6 @@ export interface SealedSession {
   endInput(): unknown;
   reserveBytes(bytes: number): void;
   /** Present when the source can parse on several threads (see SourceSession). */
-  readonly handOffSegment?: () => { payload: unknown; transfer: ArrayBuffer[] };
   readonly adoptSegment?: (payload: unknown, lineOffset: number) => void;
   /** Ends the input and runs the source's analyzers over what was read. */
   finish(context: AnalyzerContext): { counts: Counts; countsThisRun: Counts; findings: FindingDraft[] };
@@ -138,7 +133,7 @@ export function defineSource<D>(adapter: SourceAdapter<D>): Source {
     ...(adapter.checkSaved ? { checkSaved: adapter.checkSaved } : {}),
     open(diagnostics) {
       const session = adapter.open(diagnostics);
-      const { handOffSegment, adoptSegment } = session;
+      const { adoptSegment } = session;
       return {
         acceptLine: (text, location) => session.acceptLine(text, location),
         rejectLine: (location, reason) => session.rejectLine(location, reason),
@@ -146,9 +141,8 @@ export function defineSource<D>(adapter: SourceAdapter<D>): Source {
         beginInput: (saved) => session.beginInput?.(saved),
         endInput: () => session.endInput?.(),
         reserveBytes: (bytes) => session.reserveBytes?.(bytes),
-        ...(handOffSegment && adoptSegment
+        ...(adoptSegment
           ? {
-              handOffSegment: () => handOffSegment.call(session),
               adoptSegment: (payload: unknown, lineOffset: number) =>
                 adoptSegment.call(session, payload, lineOffset),
             }

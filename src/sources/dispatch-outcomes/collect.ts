@@ -1,5 +1,6 @@
 import { jsonDepthExceeds, MAX_JSON_DEPTH } from '../../core/canonical-json.js';
 import { parseJsonObject } from '../json-line.js';
+import type { LineParser } from '../parallel-sources.js';
 import type { DispatchDataset } from '../records.js';
 import { type SecondsSnapshot, SecondsTimestamps } from '../timestamp-units.js';
 import type { SourceDiagnostics, SourceSession } from '../types.js';
@@ -40,7 +41,9 @@ interface HandOff {
 }
 
 /** A session's line handling and per-input state, without the join (export joins its own way). */
-export interface SegmentCollector extends Required<Omit<SourceSession<DispatchDataset>, 'finish'>> {
+export interface SegmentCollector
+  extends Required<Omit<SourceSession<DispatchDataset>, 'finish'>>,
+    Pick<LineParser, 'handOffSegment'> {
   /** Everything read or restored so far, as one segment. */
   segment(): Segment;
   /** Only what this run read, when some input continued a restored state; null otherwise. */

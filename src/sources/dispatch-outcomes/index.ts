@@ -40,7 +40,6 @@ function open(diagnostics: SourceDiagnostics): SourceSession<DispatchDataset> {
     beginInput: collector.beginInput,
     endInput: collector.endInput,
     reserveBytes: collector.reserveBytes,
-    handOffSegment: collector.handOffSegment,
     adoptSegment: collector.adoptSegment,
     finish() {
       const notice = collector.secondsNotice();
