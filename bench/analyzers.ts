@@ -9,6 +9,7 @@ import { efficiencyTrend } from '../src/analyzers/efficiency-trend.js';
 import { latency } from '../src/analyzers/latency.js';
 import type { GateDecisionRecord, TaskRecord } from '../src/sources/records.js';
 import { gateDecisionColumnsFrom, taskColumnsFrom } from '../src/sources/task-columns.js';
+import { median } from '../src/stats/quantiles.js';
 import { mulberry32 } from '../src/stats/random.js';
 
 const TASKS = Number(process.argv[2] ?? 300_000);
@@ -53,7 +54,6 @@ const context = {
 
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 const analyzers = [efficiencyTrend, latency, dispatchHealth] as const;
 console.log(`${tasks.length} tasks, ${gateDecisions.length} gate decisions`);
 for (const analyzer of analyzers) {
@@ -75,8 +75,8 @@ for (const analyzer of analyzers) {
       console.log(`run ${analyzer.meta.id} ${label} end`);
     }
     console.log(
-      `${analyzer.meta.id.padEnd(16)} ${label}: ${median(times).toFixed(0).padStart(5)} ms, ` +
-        `heapUsed +${median(heap).toFixed(1)} MB right after (median of ${RUNS})`,
+      `${analyzer.meta.id.padEnd(16)} ${label}: ${(median(times) as number).toFixed(0).padStart(5)} ms, ` +
+        `heapUsed +${(median(heap) as number).toFixed(1)} MB right after (median of ${RUNS})`,
     );
   }
 }

@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } fr
 import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { median } from '../src/stats/quantiles.js';
 import { generateLogFile } from './generate.js';
 
 /**
@@ -65,13 +66,8 @@ function measure(program: string, args: readonly string[]): Sample {
   return { ms, rssMb };
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1
-    ? (sorted[middle] as number)
-    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
-}
+/** The median of a bench's rounds (there is always at least one). */
+const medianOf = (values: number[]): number => median(values) as number;
 
 mkdirSync(benchDir, { recursive: true });
 console.log(`node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown cpu'})`);
@@ -108,8 +104,8 @@ for (const sizeMb of sizes) {
   const cron: Sample[] = [];
   for (let round = 0; round < rounds; round += 1) cron.push(measure(...incremental));
   rmSync(store, { recursive: true, force: true });
-  const floorMs = median(floor.map((s) => s.ms));
-  const discoverMs = median(discover.map((s) => s.ms));
+  const floorMs = medianOf(floor.map((s) => s.ms));
+  const discoverMs = medianOf(discover.map((s) => s.ms));
   results.push({ bytes, discoverMs });
   console.log(
     [
@@ -120,7 +116,7 @@ for (const sizeMb of sizes) {
       (bytes / MB / (discoverMs / 1000)).toFixed(0),
       Math.max(...floor.map((s) => s.rssMb)).toFixed(0),
       Math.max(...discover.map((s) => s.rssMb)).toFixed(0),
-      median(cron.map((s) => s.ms)).toFixed(0),
+      medianOf(cron.map((s) => s.ms)).toFixed(0),
       Math.max(...cron.map((s) => s.rssMb)).toFixed(0),
     ].join(' | '),
   );
