@@ -66,13 +66,11 @@ for (const analyzer of analyzers) {
     const heap: number[] = [];
     for (let run = 0; run < RUNS; run++) {
       gc();
-      console.log(`run ${analyzer.meta.id} ${label} start`);
       const before = process.memoryUsage().heapUsed;
       const started = performance.now();
       analyzer.analyze(dataset, context);
       times.push(performance.now() - started);
       heap.push((process.memoryUsage().heapUsed - before) / 2 ** 20);
-      console.log(`run ${analyzer.meta.id} ${label} end`);
     }
     console.log(
       `${analyzer.meta.id.padEnd(16)} ${label}: ${(median(times) as number).toFixed(0).padStart(5)} ms, ` +
