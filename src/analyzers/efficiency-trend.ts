@@ -12,7 +12,7 @@ import {
   summarize,
   theilSen,
 } from '../stats/index.js';
-import { formatInteger, isoTime, TimeRange, verificationCommand } from './shared.js';
+import { armGroups, formatInteger, isoTime, TimeRange, verificationCommand } from './shared.js';
 import { dailySummaries, ratioHistogram } from './trend-chart-data.js';
 import type { Analyzer, AnalyzerContext } from './types.js';
 
@@ -99,10 +99,6 @@ function cacheReadRatioOf(
   const prompt =
     inputTokens + cacheReadTokens + (Number.isNaN(cacheCreationTokens) ? 0 : cacheCreationTokens);
   return prompt === 0 ? null : cacheReadTokens / prompt;
-}
-
-export function isCountedTask(task: TaskRecord, requireAcceptance: boolean): boolean {
-  return task.status === 'completed' && (!requireAcceptance || task.acceptancePassed === true);
 }
 
 export interface TrendStatistics {
@@ -248,16 +244,13 @@ export const efficiencyTrend: Analyzer<{ readonly tasks: readonly TaskRecord[] |
     const counted = (row: number) =>
       completed[tasks.status[row] as number] === 1 &&
       (!requireAcceptance || tasks.acceptancePassed[row] === 1);
-    // Arms by name (a dictionary could list a name twice); a first pass sizes every series.
-    const names = [...new Set(tasks.arms)].sort();
-    const groupOfArm = Uint32Array.from(tasks.arms, (name) => names.indexOf(name));
+    // A first pass sizes every series.
+    const { names, groupOfArm } = armGroups(tasks.arms);
     const points = new Uint32Array(names.length);
     const excluded = new Uint32Array(names.length);
-    const seen = new Uint8Array(names.length);
     for (let row = 0; row < tasks.length; row++) {
       if (!counted(row)) continue;
       const group = groupOfArm[arm[row] as number] as number;
-      seen[group] = 1;
       if (Number.isNaN(inputTokens[row])) excluded[group] = (excluded[group] as number) + 1;
       else points[group] = (points[group] as number) + 1;
     }
@@ -290,7 +283,10 @@ export const efficiencyTrend: Analyzer<{ readonly tasks: readonly TaskRecord[] |
     const { all, perGroup } = seriesInOrder(at, tokens, groupOfPoint, points, excluded, ratios);
     const findings = [seriesFinding(null, all, context)];
     names.forEach((name, group) => {
-      if (seen[group] === 1) findings.push(seriesFinding(name, perGroup[group] as Series, context));
+      // An arm with counted tasks, even if none had input tokens (the finding says how many).
+      if ((points[group] as number) + (excluded[group] as number) > 0) {
+        findings.push(seriesFinding(name, perGroup[group] as Series, context));
+      }
     });
     return findings;
   },

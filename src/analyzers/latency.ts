@@ -4,7 +4,7 @@ import type { FindingDraft } from '../findings/schema.js';
 import type { TaskRecord } from '../sources/records.js';
 import { asTaskColumns, type TaskColumns } from '../sources/task-columns.js';
 import { percentilesOf, percentilesOfSorted } from './percentiles.js';
-import { formatInteger, TimeRange, verificationCommand } from './shared.js';
+import { armGroups, formatInteger, TimeRange, verificationCommand } from './shared.js';
 import type { Analyzer, AnalyzerContext } from './types.js';
 
 export const LATENCY = 'latency';
@@ -23,7 +23,7 @@ export function latencyData(metric: string, values: readonly number[]): LatencyD
 }
 
 /** `latencyData` of durations already in ascending order. */
-export function latencyDataOfSorted(metric: string, sorted: Float64Array): LatencyData {
+function latencyDataOfSorted(metric: string, sorted: Float64Array): LatencyData {
   return { metric, n: sorted.length, ...percentilesOfSorted(sorted, minimumSamplesFor) };
 }
 
@@ -31,7 +31,7 @@ function formatMs(value: number | null): string {
   return value === null ? 'n/a' : `${formatInteger(value)} ms`;
 }
 
-/** The durations of one scope, ascending, and the first and last completion time among them. */
+/** The durations of one scope, in row order (toFinding sorts them in place), and their time range. */
 class TimedValues {
   readonly values: Float64Array;
   private count = 0;
@@ -90,9 +90,8 @@ export const latency: Analyzer<{ readonly tasks: readonly TaskRecord[] | TaskCol
     const metric = 'ms_elapsed';
     const tasks = asTaskColumns(dataset.tasks);
     const { msElapsed, arm, completedAt } = tasks;
-    // Arms by name (a dictionary could list a name twice): count first, then fill exact-size arrays.
-    const names = [...new Set(tasks.arms)].sort();
-    const groupOfArm = Uint32Array.from(tasks.arms, (name) => names.indexOf(name));
+    // Count first, then fill exact-size arrays.
+    const { names, groupOfArm } = armGroups(tasks.arms);
     const counts = new Uint32Array(names.length);
     let total = 0;
     for (let row = 0; row < tasks.length; row++) {

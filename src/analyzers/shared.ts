@@ -59,3 +59,12 @@ export function formatInteger(value: number): string {
 export function percent(part: number, whole: number): string {
   return whole === 0 ? '0%' : `${Math.round((100 * part) / whole)}%`;
 }
+
+/**
+ * Groups a column's arm ids by arm name, names sorted: `groupOfArm[id]` is the index of its name
+ * in `names`. By name, because a dictionary could list a name twice.
+ */
+export function armGroups(arms: readonly string[]): { names: string[]; groupOfArm: Uint32Array } {
+  const names = [...new Set(arms)].sort();
+  return { names, groupOfArm: Uint32Array.from(arms, (name) => names.indexOf(name)) };
+}
