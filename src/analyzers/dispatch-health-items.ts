@@ -20,21 +20,26 @@ export function rowsWhere(rows: Uint32Array, keep: (row: number) => boolean): Ui
   return kept.subarray(0, count);
 }
 
-/**
- * Every task row in the rolling order: completion time, then key hash, attempt number and arm
- * name. Sorted once: each metric's rows are a subsequence, already in order for the engine.
- */
-export function tasksInRollingOrder(tasks: TaskColumns): Uint32Array {
+/** The tie-break of task rows at equal time: key hash, then attempt number, then arm name. */
+export function taskRowOrder(tasks: TaskColumns): (rowA: number, rowB: number) => number {
   const armRank = scopeNameRanks(tasks.arms);
   const { keyHi, keyLo, attemptNumber, arm } = tasks;
-  return argsortByKey(
-    tasks.completedAt.subarray(0, tasks.length),
-    (a, b) =>
-      compareKeyHashes(keyHi, keyLo, a, b) ||
-      (attemptNumber[a] as number) - (attemptNumber[b] as number) ||
-      (armRank[arm[a] as number] as number) - (armRank[arm[b] as number] as number),
-    // Rows that tie on all of these keep their index order; the engine checks the value.
-  );
+  return (a, b) =>
+    compareKeyHashes(keyHi, keyLo, a, b) ||
+    (attemptNumber[a] as number) - (attemptNumber[b] as number) ||
+    (armRank[arm[a] as number] as number) - (armRank[arm[b] as number] as number);
+}
+
+/**
+ * Every task row in the rolling order: completion time, then `compareRows` (taskRowOrder). Sorted
+ * once: each metric's rows are a subsequence, already in order for the engine.
+ */
+export function tasksInRollingOrder(
+  tasks: TaskColumns,
+  compareRows: (rowA: number, rowB: number) => number,
+): Uint32Array {
+  // Rows that tie on all of these keep their index order; the engine checks the value.
+  return argsortByKey(tasks.completedAt.subarray(0, tasks.length), compareRows);
 }
 
 /**
@@ -59,11 +64,15 @@ export class ItemBuffers {
   }
 }
 
-/** The rolling items of the task `rows`, each valued `valueOfRow(row)`, scoped by arm. */
+/**
+ * The rolling items of the task `rows`, each valued `valueOfRow(row)`, scoped by arm; ties at
+ * equal time are broken by `compareRows` (taskRowOrder), then the value.
+ */
 export function taskItems(
   tasks: TaskColumns,
   rows: Uint32Array,
   valueOfRow: (row: number) => number,
+  compareRows: (rowA: number, rowB: number) => number,
   buffers: ItemBuffers,
 ): RollingColumns {
   const n = rows.length;
@@ -74,19 +83,9 @@ export function taskItems(
     value[i] = valueOfRow(row);
     scope[i] = tasks.arm[row] as number;
   }
-  const armRank = scopeNameRanks(tasks.arms);
-  const { keyHi, keyLo, attemptNumber } = tasks;
   // Keys are read through `rows`, not copied per metric.
-  const breakTie = (a: number, b: number) => {
-    const rowA = rows[a] as number;
-    const rowB = rows[b] as number;
-    return (
-      compareKeyHashes(keyHi, keyLo, rowA, rowB) ||
-      (attemptNumber[rowA] as number) - (attemptNumber[rowB] as number) ||
-      (armRank[scope[a] as number] as number) - (armRank[scope[b] as number] as number) ||
-      (value[a] as number) - (value[b] as number)
-    );
-  };
+  const breakTie = (a: number, b: number) =>
+    compareRows(rows[a] as number, rows[b] as number) || (value[a] as number) - (value[b] as number);
   return { length: n, at, value, scope, scopeNames: tasks.arms, breakTie };
 }
 
@@ -108,8 +107,8 @@ export function gateDecisionItems(decisions: GateDecisionColumns, buffers: ItemB
 }
 
 /**
- * Per task key, the row of its first completed attempt (lowest attempt number; the earliest row
- * among equals), in no particular order. Rows are grouped by sorting the hashes, not through a map
+ * Per task key, the row of its first completed attempt (lowest attempt number; among equals, the
+ * first in `completed`'s order), in no particular order. Rows are grouped by sorting the hashes, not through a map
  * of strings.
  */
 export function firstSuccessRows(tasks: TaskColumns, completed: Uint32Array): Uint32Array {

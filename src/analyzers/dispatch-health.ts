@@ -13,6 +13,7 @@ import {
   ItemBuffers,
   rowsWhere,
   taskItems,
+  taskRowOrder,
   tasksInRollingOrder,
 } from './dispatch-health-items.js';
 import { ROLLING_RATE, type RollingMetric, rollingFindings } from './rolling-findings.js';
@@ -75,7 +76,8 @@ export const dispatchHealth: Analyzer<{
     const completedStatus = completedStatuses(tasks);
     const completed = (row: number) => (completedStatus[tasks.status[row] as number] as number) === 1;
     const completedValue = (row: number) => (completed(row) ? 1 : 0);
-    const ordered = tasksInRollingOrder(tasks);
+    const compareRows = taskRowOrder(tasks);
+    const ordered = tasksInRollingOrder(tasks, compareRows);
     const m = DISPATCH_METRICS;
     const firstAttempts = rowsWhere(ordered, (row) => tasks.attemptNumber[row] === 1);
     const judged = rowsWhere(ordered, (row) => tasks.acceptancePassed[row] !== -1);
@@ -86,25 +88,30 @@ export const dispatchHealth: Analyzer<{
     // One metric at a time: each series is complete before the next metric refills the buffers.
     return [
       ...rollingFindings(
-        taskItems(tasks, firstAttempts, completedValue, buffers),
+        taskItems(tasks, firstAttempts, completedValue, compareRows, buffers),
         m.firstPass,
         'arm',
         context,
       ),
       ...rollingFindings(gateDecisionItems(gateDecisions, buffers), m.denyRate, 'arm', context),
       ...rollingFindings(
-        taskItems(tasks, judged, (row) => tasks.acceptancePassed[row] as number, buffers),
+        taskItems(tasks, judged, (row) => tasks.acceptancePassed[row] as number, compareRows, buffers),
         m.acceptance,
         'arm',
         context,
       ),
       ...rollingFindings(
-        taskItems(tasks, firsts, (row) => tasks.attemptNumber[row] as number, buffers),
+        taskItems(tasks, firsts, (row) => tasks.attemptNumber[row] as number, compareRows, buffers),
         m.attempts,
         'arm',
         context,
       ),
-      ...rollingFindings(taskItems(tasks, ordered, completedValue, buffers), m.completion, 'arm', context),
+      ...rollingFindings(
+        taskItems(tasks, ordered, completedValue, compareRows, buffers),
+        m.completion,
+        'arm',
+        context,
+      ),
     ];
   },
 };

@@ -132,7 +132,10 @@ export interface RollingColumns {
   readonly breakTie: (a: number, b: number) => number;
 }
 
-/** Rows of `scope` ranked by scope name (rank 0 = no scope), for tie-breaks by name. */
+/**
+ * Per scope id, its rank by scope name (from 1; ids of equal names share a rank), for tie-breaks
+ * by name. There is no entry for items without a scope (-1).
+ */
 export function scopeNameRanks(scopeNames: readonly string[]): Int32Array {
   const byName = [...scopeNames.keys()].sort((a, b) =>
     compareText(scopeNames[a] as string, scopeNames[b] as string),

@@ -23,7 +23,7 @@ let scratchSlopes: Float64Array | null = null;
 
 /**
  * One buffer for the sampled slopes, reused by every estimate of a run (the trend analyzer takes
- * five, per arm and overall): 8 MB once instead of 8 MB of garbage each time. Every slot is written
+ * one per arm and one overall): 8 MB once instead of 8 MB of garbage each time. Every slot is written
  * before it is read, so what an earlier estimate left there never matters.
  */
 function scratch(length: number): Float64Array {
