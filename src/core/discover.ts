@@ -127,10 +127,11 @@ export async function analyze(
       if (incremental && input.path !== null && input.kind !== 'stdin') {
         const segment = session.endInput();
         const offset = input.kind === 'file' ? read.consumedOffset : 0;
+        const seenSize = input.kind === 'file' ? (saved?.offset ?? 0) + read.bytesRead : undefined;
         kept.push({
           name: input.name,
           kind: input.kind,
-          identity: await identify(input.path, offset),
+          identity: await identify(input.path, offset, seenSize),
           offset,
           lineNo: read.lines,
           segment,

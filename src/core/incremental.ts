@@ -65,14 +65,19 @@ async function headHash(file: string, length: number): Promise<string> {
   }
 }
 
-/** The identity of `file` as it is now, hashing the first bytes up to `offset` (at most 4 KiB). */
-export async function identify(file: string, offset: number): Promise<FileIdentity> {
+/**
+ * The identity of `file` as it is now, hashing the first bytes up to `offset` (at most 4 KiB).
+ * `seenSize`, for a file a run has just read: the size it read up to, kept instead of the size
+ * now, so that lines appended between the end of the read and this call still count as new next
+ * time instead of making the file look unchanged.
+ */
+export async function identify(file: string, offset: number, seenSize?: number): Promise<FileIdentity> {
   const info = await stat(file);
   const headLength = Math.min(offset, HEAD_BYTES);
   return {
     dev: info.dev,
     ino: info.ino,
-    size: info.size,
+    size: seenSize ?? info.size,
     mtimeMs: info.mtimeMs,
     headLength,
     headHash: await headHash(file, headLength),

@@ -4,7 +4,13 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { generateLog } from '../../bench/generate.js';
 import { type DiscoverRequest, discover } from '../../src/core/discover.js';
-import { analysisKey } from '../../src/core/incremental.js';
+import {
+  analysisKey,
+  CursorBook,
+  type FileIdentity,
+  INCREMENTAL_STATE_VERSION,
+  identify,
+} from '../../src/core/incremental.js';
 import type { RunReport } from '../../src/findings/schema.js';
 import { FindingStore } from '../../src/findings/store.js';
 import { resolveInputs } from '../../src/input/inputs.js';
@@ -270,6 +276,29 @@ describe('incremental runs', () => {
       expect(first).toEqual([expect.stringContaining('looks like epoch seconds')]);
       expect(second).toEqual(first);
     });
+  });
+});
+
+describe('the saved identity of a file just read', () => {
+  it('keeps the size the run read up to, so lines appended after the read are still new', async () => {
+    const file = path.join(tempDir('afterburn-incr-'), 'outcomes.jsonl');
+    const line = dispatchLine();
+    writeFileSync(file, `${line}\n`);
+    const seen = Buffer.byteLength(`${line}\n`);
+    // Appended after the read ended, before the identity was taken.
+    appendFileSync(file, `${dispatchLine({ attempt_id: 'a2' })}\n`);
+    const input = { name: file, kind: 'file' as const, path: file };
+    const planWith = async (identity: FileIdentity) =>
+      (
+        await new CursorBook({
+          schema_version: INCREMENTAL_STATE_VERSION,
+          source: 'dispatch-outcomes',
+          inputs: [{ name: file, kind: 'file', identity, offset: seen, lineNo: 1, segment: null }],
+        }).plan(input)
+      ).action;
+    expect(await planWith(await identify(file, seen, seen))).toBe('read');
+    // The size now would hide the appended line: the file would look unchanged.
+    expect(await planWith(await identify(file, seen))).toBe('reuse');
   });
 });
 
