@@ -4,7 +4,7 @@ import { decodeStateFile, encodeStateFile } from '../../src/findings/state-file.
 import { collectSegments } from '../../src/sources/dispatch-outcomes/index.js';
 import type { Segment } from '../../src/sources/dispatch-outcomes/segment.js';
 import { loadSegment, storeSegment } from '../../src/sources/dispatch-outcomes/segment-state.js';
-import { finalizeLine } from '../helpers/records.js';
+import { dispatchLine, finalizeLine } from '../helpers/records.js';
 
 function segmentOf(seed: number, bytes: number): Segment {
   const collector = collectSegments({ skipped: () => {} });
@@ -48,6 +48,41 @@ describe('stored segments', () => {
     expect(plain(copied)).toEqual(plain(segment));
     // NaN (unknown) survives: JSON could not carry it, the bytes do.
     expect([...restored.finalizes.inputTokens].some(Number.isNaN)).toBe(true);
+  });
+
+  it('keep only the strings of their own input, not those of the inputs read before it', () => {
+    const collector = collectSegments({ skipped: () => {} });
+    const location = { input: 'x.jsonl', line: 1 };
+    collector.beginInput(undefined);
+    collector.acceptLine(
+      dispatchLine({ agent: 'alpha', atomic_hook_outcome: 'deny', block_reasons: ['old reason'] }),
+      location,
+    );
+    collector.acceptLine(
+      finalizeLine({ agent: 'alpha', status: 'failed', suggested_registry_edit: { a: 1 } }),
+      location,
+    );
+    collector.endInput();
+    collector.beginInput(undefined);
+    collector.acceptLine(
+      dispatchLine({ agent: 'beta', attempt_id: 'b1', rationalization_match: 'just this once' }),
+      location,
+    );
+    collector.acceptLine(finalizeLine({ agent: 'gamma', attempt_id: 'b1' }), location);
+    const stored = collector.endInput() as ReturnType<typeof storeSegment>;
+    expect(stored.arms.sort()).toEqual(['beta', 'gamma']);
+    expect(stored.statuses).toEqual(['completed']);
+    expect(stored.reasonLists).toEqual([]);
+    expect(stored.rationalizations).toEqual(['just this once']);
+    expect(stored.suggestions).toEqual([]);
+    // Restored, every row still names the same strings.
+    const restored = loadSegment(stored, 'dispatch-outcomes');
+    expect(restored.arms[restored.dispatches.arm[0] as number]).toBe('beta');
+    expect(restored.arms[restored.finalizes.arm[0] as number]).toBe('gamma');
+    expect(restored.rationalizations[restored.dispatches.rationalization[0] as number]).toBe(
+      'just this once',
+    );
+    expect(restored.dispatches.reasons[0]).toBe(-1);
   });
 
   it('refuse block reasons that are not a list of strings', () => {

@@ -4,6 +4,7 @@ import type { ColumnLayout, ColumnSet, NumericArray } from '../column-table.js';
 import { describeIssue } from '../zod-issue.js';
 import { MAX_EPOCH_MS } from './schema.js';
 import { DISPATCH_LAYOUT, FINALIZE_LAYOUT, type Segment } from './segment.js';
+import { CompactDictionary } from './task-builder.js';
 
 /**
  * A segment as the store keeps it between incremental runs: the line counts and dictionaries as
@@ -33,33 +34,56 @@ export type StoredSegment = z.infer<typeof StoredSegment>;
 function encodeColumns<L extends ColumnLayout>(
   columns: ColumnSet<L>,
   layout: L,
+  dictionaries: Partial<Record<keyof L, CompactDictionary>>,
 ): z.infer<typeof StoredColumns> {
   const encoded: Record<string, Uint8Array<ArrayBuffer>> = {};
-  for (const name of Object.keys(layout)) {
-    const column = columns[name as keyof L] as NumericArray;
-    const view = column.subarray(0, columns.length);
-    // A copy: the join may rewrite these columns in place before the store writes the state.
+  for (const name of Object.keys(layout) as (keyof L & string)[]) {
+    const column = (columns[name] as NumericArray).subarray(0, columns.length);
+    const dictionary = dictionaries[name];
+    // A copy either way: the join may rewrite these columns in place before the store writes them.
+    const stored =
+      dictionary === undefined ? column.slice() : column.map((i) => (i < 0 ? i : dictionary.id(i)));
     encoded[name] = new Uint8Array(
-      view.buffer,
-      view.byteOffset,
-      view.byteLength,
-    ).slice() as Uint8Array<ArrayBuffer>;
+      stored.buffer,
+      stored.byteOffset,
+      stored.byteLength,
+    ) as Uint8Array<ArrayBuffer>;
   }
   return { length: columns.length, columns: encoded };
 }
 
+/**
+ * An input's segment as the state keeps it. Its dictionaries hold only the strings its own rows
+ * use: the builder's are shared by every input of the run, so with rotated logs each input would
+ * otherwise carry all the strings of the inputs before it.
+ */
 export function storeSegment(segment: Segment): StoredSegment {
+  const arms = new CompactDictionary(segment.arms);
+  const statuses = new CompactDictionary(segment.statuses);
+  const reasonLists = new CompactDictionary(segment.reasonLists);
+  const rationalizations = new CompactDictionary(segment.rationalizations);
+  const suggestions = new CompactDictionary(segment.suggestions);
+  const dispatches = encodeColumns(segment.dispatches, DISPATCH_LAYOUT, {
+    arm: arms,
+    reasons: reasonLists,
+    rationalization: rationalizations,
+  });
+  const finalizes = encodeColumns(segment.finalizes, FINALIZE_LAYOUT, {
+    arm: arms,
+    status: statuses,
+    suggestion: suggestions,
+  });
   return {
     lines: segment.lines,
     blank: segment.blank,
     skipped: segment.skipped,
-    arms: [...segment.arms],
-    statuses: [...segment.statuses],
-    reasonLists: [...segment.reasonLists],
-    rationalizations: [...segment.rationalizations],
-    suggestions: [...segment.suggestions],
-    dispatches: encodeColumns(segment.dispatches, DISPATCH_LAYOUT),
-    finalizes: encodeColumns(segment.finalizes, FINALIZE_LAYOUT),
+    arms: arms.dictionary.values,
+    statuses: statuses.dictionary.values,
+    reasonLists: reasonLists.dictionary.values,
+    rationalizations: rationalizations.dictionary.values,
+    suggestions: suggestions.dictionary.values,
+    dispatches,
+    finalizes,
   };
 }
 
