@@ -132,14 +132,8 @@ export function isStale(observed: ObservedLock, settings: Settings, staleMs: num
  * injected `now` is for the store lock.
  */
 export function isBreakerStale(breaker: ObservedLock, settings: Settings): boolean {
-  const age = Date.now() - breaker.mtimeMs;
-  const holder = breaker.holder;
-  if (holder === null || holder.hostname !== settings.hostname) {
-    return isStale(breaker, { ...settings, now: Date.now }, BREAK_STALE_MS);
-  }
-  if (age > settings.staleMs) return true;
-  if (holder.pid === process.pid) return !holder.nonce?.startsWith(`${PROCESS_TOKEN}.`);
-  return !settings.isProcessAlive(holder.pid);
+  const local = breaker.holder !== null && breaker.holder.hostname === settings.hostname;
+  return isStale(breaker, { ...settings, now: Date.now }, local ? settings.staleMs : BREAK_STALE_MS);
 }
 
 function sameLock(a: ObservedLock, b: ObservedLock): boolean {

@@ -43,7 +43,7 @@ export function encodeStateFile(value: unknown): Uint8Array[] {
   return chunks.filter((chunk) => chunk.byteLength > 0);
 }
 
-/** Whether the bytes start like a state file (older stores kept plain JSON). */
+/** Whether the bytes start like a state file: a `.state` file that does not is damaged. */
 function isStateFile(bytes: Uint8Array): boolean {
   return (
     bytes.length >= MAGIC.length && Buffer.from(bytes.buffer, bytes.byteOffset, MAGIC.length).equals(MAGIC)

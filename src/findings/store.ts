@@ -25,20 +25,20 @@ const STATE_DIR = 'state';
 /** A JSON header and binary columns (state-file.ts); before state version 3, `.json`. */
 const STATE_EXTENSION = '.state';
 
-/** A state file's bytes, or null when there is none. */
-async function readStateBytes(file: string): Promise<Buffer | null> {
+/** A store file's bytes, or null when there is none; `hint` says what to do when it is unreadable. */
+async function readOptional(file: string, hint: string): Promise<Buffer | null> {
   try {
     return await readFile(file);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw new AfterburnError(
-      'corrupt_store',
-      `cannot read ${file}: ${(error as NodeJS.ErrnoException).code}`,
-      {
-        hint: 'check its permissions, or delete it to re-read the logs from the start',
-      },
-    );
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return null;
+    throw new AfterburnError('corrupt_store', `cannot read ${file}: ${code ?? 'error'}`, { hint });
   }
+}
+
+/** A state file's bytes, or null when there is none. */
+function readStateBytes(file: string): Promise<Buffer | null> {
+  return readOptional(file, 'check its permissions, or delete it to re-read the logs from the start');
 }
 
 const StoreFile = z.object({
@@ -142,18 +142,13 @@ export class FindingStore {
   /** The last run's summary for a source; null when none was stored, an error when it is unreadable. */
   async readRunSummary(source: string): Promise<unknown | null> {
     const file = this.runSummaryPath(source);
-    let text: string;
+    const bytes = await readOptional(
+      file,
+      'check the permissions of the store directory (--store / AFTERBURN_STORE)',
+    );
+    if (bytes === null) return null;
     try {
-      text = await readFile(file, 'utf8');
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT') return null;
-      throw new AfterburnError('corrupt_store', `cannot read ${file}: ${code ?? 'error'}`, {
-        hint: 'check the permissions of the store directory (--store / AFTERBURN_STORE)',
-      });
-    }
-    try {
-      return JSON.parse(text) as unknown;
+      return JSON.parse(bytes.toString('utf8')) as unknown;
     } catch {
       throw new AfterburnError('corrupt_store', `${file} is corrupt (not valid JSON)`, {
         hint: 'run afterburn discover again to rewrite it',

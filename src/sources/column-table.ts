@@ -1,9 +1,10 @@
 /**
  * A table of typed-array columns that grows in chunks: rows are appended one at a time into a
  * fixed-size chunk, a whole other table is taken over as a chunk of its own, and `compact()`
- * joins the chunks into one array per column. Nothing is ever reallocated and copied while the
- * table grows, so a million rows cost their bytes plus at most one chunk, not the two to three
- * times that doubling arrays leave behind for the garbage collector.
+ * joins the chunks into one array per column. Growing never reallocates and copies (only
+ * `reserve()`, asked once with the expected size, moves the rows so far), so a million rows cost
+ * their bytes plus at most one chunk, not the two to three times that doubling arrays leave
+ * behind for the garbage collector.
  */
 export type NumericArray = Float64Array | Uint32Array | Int32Array | Uint8Array | Int8Array;
 

@@ -50,10 +50,6 @@ export class Dictionary {
   readonly values: string[] = [];
   private readonly index = new Map<string, number>();
 
-  constructor(values: readonly string[] = []) {
-    for (const value of values) this.id(value);
-  }
-
   id(value: string): number {
     let id = this.index.get(value);
     if (id === undefined) {

@@ -11,17 +11,18 @@ export const SECONDS_BELOW = 1e11;
 /** How many line locations the notice names before it only counts. */
 export const SHOWN_LOCATIONS = 5;
 
-/**
- * Collects the records whose timestamps look like seconds, so the source can say so once per run
- * instead of once per line. The records are still used as they are: guessing the unit would
- * change results silently, and a notice lets the user fix the producer.
- */
+/** What one thread saw of seconds-like timestamps, to merge into another's (absorb). */
 export interface SecondsSnapshot {
   readonly count: number;
   readonly shown: readonly LineLocation[];
   readonly fields: readonly string[];
 }
 
+/**
+ * Collects the records whose timestamps look like seconds, so the source can say so once per run
+ * instead of once per line. The records are still used as they are: guessing the unit would
+ * change results silently, and a notice lets the user fix the producer.
+ */
 export class SecondsTimestamps {
   private count = 0;
   private readonly shown: LineLocation[] = [];

@@ -83,8 +83,9 @@ export interface SourceAdapter<D> {
   /** True when its sessions implement beginInput/endInput, so --incremental can keep its state. */
   readonly incremental?: boolean;
   /**
-   * Throws the error restoring `saved` (an endInput() result of an earlier run) would throw, without
-   * restoring it or changing it: lets a run that reuses the last analysis still refuse a damaged state.
+   * Throws the error restoring `saved` (an endInput() result of an earlier run) would throw, but
+   * only checks it: nothing is added to a session and `saved` is not changed. Lets a run that
+   * reuses the last analysis still refuse a damaged state.
    */
   readonly checkSaved?: (saved: unknown) => void;
   open(diagnostics: SourceDiagnostics): SourceSession<D>;

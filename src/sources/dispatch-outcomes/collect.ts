@@ -121,7 +121,8 @@ export function collectSegments(
 
     endInput() {
       const part = currentPart();
-      if (part === undefined) return storeSegment(builder.build(builder.mark()));
+      // Lines read before any beginInput belong to no earlier input: all of them.
+      if (part === undefined) return storeSegment(builder.build());
       part.end ??= builder.mark();
       return storeSegment(builder.build(part.start, part.end));
     },

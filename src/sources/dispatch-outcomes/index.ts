@@ -49,7 +49,7 @@ function open(diagnostics: SourceDiagnostics): SourceSession<DispatchDataset> {
       const fresh = collector.freshSegment();
       // Not consumed: with one input it shares its columns with `all`.
       const countsThisRun = fresh === null ? null : joinParts(fresh, false).counts;
-      // The join copies what the analyzers read: the builder's columns can go before they run.
+      // The builder's chunk list, dictionaries and maps can go; `all` keeps the columns it views.
       collector.release();
       // Nothing reads `all` after the join: its finalize columns become the task columns.
       const result = joinParts(all, true);

@@ -1,5 +1,6 @@
 import { compareText } from '../../core/compare.js';
 import { argsortByKey } from '../../stats/argsort.js';
+import { compareKeyHashes } from '../key-hash.js';
 import { KeyIndex } from '../key-index.js';
 import type { DenialRecord, SuggestionRecord } from '../records.js';
 import type { GateDecisionColumns, TaskColumns } from '../task-columns.js';
@@ -51,10 +52,8 @@ function attemptOrder(segment: Segment): Uint32Array {
     (a, b) =>
       (d.allowed[b] as number) - (d.allowed[a] as number) ||
       compareText(arms[d.arm[a] as number] as string, arms[d.arm[b] as number] as string) ||
-      (d.fpHi[a] as number) - (d.fpHi[b] as number) ||
-      (d.fpLo[a] as number) - (d.fpLo[b] as number) ||
-      (d.idHi[a] as number) - (d.idHi[b] as number) ||
-      (d.idLo[a] as number) - (d.idLo[b] as number),
+      compareKeyHashes(d.fpHi, d.fpLo, a, b) ||
+      compareKeyHashes(d.idHi, d.idLo, a, b),
   );
 }
 
@@ -67,8 +66,7 @@ function finalizeOrder(segment: Segment): Uint32Array {
     f.at,
     (a, b) =>
       (f.hasId[a] as number) - (f.hasId[b] as number) ||
-      (f.idHi[a] as number) - (f.idHi[b] as number) ||
-      (f.idLo[a] as number) - (f.idLo[b] as number) ||
+      compareKeyHashes(f.idHi, f.idLo, a, b) ||
       compareText(arms[f.arm[a] as number] as string, arms[f.arm[b] as number] as string) ||
       compareText(statuses[f.status[a] as number] as string, statuses[f.status[b] as number] as string) ||
       compareNullable(f.inputTokens[a] as number, f.inputTokens[b] as number) ||
