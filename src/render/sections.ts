@@ -150,11 +150,16 @@ function pressureSection(findings: readonly Finding[]): Section | null {
  * does not: one row per metric stands for all of them (`deny_rate[arm=*]`, the range of their n).
  */
 export function healthRows(metrics: readonly SnapshotMetric[]): string[][] {
-  const groups = new Map<string, SnapshotMetric[]>();
-  for (const m of metrics) groups.set(m.metric, [...(groups.get(m.metric) ?? []), m]);
-  return [...groups.values()].flatMap((group) => {
-    const waiting = group.filter((m) => m.scope !== null && m.fallback && m.value === null);
-    const shown = group.filter((m) => !waiting.includes(m));
+  const groups = new Map<string, { shown: SnapshotMetric[]; waiting: SnapshotMetric[] }>();
+  for (const m of metrics) {
+    let group = groups.get(m.metric);
+    if (group === undefined) {
+      group = { shown: [], waiting: [] };
+      groups.set(m.metric, group);
+    }
+    (m.scope !== null && m.fallback && m.value === null ? group.waiting : group.shown).push(m);
+  }
+  return [...groups.values()].flatMap(({ shown, waiting }) => {
     return [
       ...shown.map((m) => [
         m.name,
