@@ -70,7 +70,7 @@ describe('packaging', () => {
     const files = readdirSync(path.join(project, 'node_modules/afterburn'));
     expect(files.sort()).toEqual(['README.md', 'bin', 'dist', 'package.json'].sort());
     expect(existsSync(path.join(project, 'node_modules/afterburn/dist/main.js'))).toBe(true);
-    // What lets an incremental run with nothing new reuse the last analysis (README, Incremental runs).
+    // What lets an incremental run with nothing new reuse the last analysis (docs/big-logs.md, Incremental runs).
     expect(readFileSync(path.join(project, 'node_modules/afterburn/dist/build-id'), 'utf8')).toMatch(
       /^[0-9a-f]{32}\n$/,
     );

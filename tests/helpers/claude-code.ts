@@ -253,7 +253,7 @@ export function runClaudeCode(
   return { result, findings, skipped };
 }
 
-/** Every line is accounted for, and the join counts add up (sources.md, README). */
+/** Every line is accounted for, and the join counts add up (docs/sources/claude-code.md). */
 export function expectBalancedCounts(counts: Readonly<Record<string, unknown>>): void {
   const c = counts as Record<string, number>;
   const lineKinds = ['blank', 'skipped', 'tool_calls', 'results', 'messages', 'other', 'unknown_type'];
