@@ -1,4 +1,4 @@
-import { dollarsFromMicros } from '../core/money.js';
+import { dollarsFromMicros } from '../common/money.js';
 import { findingId } from '../findings/id.js';
 import type { FindingDraft } from '../findings/schema.js';
 import type { EstimateAccuracyData } from '../findings/task-completions-data.js';

@@ -1,4 +1,4 @@
-import { canonicalJson } from '../core/canonical-json.js';
+import { canonicalJson } from '../common/canonical-json.js';
 import { findingId, shortHash } from '../findings/id.js';
 import type { SuggestionRecord } from '../sources/records.js';
 import { increment, percent, sortedCounts, TimeRange, verificationCommand } from './shared.js';

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { AfterburnError } from '../core/errors.js';
-import { toJson } from '../core/json.js';
+import { AfterburnError } from '../common/errors.js';
+import { toJson } from '../common/json.js';
 import { loadBaseline } from '../health/baselines.js';
 import { compareSnapshots, renderDeltasMarkdown } from '../health/compare.js';
 import { DEFAULT_LIMITS } from '../health/config.js';

@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import type { Command } from 'commander';
+import { toJson } from '../common/json.js';
 import { discover } from '../core/discover.js';
-import { toJson } from '../core/json.js';
 import { DEFAULT_PARALLEL_MIN_BYTES, MAX_DEFAULT_THREADS } from '../core/parallel-read.js';
 import type { RunReport, Verdict } from '../findings/schema.js';
 import { FindingStore } from '../findings/store.js';

@@ -1,8 +1,8 @@
 import { once } from 'node:events';
 import type { Command } from 'commander';
-import { AfterburnError } from '../core/errors.js';
+import { AfterburnError } from '../common/errors.js';
+import { cleanNumber, toJson } from '../common/json.js';
 import { readForExport } from '../core/export.js';
-import { cleanNumber, toJson } from '../core/json.js';
 import { DEFAULT_PARALLEL_MIN_BYTES } from '../core/parallel-read.js';
 import { resolveInputs } from '../input/inputs.js';
 import {

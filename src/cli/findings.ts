@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { toJson } from '../core/json.js';
+import { toJson } from '../common/json.js';
 import { FindingStatus } from '../findings/schema.js';
 import { FindingStore } from '../findings/store.js';
 import { renderFindingDetail, renderFindingsTable } from '../render/table.js';

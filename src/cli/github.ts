@@ -1,5 +1,5 @@
 import { appendFile } from 'node:fs/promises';
-import { AfterburnError } from '../core/errors.js';
+import { AfterburnError } from '../common/errors.js';
 import type { RunReport } from '../findings/schema.js';
 import { annotationCommands, annotationsFor, stepSummary } from '../render/github.js';
 import type { CliIo } from './io.js';

@@ -2,7 +2,7 @@ import os from 'node:os';
 import { Command, CommanderError } from 'commander';
 // Read at build time: the bundle carries its own version (scripts/build.mjs).
 import manifest from '../../package.json' with { type: 'json' };
-import { isAfterburnError } from '../core/errors.js';
+import { isAfterburnError } from '../common/errors.js';
 import { oneLine as terminalSafe } from '../render/format.js';
 import { registerBaseline } from './baseline.js';
 import { registerCompare } from './compare.js';

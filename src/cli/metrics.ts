@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { toJson } from '../core/json.js';
+import { toJson } from '../common/json.js';
 import { SCHEMA_VERSION } from '../findings/schema.js';
 import { formatMetricLine } from '../health/snapshot.js';
 import { addHealthOptions, type HealthFlags, runHealth } from './health-options.js';

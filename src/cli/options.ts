@@ -1,5 +1,5 @@
 import { Option } from 'commander';
-import { AfterburnError } from '../core/errors.js';
+import { AfterburnError } from '../common/errors.js';
 
 export {
   boolean,

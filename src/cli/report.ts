@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { Command } from 'commander';
-import { AfterburnError } from '../core/errors.js';
+import { AfterburnError } from '../common/errors.js';
 import { loadStoredReport } from '../core/stored-report.js';
 import { writeFileAtomic } from '../findings/atomic-write.js';
 import { FindingStore } from '../findings/store.js';

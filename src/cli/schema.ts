@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { toJson } from '../core/json.js';
+import { toJson } from '../common/json.js';
 import { jsonSchemas } from '../findings/schema.js';
 import type { CliIo } from './io.js';
 

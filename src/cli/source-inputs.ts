@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { AfterburnError } from '../core/errors.js';
+import { AfterburnError } from '../common/errors.js';
 import { type InputFile, resolveInputs } from '../input/inputs.js';
 import type { Source } from '../sources/types.js';
 import type { CliIo } from './io.js';

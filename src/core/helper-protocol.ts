@@ -1,4 +1,4 @@
-import type { ErrorCode } from './errors.js';
+import type { ErrorCode } from '../common/errors.js';
 
 /**
  * The messages between the main thread and a helper thread (helper-thread.ts, helper-worker.ts):

@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
+import { AfterburnError } from '../common/errors.js';
 import { PARALLEL_SOURCES } from '../sources/parallel-sources.js';
-import { AfterburnError } from './errors.js';
 import type { HelperMessage, ParseJob, ParseOutcome, ParseReply } from './helper-protocol.js';
 
 const YOUNG_GENERATION_MB = 8;

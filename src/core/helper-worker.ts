@@ -1,6 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
+import { isAfterburnError } from '../common/errors.js';
 import { PARALLEL_SOURCES } from '../sources/parallel-sources.js';
-import { isAfterburnError } from './errors.js';
 import {
   type ParseJob,
   type ParseProgress,

@@ -2,12 +2,12 @@ import { createHash } from 'node:crypto';
 import { open, stat } from 'node:fs/promises';
 import { z } from 'zod';
 import type { AnalyzerContext } from '../analyzers/types.js';
+import { compareText } from '../common/compare.js';
+import { AfterburnError } from '../common/errors.js';
 import { Counts, FindingDraft } from '../findings/schema.js';
 import type { FindingStore } from '../findings/store.js';
 import type { InputFile } from '../input/inputs.js';
 import type { Source } from '../sources/types.js';
-import { compareText } from './compare.js';
-import { AfterburnError } from './errors.js';
 
 /**
  * What `--incremental` keeps per input file between runs: a cursor (the byte offset just past the

@@ -1,7 +1,7 @@
 import { z } from 'zod';
+import { AfterburnError } from '../common/errors.js';
 import { Counts, type RunReport, SCHEMA_VERSION, Verdict } from '../findings/schema.js';
 import type { FindingStore } from '../findings/store.js';
-import { AfterburnError } from './errors.js';
 
 /** What `discover` leaves in `<store>/runs/<source>.json`: the last run, with the ids of its findings. */
 export const RunSummary = z.object({

@@ -8,7 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import * as nodeFs from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { AfterburnError } from '../core/errors.js';
+import { AfterburnError } from '../common/errors.js';
 
 /** The file-handle operations writeFileAtomic needs; node's FileHandle satisfies it. */
 export interface AtomicWriteHandle {

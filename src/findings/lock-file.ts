@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs/promises';
 import { hostname as osHostname } from 'node:os';
 import { basename, join } from 'node:path';
-import { AfterburnError } from '../core/errors.js';
+import { AfterburnError } from '../common/errors.js';
 
 export interface LockOptions {
   /** How long to wait for a live holder before giving up (default 10 s). */

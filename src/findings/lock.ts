@@ -25,7 +25,7 @@ import * as fs from 'node:fs/promises';
 import { hostname as osHostname } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { AfterburnError } from '../core/errors.js';
+import { AfterburnError } from '../common/errors.js';
 import {
   breakIfStale,
   errnoCode,

@@ -1,8 +1,8 @@
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import { AfterburnError } from '../core/errors.js';
-import { toJson } from '../core/json.js';
+import { AfterburnError } from '../common/errors.js';
+import { toJson } from '../common/json.js';
 import { type AtomicWriteFs, removeStaleTemporaries, writeFileAtomic } from './atomic-write.js';
 import { type LockOptions, withStoreLock } from './lock.js';
 import { Finding, type FindingDraft, type FindingStatus, SCHEMA_VERSION } from './schema.js';

@@ -1,8 +1,8 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import { AfterburnError } from '../core/errors.js';
-import { toJson } from '../core/json.js';
+import { AfterburnError } from '../common/errors.js';
+import { toJson } from '../common/json.js';
 import { writeFileAtomic } from '../findings/atomic-write.js';
 import { withStoreLock } from '../findings/lock.js';
 import type { SnapshotMetric } from './snapshot.js';

@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import { AfterburnError } from '../core/errors.js';
-import { describeIssue } from '../sources/zod-issue.js';
+import { AfterburnError } from '../common/errors.js';
+import { describeIssue } from '../common/zod-issue.js';
 
 /**
  * `afterburn.config.json`: windows and hysteresis levels of the rolling rates, and the drift

@@ -1,8 +1,8 @@
 import { constants, type Dirent } from 'node:fs';
 import { access, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { compareText } from '../core/compare.js';
-import { AfterburnError } from '../core/errors.js';
+import { compareText } from '../common/compare.js';
+import { AfterburnError } from '../common/errors.js';
 
 /** One stream of lines that a run reads. */
 export interface InputFile {

@@ -1,4 +1,4 @@
-import { dollarsFromMicros } from '../core/money.js';
+import { dollarsFromMicros } from '../common/money.js';
 import type { Finding } from '../findings/schema.js';
 import { formatValue, type SnapshotMetric, snapshotOf } from '../health/snapshot.js';
 import { integer, ratio } from './format.js';

@@ -1,4 +1,4 @@
-import { AfterburnError } from '../core/errors.js';
+import { AfterburnError } from '../common/errors.js';
 import { claudeCode } from './claude-code/index.js';
 import { dispatchOutcomes } from './dispatch-outcomes/index.js';
 import { flynnAudit } from './flynn-audit/index.js';

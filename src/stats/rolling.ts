@@ -6,7 +6,7 @@
  * the same points and crossings.
  */
 
-import { compareText } from '../core/compare.js';
+import { compareText } from '../common/compare.js';
 import { argsortByKey } from './argsort.js';
 import { type RollingAggregate, RollingWindow } from './rolling-window.js';
 

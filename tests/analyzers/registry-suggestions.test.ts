@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalJson, jsonDepthExceeds } from '../../src/core/canonical-json.js';
+import { canonicalJson, jsonDepthExceeds } from '../../src/common/canonical-json.js';
 import { analyzeLines, DAY, dispatchLine, finalizeLine, T0 } from '../helpers/records.js';
 
 function proposal(i: number, agent: string, suggestion: unknown): string[] {

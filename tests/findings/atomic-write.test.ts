@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { AfterburnError } from '../../src/core/errors.js';
+import { AfterburnError } from '../../src/common/errors.js';
 import {
   type AtomicWriteFs,
   type AtomicWriteHandle,

@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { AfterburnError } from '../../src/core/errors.js';
+import { AfterburnError } from '../../src/common/errors.js';
 import { observeLock, readLockHolder, removeIfUnchanged, withStoreLock } from '../../src/findings/lock.js';
 
 const repoRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { canonicalJson } from '../../src/core/canonical-json.js';
+import { canonicalJson } from '../../src/common/canonical-json.js';
 
 /**
  * Builds synthetic WorkRail sessions with the real on-disk shapes (sources.md §3): canonical JSON

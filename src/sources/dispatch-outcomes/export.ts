@@ -1,5 +1,5 @@
 import { cacheReadRatio } from '../../analyzers/efficiency-trend.js';
-import { compareText } from '../../core/compare.js';
+import { compareText } from '../../common/compare.js';
 import { argsortByKey } from '../../stats/argsort.js';
 import { joinSegment } from './join.js';
 import type { Segment } from './segment.js';

@@ -1,4 +1,4 @@
-import { compareText } from '../../core/compare.js';
+import { compareText } from '../../common/compare.js';
 import { argsortByKey } from '../../stats/argsort.js';
 import { compareKeyHashes } from '../key-hash.js';
 import { KeyIndex } from '../key-index.js';

@@ -1,4 +1,4 @@
-import { canonicalJson } from '../../core/canonical-json.js';
+import { canonicalJson } from '../../common/canonical-json.js';
 import { type ColumnSet, ColumnTable } from '../column-table.js';
 import { hashKeyInto } from '../key-hash.js';
 import { Dictionary } from '../task-columns.js';

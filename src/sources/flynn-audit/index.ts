@@ -1,4 +1,5 @@
 import { flynnHealth } from '../../analyzers/flynn-health.js';
+import { describeIssue } from '../../common/zod-issue.js';
 import { LineTally } from '../counts.js';
 import { parseJsonObject } from '../json-line.js';
 import {
@@ -9,7 +10,6 @@ import {
   type SourceDiagnostics,
   type SourceSession,
 } from '../types.js';
-import { describeIssue } from '../zod-issue.js';
 import { AuditEnvelope, ReactionMatch, ReactionSkip, RunCancel, RunState } from './schema.js';
 
 export const FLYNN_AUDIT = 'flynn-audit';

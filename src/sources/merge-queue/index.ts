@@ -1,5 +1,6 @@
 import { parse as parseCsv } from 'csv-parse/sync';
 import { mergeQueueHealth } from '../../analyzers/merge-queue-health.js';
+import { describeIssue } from '../../common/zod-issue.js';
 import { LineTally } from '../counts.js';
 import { parseJsonObject } from '../json-line.js';
 import type { MergeRecord } from '../records.js';
@@ -11,7 +12,6 @@ import {
   type SourceDiagnostics,
   type SourceSession,
 } from '../types.js';
-import { describeIssue } from '../zod-issue.js';
 import { CsvMergeRow, MergeRow, OutboxEvent } from './schema.js';
 
 export const MERGE_QUEUE = 'merge-queue';

@@ -3,7 +3,8 @@ import { efficiencyTrend } from '../../analyzers/efficiency-trend.js';
 import { estimateAccuracy } from '../../analyzers/estimate-accuracy.js';
 import { qualityGateFriction } from '../../analyzers/quality-gates.js';
 import { taskOutcomeRates } from '../../analyzers/task-outcomes.js';
-import { canonicalJson } from '../../core/canonical-json.js';
+import { canonicalJson } from '../../common/canonical-json.js';
+import { describeIssue } from '../../common/zod-issue.js';
 import { LineTally } from '../counts.js';
 import { parseJsonObject } from '../json-line.js';
 import type { TaskRecord } from '../records.js';
@@ -14,7 +15,6 @@ import {
   type SourceDiagnostics,
   type SourceSession,
 } from '../types.js';
-import { describeIssue } from '../zod-issue.js';
 import { normaliseFieldNames, TaskCompletionEvent } from './schema.js';
 
 export const TASK_COMPLETIONS = 'task-completions';

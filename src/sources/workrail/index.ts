@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { describeIssue } from '../../common/zod-issue.js';
 import { eventSourceCounts } from '../counts.js';
 import { parseJsonObject } from '../json-line.js';
 import type { TaskRecord } from '../records.js';
@@ -11,7 +12,6 @@ import {
   type SourceEnvironment,
   type SourceSession,
 } from '../types.js';
-import { describeIssue } from '../zod-issue.js';
 import { WORKRAIL_ANALYZERS } from './analyzers.js';
 import { classifyFile, expandWorkrailInputs, type WorkrailFile } from './layout.js';
 import { EventEnvelope, ManifestRecord, SegmentClosed } from './schema.js';

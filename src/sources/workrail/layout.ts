@@ -1,7 +1,7 @@
 import { constants, type Dirent } from 'node:fs';
 import { access, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { AfterburnError } from '../../core/errors.js';
+import { AfterburnError } from '../../common/errors.js';
 import { type InputFile, STDIN_NAME } from '../../input/inputs.js';
 
 /**

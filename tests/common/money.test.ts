@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { dollarsFromMicros } from '../../src/core/money.js';
+import { dollarsFromMicros } from '../../src/common/money.js';
 
 describe('dollarsFromMicros', () => {
   it.each([
