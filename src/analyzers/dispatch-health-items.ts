@@ -1,5 +1,5 @@
-import { compareKeyHashes } from '../sources/key-hash.js';
-import type { GateDecisionColumns, TaskColumns } from '../sources/task-columns.js';
+import { compareKeyHashes } from '../records/key-hash.js';
+import type { GateDecisionColumns, TaskColumns } from '../records/task-columns.js';
 import { argsortByKey } from '../stats/argsort.js';
 import { type RollingColumns, scopeNameRanks } from '../stats/rolling.js';
 

@@ -1,12 +1,12 @@
 import type { FindingDraft } from '../findings/schema.js';
-import type { GateDecisionRecord, TaskRecord } from '../sources/records.js';
+import type { GateDecisionRecord, TaskRecord } from '../records/records.js';
 import {
   asGateDecisionColumns,
   asTaskColumns,
   completedStatuses,
   type GateDecisionColumns,
   type TaskColumns,
-} from '../sources/task-columns.js';
+} from '../records/task-columns.js';
 import {
   firstSuccessRows,
   gateDecisionItems,

@@ -1,7 +1,7 @@
 import { findingId } from '../findings/id.js';
 import type { FindingDraft, Verdict } from '../findings/schema.js';
-import type { TaskRecord } from '../sources/records.js';
-import { asTaskColumns, completedStatuses, type TaskColumns } from '../sources/task-columns.js';
+import type { TaskRecord } from '../records/records.js';
+import { asTaskColumns, completedStatuses, type TaskColumns } from '../records/task-columns.js';
 import { argsortByKey } from '../stats/argsort.js';
 import {
   decileMedians,

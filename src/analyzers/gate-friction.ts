@@ -1,4 +1,4 @@
-import type { DenialRecord } from '../sources/records.js';
+import type { DenialRecord } from '../records/records.js';
 import { FRICTION, type FrictionItem, type FrictionWording, frictionFindings } from './friction.js';
 import type { Analyzer } from './types.js';
 

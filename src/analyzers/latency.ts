@@ -1,8 +1,8 @@
 import type { LatencyData } from '../findings/data.js';
 import { findingId } from '../findings/id.js';
 import type { FindingDraft } from '../findings/schema.js';
-import type { TaskRecord } from '../sources/records.js';
-import { asTaskColumns, type TaskColumns } from '../sources/task-columns.js';
+import type { TaskRecord } from '../records/records.js';
+import { asTaskColumns, type TaskColumns } from '../records/task-columns.js';
 import { percentilesOf, percentilesOfSorted } from './percentiles.js';
 import { armGroups, formatInteger, TimeRange, verificationCommand } from './shared.js';
 import type { Analyzer, AnalyzerContext } from './types.js';

@@ -1,5 +1,5 @@
 import type { FindingDraft } from '../findings/schema.js';
-import type { MergeRecord } from '../sources/records.js';
+import type { MergeRecord } from '../records/records.js';
 import type { RollingItem } from '../stats/rolling.js';
 import { ROLLING_RATE, type RollingMetric, rollingFindings } from './rolling-findings.js';
 import type { Analyzer } from './types.js';

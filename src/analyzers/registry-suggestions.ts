@@ -1,6 +1,6 @@
 import { canonicalJson } from '../common/canonical-json.js';
 import { findingId, shortHash } from '../findings/id.js';
-import type { SuggestionRecord } from '../sources/records.js';
+import type { SuggestionRecord } from '../records/records.js';
 import { increment, percent, sortedCounts, TimeRange, verificationCommand } from './shared.js';
 import type { Analyzer } from './types.js';
 

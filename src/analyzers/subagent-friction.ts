@@ -1,4 +1,4 @@
-import type { FailureRecord } from '../sources/records.js';
+import type { FailureRecord } from '../records/records.js';
 import { FRICTION, type FrictionWording, frictionFindings } from './friction.js';
 import type { Analyzer } from './types.js';
 

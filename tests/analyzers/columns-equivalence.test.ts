@@ -8,9 +8,9 @@ import { latency } from '../../src/analyzers/latency.js';
 import { rollingFindings } from '../../src/analyzers/rolling-findings.js';
 import type { AnalyzerContext } from '../../src/analyzers/types.js';
 import type { FindingDraft } from '../../src/findings/schema.js';
-import { hashKey } from '../../src/sources/key-hash.js';
-import type { GateDecisionRecord, TaskRecord } from '../../src/sources/records.js';
-import { gateDecisionColumnsFrom, taskColumnsFrom } from '../../src/sources/task-columns.js';
+import { hashKey } from '../../src/records/key-hash.js';
+import type { GateDecisionRecord, TaskRecord } from '../../src/records/records.js';
+import { gateDecisionColumnsFrom, taskColumnsFrom } from '../../src/records/task-columns.js';
 import { mulberry32 } from '../../src/stats/random.js';
 import type { RollingItem } from '../../src/stats/rolling.js';
 import {

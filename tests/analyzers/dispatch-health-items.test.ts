@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { firstSuccessRows, rowsWhere } from '../../src/analyzers/dispatch-health-items.js';
-import { compareKeyHashes, hashKey } from '../../src/sources/key-hash.js';
-import type { TaskRecord } from '../../src/sources/records.js';
-import { taskColumnsFrom } from '../../src/sources/task-columns.js';
+import { compareKeyHashes, hashKey } from '../../src/records/key-hash.js';
+import type { TaskRecord } from '../../src/records/records.js';
+import { taskColumnsFrom } from '../../src/records/task-columns.js';
 
 function task(taskKey: string, attemptNumber: number, status = 'completed'): TaskRecord {
   return {

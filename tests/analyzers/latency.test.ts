@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { latency, latencyData, minimumSamplesFor } from '../../src/analyzers/latency.js';
 import { LatencyData } from '../../src/findings/data.js';
-import type { TaskRecord } from '../../src/sources/records.js';
+import type { TaskRecord } from '../../src/records/records.js';
 import { quantile7 } from '../../src/stats/index.js';
 
 const CONTEXT = {

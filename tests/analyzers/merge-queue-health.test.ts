@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { mergeQueueHealth } from '../../src/analyzers/merge-queue-health.js';
 import { RollingRateData, ThresholdCrossedData } from '../../src/findings/data.js';
 import { Finding, type FindingDraft } from '../../src/findings/schema.js';
-import type { MergeRecord } from '../../src/sources/records.js';
+import type { MergeRecord } from '../../src/records/records.js';
 
 const T0 = Date.UTC(2026, 0, 1);
 const HOUR = 3_600_000;

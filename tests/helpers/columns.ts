@@ -1,11 +1,11 @@
 import fc from 'fast-check';
-import type { GateDecisionRecord, TaskRecord } from '../../src/sources/records.js';
+import type { GateDecisionRecord, TaskRecord } from '../../src/records/records.js';
 import {
   type GateDecisionColumns,
   gateDecisionColumnsFrom,
   type TaskColumns,
   taskColumnsFrom,
-} from '../../src/sources/task-columns.js';
+} from '../../src/records/task-columns.js';
 
 /**
  * Columns of `records` with dictionaries unlike taskColumnsFrom's: in reverse order, and every

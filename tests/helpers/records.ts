@@ -1,7 +1,7 @@
 import type { AnalysisOptions } from '../../src/analyzers/types.js';
 import type { FindingDraft } from '../../src/findings/schema.js';
+import type { DispatchDataset } from '../../src/records/records.js';
 import { dispatchOutcomesAdapter } from '../../src/sources/dispatch-outcomes/index.js';
-import type { DispatchDataset } from '../../src/sources/records.js';
 import type { SourceResult } from '../../src/sources/types.js';
 
 /** Builders for dispatch-outcomes records, with realistic defaults a test overrides. */

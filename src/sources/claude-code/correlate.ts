@@ -1,4 +1,4 @@
-import type { FailureRecord, TaskRecord } from '../records.js';
+import type { FailureRecord, TaskRecord } from '../../records/records.js';
 import { errorReason } from './errors.js';
 import type { AgentResult } from './schema.js';
 import { fromUsage, type SubagentUsage, type TokenUsage } from './usage.js';

@@ -3,9 +3,9 @@ import { efficiencyTrend } from '../../analyzers/efficiency-trend.js';
 import { latency } from '../../analyzers/latency.js';
 import { subagentFriction } from '../../analyzers/subagent-friction.js';
 import type { LogFileLayout } from '../../input/inputs.js';
+import type { FailureRecord, TaskRecord } from '../../records/records.js';
 import { LineTally } from '../counts.js';
 import { parseJsonObject } from '../json-line.js';
-import type { FailureRecord, TaskRecord } from '../records.js';
 import {
   defineSource,
   pathEnvVarFor,

@@ -1,8 +1,8 @@
 import { jsonDepthExceeds, MAX_JSON_DEPTH } from '../../common/canonical-json.js';
 import { describeIssue } from '../../common/zod-issue.js';
+import type { DispatchDataset } from '../../records/records.js';
 import { parseJsonObject } from '../json-line.js';
 import type { LineParser } from '../parallel-sources.js';
-import type { DispatchDataset } from '../records.js';
 import { type SecondsSnapshot, SecondsTimestamps } from '../timestamp-units.js';
 import type { SourceDiagnostics, SourceSession } from '../types.js';
 import { RECORD_SCHEMAS } from './schema.js';

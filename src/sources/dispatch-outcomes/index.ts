@@ -4,7 +4,7 @@ import { gateFriction } from '../../analyzers/gate-friction.js';
 import { latency } from '../../analyzers/latency.js';
 import { registrySuggestions } from '../../analyzers/registry-suggestions.js';
 import type { Counts } from '../../findings/schema.js';
-import type { DispatchDataset } from '../records.js';
+import type { DispatchDataset } from '../../records/records.js';
 import {
   defineSource,
   pathEnvVarFor,

@@ -1,9 +1,9 @@
 import { compareText } from '../../common/compare.js';
+import { compareKeyHashes } from '../../records/key-hash.js';
+import { KeyIndex } from '../../records/key-index.js';
+import type { DenialRecord, SuggestionRecord } from '../../records/records.js';
+import type { GateDecisionColumns, TaskColumns } from '../../records/task-columns.js';
 import { argsortByKey } from '../../stats/argsort.js';
-import { compareKeyHashes } from '../key-hash.js';
-import { KeyIndex } from '../key-index.js';
-import type { DenialRecord, SuggestionRecord } from '../records.js';
-import type { GateDecisionColumns, TaskColumns } from '../task-columns.js';
 import type { DispatchColumns, Segment } from './segment.js';
 import { CompactDictionary, TaskBuilder } from './task-builder.js';
 

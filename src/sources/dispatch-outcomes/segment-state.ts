@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { AfterburnError } from '../../common/errors.js';
 import { describeIssue } from '../../common/zod-issue.js';
-import type { ColumnLayout, ColumnSet, NumericArray } from '../column-table.js';
+import type { ColumnLayout, ColumnSet, NumericArray } from '../../records/column-table.js';
 import { MAX_EPOCH_MS } from './schema.js';
 import { DISPATCH_LAYOUT, FINALIZE_LAYOUT, type Segment } from './segment.js';
 import { CompactDictionary } from './task-builder.js';

@@ -1,7 +1,7 @@
 import { canonicalJson } from '../../common/canonical-json.js';
-import { type ColumnSet, ColumnTable } from '../column-table.js';
-import { hashKeyInto } from '../key-hash.js';
-import { Dictionary } from '../task-columns.js';
+import { type ColumnSet, ColumnTable } from '../../records/column-table.js';
+import { hashKeyInto } from '../../records/key-hash.js';
+import { Dictionary } from '../../records/task-columns.js';
 import type { DispatchRecord, FinalizeRecord } from './schema.js';
 
 /**

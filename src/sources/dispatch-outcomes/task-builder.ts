@@ -1,5 +1,5 @@
-import type { NumericArray } from '../column-table.js';
-import { Dictionary, type TaskColumns } from '../task-columns.js';
+import type { NumericArray } from '../../records/column-table.js';
+import { Dictionary, type TaskColumns } from '../../records/task-columns.js';
 import type { Segment } from './segment.js';
 
 /** Maps a segment dictionary's indexes to a compact one holding only the values used. */

@@ -1,9 +1,9 @@
 import { parse as parseCsv } from 'csv-parse/sync';
 import { mergeQueueHealth } from '../../analyzers/merge-queue-health.js';
 import { describeIssue } from '../../common/zod-issue.js';
+import type { MergeRecord } from '../../records/records.js';
 import { LineTally } from '../counts.js';
 import { parseJsonObject } from '../json-line.js';
-import type { MergeRecord } from '../records.js';
 import {
   defineSource,
   type LineLocation,

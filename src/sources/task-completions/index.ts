@@ -5,9 +5,9 @@ import { qualityGateFriction } from '../../analyzers/quality-gates.js';
 import { taskOutcomeRates } from '../../analyzers/task-outcomes.js';
 import { canonicalJson } from '../../common/canonical-json.js';
 import { describeIssue } from '../../common/zod-issue.js';
+import type { TaskRecord } from '../../records/records.js';
 import { LineTally } from '../counts.js';
 import { parseJsonObject } from '../json-line.js';
-import type { TaskRecord } from '../records.js';
 import {
   defineSource,
   pathEnvVarFor,

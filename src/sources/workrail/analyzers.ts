@@ -9,8 +9,8 @@ import {
 } from '../../analyzers/rolling-findings.js';
 import { increment } from '../../analyzers/shared.js';
 import type { Analyzer } from '../../analyzers/types.js';
+import type { TaskRecord } from '../../records/records.js';
 import type { RollingItem } from '../../stats/rolling.js';
-import type { TaskRecord } from '../records.js';
 import { OUTCOMES, UNKNOWN_OUTCOME } from './schema.js';
 import type { WorkrailSession } from './session-metrics.js';
 

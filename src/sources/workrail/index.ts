@@ -1,8 +1,8 @@
 import path from 'node:path';
 import { describeIssue } from '../../common/zod-issue.js';
+import type { TaskRecord } from '../../records/records.js';
 import { eventSourceCounts } from '../counts.js';
 import { parseJsonObject } from '../json-line.js';
-import type { TaskRecord } from '../records.js';
 import {
   defineSource,
   type LineLocation,

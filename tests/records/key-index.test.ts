@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { hashKey } from '../../src/sources/key-hash.js';
-import { KeyIndex } from '../../src/sources/key-index.js';
+import { hashKey } from '../../src/records/key-hash.js';
+import { KeyIndex } from '../../src/records/key-index.js';
 
 describe('KeyIndex', () => {
   it('behaves like a Map from (hi, lo) to values, even when many keys share the low bits', () => {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ColumnTable } from '../../src/sources/column-table.js';
+import { ColumnTable } from '../../src/records/column-table.js';
 
 const LAYOUT = { value: Float64Array, code: Int32Array } as const;
 

@@ -1,4 +1,4 @@
-import type { GateDecisionColumns, TaskColumns } from './task-columns.js';
+import type { GateDecisionColumns, TaskColumns } from './columns.js';
 
 /**
  * The common records every source adapter produces and every analyzer reads. A source maps its
