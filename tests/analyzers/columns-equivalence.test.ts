@@ -2,7 +2,6 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { generateLog } from '../../bench/generate.js';
-import { DISPATCH_METRICS, dispatchHealth } from '../../src/analyzers/dispatch-health.js';
 import { efficiencyTrend } from '../../src/analyzers/efficiency-trend.js';
 import { latency } from '../../src/analyzers/latency.js';
 import { rollingFindings } from '../../src/analyzers/rolling-findings.js';
@@ -11,6 +10,10 @@ import type { FindingDraft } from '../../src/findings/schema.js';
 import { hashKey } from '../../src/records/key-hash.js';
 import type { GateDecisionRecord, TaskRecord } from '../../src/records/records.js';
 import { gateDecisionColumnsFrom, taskColumnsFrom } from '../../src/records/task-columns.js';
+import {
+  DISPATCH_METRICS,
+  dispatchHealth,
+} from '../../src/sources/dispatch-outcomes/analyzers/dispatch-health.js';
 import { mulberry32 } from '../../src/stats/random.js';
 import type { RollingItem } from '../../src/stats/rolling.js';
 import {

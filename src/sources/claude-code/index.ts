@@ -1,7 +1,6 @@
 import path from 'node:path';
 import { efficiencyTrend } from '../../analyzers/efficiency-trend.js';
 import { latency } from '../../analyzers/latency.js';
-import { subagentFriction } from '../../analyzers/subagent-friction.js';
 import type { LogFileLayout } from '../../input/inputs.js';
 import type { FailureRecord, TaskRecord } from '../../records/records.js';
 import { LineTally } from '../counts.js';
@@ -17,6 +16,7 @@ import {
 import { TranscriptCorrelation } from './correlate.js';
 import { agentCalls, assistantUsage, resultBlocks } from './lines.js';
 import { LineEnvelope, OTHER_LINE_TYPES } from './schema.js';
+import { subagentFriction } from './subagent-friction.js';
 import { SubagentUsage } from './usage.js';
 
 export const CLAUDE_CODE = 'claude-code';

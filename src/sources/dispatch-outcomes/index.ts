@@ -1,8 +1,6 @@
-import { dispatchHealth } from '../../analyzers/dispatch-health.js';
 import { efficiencyTrend } from '../../analyzers/efficiency-trend.js';
 import { gateFriction } from '../../analyzers/gate-friction.js';
 import { latency } from '../../analyzers/latency.js';
-import { registrySuggestions } from '../../analyzers/registry-suggestions.js';
 import type { Counts } from '../../findings/schema.js';
 import type { DispatchDataset } from '../../records/records.js';
 import {
@@ -12,6 +10,8 @@ import {
   type SourceDiagnostics,
   type SourceSession,
 } from '../types.js';
+import { dispatchHealth } from './analyzers/dispatch-health.js';
+import { registrySuggestions } from './analyzers/registry-suggestions.js';
 import { collectSegments, DISPATCH_OUTCOMES } from './collect.js';
 import { joinSegment } from './join.js';
 import type { Segment } from './segment.js';

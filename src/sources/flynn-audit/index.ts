@@ -1,4 +1,3 @@
-import { flynnHealth } from '../../analyzers/flynn-health.js';
 import { describeIssue } from '../../common/zod-issue.js';
 import { LineTally } from '../counts.js';
 import { parseJsonObject } from '../json-line.js';
@@ -10,39 +9,13 @@ import {
   type SourceDiagnostics,
   type SourceSession,
 } from '../types.js';
+import { flynnHealth } from './flynn-health.js';
+import type { CancelAck, FlynnDataset, ReactionDecision, RunEnd } from './records.js';
 import { AuditEnvelope, ReactionMatch, ReactionSkip, RunCancel, RunState } from './schema.js';
 
+export type { CancelAck, FlynnDataset, ReactionDecision, RunEnd } from './records.js';
+
 export const FLYNN_AUDIT = 'flynn-audit';
-
-/** A run reaching a terminal state (complete, cancelled, error). */
-export interface RunEnd {
-  readonly at: number;
-  readonly key: string;
-  readonly channel: string | null;
-  readonly session: string | null;
-  readonly state: 'complete' | 'cancelled' | 'error';
-}
-
-export interface CancelAck {
-  readonly at: number;
-  readonly channel: string | null;
-  readonly latencyMs: number;
-}
-
-/** A reaction decision: matched a rule, or skipped with a reason category. */
-export interface ReactionDecision {
-  readonly at: number;
-  readonly key: string;
-  readonly channel: string | null;
-  readonly matched: boolean;
-  readonly reason: string | null;
-}
-
-export interface FlynnDataset {
-  readonly runEnds: readonly RunEnd[];
-  readonly cancels: readonly CancelAck[];
-  readonly reactions: readonly ReactionDecision[];
-}
 
 const textOrNull = (value: string | null | undefined) =>
   value == null || value.trim() === '' ? null : value;

@@ -1,5 +1,4 @@
 import { parse as parseCsv } from 'csv-parse/sync';
-import { mergeQueueHealth } from '../../analyzers/merge-queue-health.js';
 import { describeIssue } from '../../common/zod-issue.js';
 import type { MergeRecord } from '../../records/records.js';
 import { LineTally } from '../counts.js';
@@ -12,6 +11,7 @@ import {
   type SourceDiagnostics,
   type SourceSession,
 } from '../types.js';
+import { mergeQueueHealth } from './merge-queue-health.js';
 import { CsvMergeRow, MergeRow, OutboxEvent } from './schema.js';
 
 export const MERGE_QUEUE = 'merge-queue';

@@ -1,8 +1,4 @@
-import { contextPressure } from '../../analyzers/context-pressure.js';
 import { efficiencyTrend } from '../../analyzers/efficiency-trend.js';
-import { estimateAccuracy } from '../../analyzers/estimate-accuracy.js';
-import { qualityGateFriction } from '../../analyzers/quality-gates.js';
-import { taskOutcomeRates } from '../../analyzers/task-outcomes.js';
 import { canonicalJson } from '../../common/canonical-json.js';
 import { describeIssue } from '../../common/zod-issue.js';
 import type { TaskRecord } from '../../records/records.js';
@@ -15,6 +11,10 @@ import {
   type SourceDiagnostics,
   type SourceSession,
 } from '../types.js';
+import { contextPressure } from './analyzers/context-pressure.js';
+import { estimateAccuracy } from './analyzers/estimate-accuracy.js';
+import { qualityGateFriction } from './analyzers/quality-gates.js';
+import { taskOutcomeRates } from './analyzers/task-outcomes.js';
 import { normaliseFieldNames, TaskCompletionEvent } from './schema.js';
 
 export const TASK_COMPLETIONS = 'task-completions';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { CONTEXT_PRESSURE } from '../../src/analyzers/context-pressure.js';
-import { ContextPressureData } from '../../src/findings/task-completions-data.js';
-import { analyzeEvents, taskEvent } from '../helpers/task-completions.js';
+import { ContextPressureData } from '../../../../src/findings/task-completions-data.js';
+import { CONTEXT_PRESSURE } from '../../../../src/sources/task-completions/analyzers/context-pressure.js';
+import { analyzeEvents, taskEvent } from '../../../helpers/task-completions.js';
 
 describe('context_pressure', () => {
   it('gives utilisation p50/p95 and the share above 90 %, compactions and retries per task', () => {

@@ -1,8 +1,14 @@
-import { canonicalJson } from '../common/canonical-json.js';
-import { findingId, shortHash } from '../findings/id.js';
-import type { SuggestionRecord } from '../records/records.js';
-import { increment, percent, sortedCounts, TimeRange, verificationCommand } from './shared.js';
-import type { Analyzer } from './types.js';
+import {
+  increment,
+  percent,
+  sortedCounts,
+  TimeRange,
+  verificationCommand,
+} from '../../../analyzers/shared.js';
+import type { Analyzer } from '../../../analyzers/types.js';
+import { canonicalJson } from '../../../common/canonical-json.js';
+import { findingId, shortHash } from '../../../findings/id.js';
+import type { SuggestionRecord } from '../../../records/records.js';
 
 export const REGISTRY_SUGGESTION = 'registry_suggestion';
 const PREVIEW_CHARS = 160;

@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { QUALITY_GATE, qualityGateHint } from '../../src/analyzers/quality-gates.js';
-import { FrictionData } from '../../src/findings/schema.js';
-import { QualityGateFrictionData } from '../../src/findings/task-completions-data.js';
-import { analyzeEvents, generateEvents, taskEvent } from '../helpers/task-completions.js';
+import { FrictionData } from '../../../../src/findings/schema.js';
+import { QualityGateFrictionData } from '../../../../src/findings/task-completions-data.js';
+import {
+  QUALITY_GATE,
+  qualityGateHint,
+} from '../../../../src/sources/task-completions/analyzers/quality-gates.js';
+import { analyzeEvents, generateEvents, taskEvent } from '../../../helpers/task-completions.js';
 
 const gates = (events: Record<string, unknown>[]) =>
   analyzeEvents(events).filter((f) => f.type === 'friction');

@@ -1,6 +1,6 @@
-import type { FailureRecord } from '../records/records.js';
-import { FRICTION, type FrictionWording, frictionFindings } from './friction.js';
-import type { Analyzer } from './types.js';
+import { FRICTION, type FrictionWording, frictionFindings } from '../../analyzers/friction.js';
+import type { Analyzer } from '../../analyzers/types.js';
+import type { FailureRecord } from '../../records/records.js';
 
 const WORDING: FrictionWording = {
   themePrefix: 'subagent_friction',

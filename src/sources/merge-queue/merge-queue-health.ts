@@ -1,8 +1,8 @@
-import type { FindingDraft } from '../findings/schema.js';
-import type { MergeRecord } from '../records/records.js';
-import type { RollingItem } from '../stats/rolling.js';
-import { ROLLING_RATE, type RollingMetric, rollingFindings } from './rolling-findings.js';
-import type { Analyzer } from './types.js';
+import { ROLLING_RATE, type RollingMetric, rollingFindings } from '../../analyzers/rolling-findings.js';
+import type { Analyzer } from '../../analyzers/types.js';
+import type { FindingDraft } from '../../findings/schema.js';
+import type { MergeRecord } from '../../records/records.js';
+import type { RollingItem } from '../../stats/rolling.js';
 
 /** The three rates of sources.md §6, with their windows and hysteresis levels as defaults. */
 export const MERGE_QUEUE_METRICS = {

@@ -1,6 +1,6 @@
-import type { TaskCompletionEvent } from '../sources/task-completions/schema.js';
-import { OUTCOME_RATES, outcomeRateFindings } from './outcome-rates.js';
-import type { Analyzer } from './types.js';
+import { OUTCOME_RATES, outcomeRateFindings } from '../../../analyzers/outcome-rates.js';
+import type { Analyzer } from '../../../analyzers/types.js';
+import type { TaskCompletionEvent } from '../schema.js';
 
 export const TASK_OUTCOMES = ['success', 'failure', 'partial', 'timeout'] as const;
 

@@ -1,7 +1,7 @@
-import { compareKeyHashes } from '../records/key-hash.js';
-import type { GateDecisionColumns, TaskColumns } from '../records/task-columns.js';
-import { argsortByKey } from '../stats/argsort.js';
-import { type RollingColumns, scopeNameRanks } from '../stats/rolling.js';
+import { compareKeyHashes } from '../../../records/key-hash.js';
+import type { GateDecisionColumns, TaskColumns } from '../../../records/task-columns.js';
+import { argsortByKey } from '../../../stats/argsort.js';
+import { type RollingColumns, scopeNameRanks } from '../../../stats/rolling.js';
 
 /**
  * The rolling items of dispatch-health as columns: a few typed arrays per metric instead of an

@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { firstSuccessRows, rowsWhere } from '../../src/analyzers/dispatch-health-items.js';
-import { compareKeyHashes, hashKey } from '../../src/records/key-hash.js';
-import type { TaskRecord } from '../../src/records/records.js';
-import { taskColumnsFrom } from '../../src/records/task-columns.js';
+import { compareKeyHashes, hashKey } from '../../../../src/records/key-hash.js';
+import type { TaskRecord } from '../../../../src/records/records.js';
+import { taskColumnsFrom } from '../../../../src/records/task-columns.js';
+import {
+  firstSuccessRows,
+  rowsWhere,
+} from '../../../../src/sources/dispatch-outcomes/analyzers/dispatch-health-items.js';
 
 function task(taskKey: string, attemptNumber: number, status = 'completed'): TaskRecord {
   return {

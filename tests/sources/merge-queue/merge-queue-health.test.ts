@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { mergeQueueHealth } from '../../src/analyzers/merge-queue-health.js';
-import { RollingRateData, ThresholdCrossedData } from '../../src/findings/data.js';
-import { Finding, type FindingDraft } from '../../src/findings/schema.js';
-import type { MergeRecord } from '../../src/records/records.js';
+import { RollingRateData, ThresholdCrossedData } from '../../../src/findings/data.js';
+import { Finding, type FindingDraft } from '../../../src/findings/schema.js';
+import type { MergeRecord } from '../../../src/records/records.js';
+import { mergeQueueHealth } from '../../../src/sources/merge-queue/merge-queue-health.js';
 
 const T0 = Date.UTC(2026, 0, 1);
 const HOUR = 3_600_000;

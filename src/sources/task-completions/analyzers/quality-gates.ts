@@ -1,10 +1,16 @@
-import { findingId } from '../findings/id.js';
-import type { FindingDraft } from '../findings/schema.js';
-import type { QualityGateFrictionData } from '../findings/task-completions-data.js';
-import type { TaskCompletionEvent } from '../sources/task-completions/schema.js';
-import { FRICTION } from './gate-friction.js';
-import { increment, percent, sortedCounts, TimeRange, verificationCommand } from './shared.js';
-import type { Analyzer, AnalyzerContext } from './types.js';
+import { FRICTION } from '../../../analyzers/gate-friction.js';
+import {
+  increment,
+  percent,
+  sortedCounts,
+  TimeRange,
+  verificationCommand,
+} from '../../../analyzers/shared.js';
+import type { Analyzer, AnalyzerContext } from '../../../analyzers/types.js';
+import { findingId } from '../../../findings/id.js';
+import type { FindingDraft } from '../../../findings/schema.js';
+import type { QualityGateFrictionData } from '../../../findings/task-completions-data.js';
+import type { TaskCompletionEvent } from '../schema.js';
 
 export const QUALITY_GATE = 'quality_gate' as const;
 

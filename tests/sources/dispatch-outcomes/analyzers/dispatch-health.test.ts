@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { LatencyData, RollingRateData } from '../../src/findings/data.js';
-import type { FindingDraft } from '../../src/findings/schema.js';
-import { mulberry32 } from '../../src/stats/random.js';
-import { gateDecisionRecordsOf } from '../helpers/columns.js';
-import { analyzeLines, dispatchLine, finalizeLine, T0 } from '../helpers/records.js';
+import { LatencyData, RollingRateData } from '../../../../src/findings/data.js';
+import type { FindingDraft } from '../../../../src/findings/schema.js';
+import { mulberry32 } from '../../../../src/stats/random.js';
+import { gateDecisionRecordsOf } from '../../../helpers/columns.js';
+import { analyzeLines, dispatchLine, finalizeLine, T0 } from '../../../helpers/records.js';
 
 const MIN = 60_000;
 const rate = (findings: FindingDraft[], metric: string, arm: string | null) =>

@@ -1,12 +1,17 @@
-import { dollarsFromMicros } from '../common/money.js';
-import { findingId } from '../findings/id.js';
-import type { FindingDraft } from '../findings/schema.js';
-import type { EstimateAccuracyData } from '../findings/task-completions-data.js';
-import type { TaskCompletionEvent } from '../sources/task-completions/schema.js';
-import { quantile7 } from '../stats/index.js';
-import { formatInteger, TimeRange, verificationCommand } from './shared.js';
-import { byHarnessAndModel, type EventSlice, sliceLabel, sliceScope } from './task-slices.js';
-import type { Analyzer, AnalyzerContext } from './types.js';
+import { formatInteger, TimeRange, verificationCommand } from '../../../analyzers/shared.js';
+import {
+  byHarnessAndModel,
+  type EventSlice,
+  sliceLabel,
+  sliceScope,
+} from '../../../analyzers/task-slices.js';
+import type { Analyzer, AnalyzerContext } from '../../../analyzers/types.js';
+import { dollarsFromMicros } from '../../../common/money.js';
+import { findingId } from '../../../findings/id.js';
+import type { FindingDraft } from '../../../findings/schema.js';
+import type { EstimateAccuracyData } from '../../../findings/task-completions-data.js';
+import { quantile7 } from '../../../stats/index.js';
+import type { TaskCompletionEvent } from '../schema.js';
 
 export const ESTIMATE_ACCURACY = 'estimate_accuracy';
 

@@ -1,12 +1,17 @@
 import { describe, expect, it } from 'vitest';
+import type { FindingDraft } from '../../../../src/findings/schema.js';
+import { EstimateAccuracyData } from '../../../../src/findings/task-completions-data.js';
 import {
   ESTIMATE_ACCURACY,
   MAX_ABS_BIAS_PCT,
   MAX_P90_ABS_ERROR_PCT,
-} from '../../src/analyzers/estimate-accuracy.js';
-import type { FindingDraft } from '../../src/findings/schema.js';
-import { EstimateAccuracyData } from '../../src/findings/task-completions-data.js';
-import { analyzeEvents, type EventFields, generateEvents, taskEvent } from '../helpers/task-completions.js';
+} from '../../../../src/sources/task-completions/analyzers/estimate-accuracy.js';
+import {
+  analyzeEvents,
+  type EventFields,
+  generateEvents,
+  taskEvent,
+} from '../../../helpers/task-completions.js';
 
 function accuracy(findings: FindingDraft[], metric: string, dimension = 'global', key: string | null = null) {
   const found = findings.find(

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { efficiencyTrend } from '../../src/analyzers/efficiency-trend.js';
-import { OutcomeRatesData } from '../../src/findings/data.js';
-import { taskCompletionsAdapter } from '../../src/sources/task-completions/index.js';
+import { efficiencyTrend } from '../../../../src/analyzers/efficiency-trend.js';
+import { OutcomeRatesData } from '../../../../src/findings/data.js';
+import { taskCompletionsAdapter } from '../../../../src/sources/task-completions/index.js';
 import {
   analyzeEvents,
   CONTEXT,
@@ -11,7 +11,7 @@ import {
   T0,
   taskEvent,
   toLines,
-} from '../helpers/task-completions.js';
+} from '../../../helpers/task-completions.js';
 
 describe('task-completions: outcome rates', () => {
   it('gives outcome shares with n by harness, model, task type and repo size', () => {

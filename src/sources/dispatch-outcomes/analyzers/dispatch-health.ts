@@ -1,12 +1,14 @@
-import type { FindingDraft } from '../findings/schema.js';
-import type { GateDecisionRecord, TaskRecord } from '../records/records.js';
+import { ROLLING_RATE, type RollingMetric, rollingFindings } from '../../../analyzers/rolling-findings.js';
+import type { Analyzer } from '../../../analyzers/types.js';
+import type { FindingDraft } from '../../../findings/schema.js';
+import type { GateDecisionRecord, TaskRecord } from '../../../records/records.js';
 import {
   asGateDecisionColumns,
   asTaskColumns,
   completedStatuses,
   type GateDecisionColumns,
   type TaskColumns,
-} from '../records/task-columns.js';
+} from '../../../records/task-columns.js';
 import {
   firstSuccessRows,
   gateDecisionItems,
@@ -16,8 +18,6 @@ import {
   taskRowOrder,
   tasksInRollingOrder,
 } from './dispatch-health-items.js';
-import { ROLLING_RATE, type RollingMetric, rollingFindings } from './rolling-findings.js';
-import type { Analyzer } from './types.js';
 
 /** The health rates of dispatch-outcomes (sources.md §1, "Health"), with their default windows. */
 export const DISPATCH_METRICS = {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalJson, jsonDepthExceeds } from '../../src/common/canonical-json.js';
-import { analyzeLines, DAY, dispatchLine, finalizeLine, T0 } from '../helpers/records.js';
+import { canonicalJson, jsonDepthExceeds } from '../../../../src/common/canonical-json.js';
+import { analyzeLines, DAY, dispatchLine, finalizeLine, T0 } from '../../../helpers/records.js';
 
 function proposal(i: number, agent: string, suggestion: unknown): string[] {
   return [

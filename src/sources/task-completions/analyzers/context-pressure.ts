@@ -1,11 +1,16 @@
-import { findingId } from '../findings/id.js';
-import type { FindingDraft } from '../findings/schema.js';
-import type { ContextPressureData, Distribution } from '../findings/task-completions-data.js';
-import type { TaskCompletionEvent } from '../sources/task-completions/schema.js';
-import { quantile7 } from '../stats/index.js';
-import { percent, TimeRange, verificationCommand } from './shared.js';
-import { byHarnessAndModel, type EventSlice, sliceLabel, sliceScope } from './task-slices.js';
-import type { Analyzer, AnalyzerContext } from './types.js';
+import { percent, TimeRange, verificationCommand } from '../../../analyzers/shared.js';
+import {
+  byHarnessAndModel,
+  type EventSlice,
+  sliceLabel,
+  sliceScope,
+} from '../../../analyzers/task-slices.js';
+import type { Analyzer, AnalyzerContext } from '../../../analyzers/types.js';
+import { findingId } from '../../../findings/id.js';
+import type { FindingDraft } from '../../../findings/schema.js';
+import type { ContextPressureData, Distribution } from '../../../findings/task-completions-data.js';
+import { quantile7 } from '../../../stats/index.js';
+import type { TaskCompletionEvent } from '../schema.js';
 
 export const CONTEXT_PRESSURE = 'context_pressure';
 /** A task that ends above this share of its context window had little room left. */

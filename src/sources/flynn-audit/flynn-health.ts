@@ -1,10 +1,10 @@
-import { findingId } from '../findings/id.js';
-import type { FindingDraft } from '../findings/schema.js';
-import type { CancelAck, ReactionDecision, RunEnd } from '../sources/flynn-audit/index.js';
-import { latencyFindings } from './latency-findings.js';
-import { ROLLING_RATE, type RollingMetric, rollingFindings } from './rolling-findings.js';
-import { increment, percent, sortedCounts, TimeRange, verificationCommand } from './shared.js';
-import type { Analyzer, AnalyzerContext } from './types.js';
+import { latencyFindings } from '../../analyzers/latency-findings.js';
+import { ROLLING_RATE, type RollingMetric, rollingFindings } from '../../analyzers/rolling-findings.js';
+import { increment, percent, sortedCounts, TimeRange, verificationCommand } from '../../analyzers/shared.js';
+import type { Analyzer, AnalyzerContext } from '../../analyzers/types.js';
+import { findingId } from '../../findings/id.js';
+import type { FindingDraft } from '../../findings/schema.js';
+import type { CancelAck, ReactionDecision, RunEnd } from './records.js';
 
 const share = { kind: 'share' } as const;
 const rate = (metric: string, unit: string): RollingMetric => ({
