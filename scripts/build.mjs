@@ -13,7 +13,7 @@ const result = await build({
   entryPoints: {
     main: 'src/cli/main.ts',
     prestart: 'src/cli/prestart.ts',
-    'helper-worker': 'src/core/helper-worker.ts',
+    'helper-worker': 'src/parallel/helper-worker.ts',
   },
   outdir: 'dist',
   // Shared code in chunks, so a helper thread loads only the line handling, and the HTML

@@ -3,8 +3,8 @@ import type { Command } from 'commander';
 import { AfterburnError } from '../common/errors.js';
 import { cleanNumber, toJson } from '../common/json.js';
 import { readForExport } from '../core/export.js';
-import { DEFAULT_PARALLEL_MIN_BYTES } from '../core/parallel-read.js';
 import { resolveInputs } from '../input/inputs.js';
+import { DEFAULT_PARALLEL_MIN_BYTES } from '../parallel/parallel-read.js';
 import {
   csvField,
   EXPORT_COLUMNS,

@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
 import path from 'node:path';
-import { HelperThread } from '../core/helper-thread.js';
-import { DEFAULT_PARALLEL_MIN_BYTES, defaultThreads } from '../core/parallel-read.js';
+import { HelperThread } from '../parallel/helper-thread.js';
+import { DEFAULT_PARALLEL_MIN_BYTES, defaultThreads } from '../parallel/parallel-read.js';
 import { boolean, positiveInteger, threadCount } from './value-parsers.js';
 
 // The one source whose logs are split; named here rather than imported, which would load its zod

@@ -1,4 +1,4 @@
-import { MAX_THREADS } from '../core/parallel-read.js';
+import { MAX_THREADS } from '../parallel/parallel-read.js';
 
 /**
  * The parsers of flag and variable values: each takes the text and returns the value, or throws a

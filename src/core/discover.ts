@@ -11,6 +11,7 @@ import {
 } from '../findings/schema.js';
 import type { FindingStore } from '../findings/store.js';
 import type { InputFile } from '../input/inputs.js';
+import { DEFAULT_PARALLEL_MIN_BYTES, helpersFor, readParallel } from '../parallel/parallel-read.js';
 import type { Source, SourceDiagnostics } from '../sources/types.js';
 import {
   analysisKey,
@@ -23,7 +24,6 @@ import {
   type SavedAnalysis,
   type SavedInput,
 } from './incremental.js';
-import { DEFAULT_PARALLEL_MIN_BYTES, helpersFor, readParallel } from './parallel-read.js';
 
 export interface DiscoverRequest {
   readonly source: Source;

@@ -1,10 +1,10 @@
 import type { Readable } from 'node:stream';
 import type { InputFile } from '../input/inputs.js';
 import { DEFAULT_MAX_LINE_BYTES } from '../input/read-lines.js';
+import { helpersFor, readParallel } from '../parallel/parallel-read.js';
 import { collectSegments, DISPATCH_OUTCOMES } from '../sources/dispatch-outcomes/index.js';
 import type { Segment } from '../sources/dispatch-outcomes/segment.js';
 import type { SourceDiagnostics } from '../sources/types.js';
-import { helpersFor, readParallel } from './parallel-read.js';
 
 export interface ExportReadOptions {
   readonly parallelMinBytes: number;

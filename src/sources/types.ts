@@ -164,3 +164,18 @@ export function defineSource<D>(adapter: SourceAdapter<D>): Source {
 export function pathEnvVarFor(sourceName: string): string {
   return `AFTERBURN_${sourceName.toUpperCase().replace(/[^A-Z0-9]+/g, '_')}_PATH`;
 }
+
+/** What a helper thread needs of a source: its line handling and the hand-off of what it read. */
+export type LineParser = Pick<
+  Required<SourceSession<unknown>>,
+  'acceptLine' | 'rejectLine' | 'beginInput' | 'reserveBytes'
+> & {
+  /**
+   * What this session read, to post to the main thread (whose session's adoptSegment takes it),
+   * with the buffers to move rather than copy.
+   */
+  handOffSegment(): { payload: unknown; transfer: ArrayBuffer[] };
+};
+
+/** `keepKeys`: also keep the join keys as written (export prints them). */
+export type OpenLineParser = (diagnostics: SourceDiagnostics, options?: { keepKeys?: boolean }) => LineParser;

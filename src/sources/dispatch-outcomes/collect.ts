@@ -2,9 +2,8 @@ import { jsonDepthExceeds, MAX_JSON_DEPTH } from '../../common/canonical-json.js
 import { describeIssue } from '../../common/zod-issue.js';
 import type { DispatchDataset } from '../../records/records.js';
 import { parseJsonObject } from '../json-line.js';
-import type { LineParser } from '../parallel-sources.js';
 import { type SecondsSnapshot, SecondsTimestamps } from '../timestamp-units.js';
-import type { SourceDiagnostics, SourceSession } from '../types.js';
+import type { LineParser, SourceDiagnostics, SourceSession } from '../types.js';
 import { RECORD_SCHEMAS } from './schema.js';
 import { concatSegments, type Segment, SegmentBuilder, type SegmentMark, segmentBuffers } from './segment.js';
 import { loadSegment, storeSegment } from './segment-state.js';

@@ -2,10 +2,10 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { generateLog } from '../../bench/generate.js';
-import type { ParseJob, ParseOutcome } from '../../src/core/helper-protocol.js';
-import type { HelperThread } from '../../src/core/helper-thread.js';
-import { rangeStarts, readParallel } from '../../src/core/parallel-read.js';
-import { parseRange } from '../../src/core/parse-range.js';
+import type { ParseJob, ParseOutcome } from '../../src/parallel/helper-protocol.js';
+import type { HelperThread } from '../../src/parallel/helper-thread.js';
+import { rangeStarts, readParallel } from '../../src/parallel/parallel-read.js';
+import { parseRange } from '../../src/parallel/parse-range.js';
 import { collectSegments, dispatchOutcomes } from '../../src/sources/dispatch-outcomes/index.js';
 import { tempDir } from '../helpers/cli.js';
 

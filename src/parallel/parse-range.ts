@@ -1,4 +1,4 @@
-import type { OpenLineParser } from '../sources/parallel-sources.js';
+import type { OpenLineParser } from '../sources/types.js';
 import { DETAILED_SKIPS, type ParseJob, type ParseOutcome } from './helper-protocol.js';
 import { readInto } from './read-input.js';
 
