@@ -4,11 +4,12 @@
  *   node --expose-gc --trace-gc --import tsx bench/analyzers.ts [tasks] [records|columns] | bench/gc-count.awk
  * (--trace-gc lines between the `run` markers count each run's collections: allocation pressure).
  */
-import { dispatchHealth } from '../src/analyzers/dispatch-health.js';
+
 import { efficiencyTrend } from '../src/analyzers/efficiency-trend.js';
 import { latency } from '../src/analyzers/latency.js';
-import type { GateDecisionRecord, TaskRecord } from '../src/sources/records.js';
-import { gateDecisionColumnsFrom, taskColumnsFrom } from '../src/sources/task-columns.js';
+import type { GateDecisionRecord, TaskRecord } from '../src/records/records.js';
+import { gateDecisionColumnsFrom, taskColumnsFrom } from '../src/records/task-columns.js';
+import { dispatchHealth } from '../src/sources/dispatch-outcomes/analyzers/dispatch-health.js';
 import { median } from '../src/stats/quantiles.js';
 import { mulberry32 } from '../src/stats/random.js';
 
