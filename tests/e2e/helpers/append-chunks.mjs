@@ -1,7 +1,10 @@
 // A producer for the soak test: copies <from> onto the end of <to> in chunks of random size (cut
-// anywhere, mid-line and mid-character too), pausing a little between them, as a live writer does.
+// anywhere, mid-line and mid-character too), as a live writer does. It writes one chunk for each
+// line it reads on stdin, after a short random pause, so each append lands while the consumer's
+// run is under way however slow the machine is: the number of runs is fixed, not a race.
 // Usage: node append-chunks.mjs <from> <to> <seed> <chunks>
 import { appendFileSync, readFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
 
 const [from, to, seedText, chunksText] = process.argv.slice(2);
 const data = readFileSync(from);
@@ -16,9 +19,14 @@ const chunks = Number(chunksText);
 const cuts = Array.from({ length: chunks - 1 }, () => Math.floor(random() * data.length)).sort(
   (a, b) => a - b,
 );
+const ends = [...cuts, data.length];
 let written = 0;
-for (const cut of [...cuts, data.length]) {
+for await (const _request of createInterface({ input: process.stdin })) {
+  await new Promise((resolve) => setTimeout(resolve, random() * 40));
+  const cut = ends.shift();
+  if (cut === undefined) break;
   appendFileSync(to, data.subarray(written, cut));
   written = cut;
-  await new Promise((resolve) => setTimeout(resolve, 5 + random() * 40));
+  if (ends.length === 0) break;
 }
+process.exit(0);
