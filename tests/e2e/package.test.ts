@@ -68,7 +68,13 @@ describe('packaging', () => {
     for (const devOnly of ['typescript', 'tsx', 'vitest', '@biomejs'])
       expect(installed).not.toContain(devOnly);
     const files = readdirSync(path.join(project, 'node_modules/afterburn'));
-    expect(files.sort()).toEqual(['README.md', 'bin', 'dist', 'package.json'].sort());
+    expect(files.sort()).toEqual(['README.md', 'bin', 'dist', 'docs', 'package.json'].sort());
+    // The README's links into docs/ must resolve in the installed copy too, not only in a checkout.
+    const installedReadme = readFileSync(path.join(project, 'node_modules/afterburn/README.md'), 'utf8');
+    const docLinks = [...installedReadme.matchAll(/\]\((docs\/[^)#\s]+)/g)].map((match) => match[1]);
+    expect(docLinks.length).toBeGreaterThan(0);
+    for (const link of docLinks)
+      expect(existsSync(path.join(project, 'node_modules/afterburn', link)), link).toBe(true);
     expect(existsSync(path.join(project, 'node_modules/afterburn/dist/main.js'))).toBe(true);
     // What lets an incremental run with nothing new reuse the last analysis (docs/big-logs.md, Incremental runs).
     expect(readFileSync(path.join(project, 'node_modules/afterburn/dist/build-id'), 'utf8')).toMatch(
