@@ -1,19 +1,20 @@
 /// <reference lib="dom" />
 /// <reference lib="dom.iterable" />
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chooseBrowser } from '../helpers/chromium.js';
 import { FIXTURE, ROOT, runCli, tempDir } from '../helpers/cli.js';
 import { dispatchLine, finalizeLine, T0 } from '../helpers/records.js';
 
 /**
- * The HTML report in a real browser: Debian's chromium (never a downloaded one), driven by
- * playwright-core. `.ci/run` installs the package when it is missing.
+ * The HTML report in a real browser driven by playwright-core: the chromium that `npm ci` brings
+ * (@sparticuz/chromium), CHROMIUM_PATH when set, or /usr/bin/chromium where the packaged one cannot run
+ * (see helpers/chromium.ts). Never a browser downloaded at install or run time.
  */
-// Debian's chromium here and in .ci/run; a hosted runner points CHROMIUM_PATH at the browser it ships.
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+// playwright's launch() adds a fresh --user-data-dir of its own (a temporary profile) to these.
 const ARGS = [
   '--headless',
   '--no-sandbox',
@@ -53,12 +54,9 @@ function hostileLog(): string[] {
 let browser: Browser;
 let reportFile: string;
 
+// Unpacking the packaged browser (about 190 MB) takes seconds on a busy machine the first time.
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(
-      `${CHROMIUM} is missing: install Debian's chromium package (apt-get install -y chromium)`,
-    );
-  }
+  const choice = chooseBrowser();
   const cwd = tempDir();
   const hostile = path.join(cwd, 'hostile.jsonl');
   writeFileSync(hostile, `${hostileLog().join('\n')}\n`);
@@ -69,8 +67,12 @@ beforeAll(async () => {
   const report = await runCli(['report', '--out', 'report.html'], { cwd });
   expect(report.code, report.stderr).toBe(0);
   reportFile = path.join(cwd, 'report.html');
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
-});
+  browser = await chromium.launch({
+    executablePath: choice.executablePath,
+    args: ARGS,
+    env: { ...process.env, ...choice.env },
+  });
+}, 180_000);
 
 afterAll(async () => {
   await browser?.close();

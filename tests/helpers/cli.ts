@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { chmodSync, cpSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -24,6 +24,26 @@ export function tempDir(prefix = 'afterburn-test-'): string {
   return mkdtempSync(path.join(tmpdir(), prefix));
 }
 
+let worldReadableBin: string | undefined;
+
+/**
+ * The built binary copied into a directory every user can read. Another user cannot always reach the
+ * checkout (one under a private directory such as `mktemp -d` makes, mode 700), so a run as that user
+ * runs this copy of the same build; it is copied once per test file, after the global build.
+ */
+function binForAnyUser(): string {
+  if (worldReadableBin) return worldReadableBin;
+  const root = tempDir('afterburn-bin-');
+  for (const dir of ['bin', 'dist']) cpSync(path.join(ROOT, dir), path.join(root, dir), { recursive: true });
+  // Whatever the checkout's umask made of them, every user may read the copies.
+  chmodSync(root, 0o755);
+  for (const entry of readdirSync(root, { recursive: true, withFileTypes: true })) {
+    chmodSync(path.join(entry.parentPath, entry.name), entry.isDirectory() ? 0o755 : 0o644);
+  }
+  worldReadableBin = path.join(root, 'bin/afterburn.js');
+  return worldReadableBin;
+}
+
 /** Runs the real binary (compiled JavaScript, as users run it). */
 export function runCli(
   args: string[],
@@ -36,7 +56,7 @@ export function runCli(
   } = {},
 ): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
+    const child = spawn(process.execPath, [options.user ? binForAnyUser() : BIN, ...args], {
       cwd: options.cwd ?? tempDir(),
       env: baseEnv(options.env),
       stdio: ['pipe', 'pipe', 'pipe'],
