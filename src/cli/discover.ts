@@ -203,9 +203,7 @@ export function registerDiscover(program: Command, io: CliIo, setExitCode: (code
     const incremental = resolve(INCREMENTAL, flags.incremental, io.env, false);
     const { inputs, ...inputNames } = await sourceInputs(source, paths, io);
     const skips = new SkipReporter(io.stderr);
-    const progress = showsProgress(io, format)
-      ? new Progress(io.stderr, await totalBytes(inputs), io.now)
-      : null;
+    const progress = showsProgress(io) ? new Progress(io.stderr, await totalBytes(inputs), io.now) : null;
     let progressInput: InputFile | null = null;
     const store = new FindingStore(storeDir, storeOptions(io));
     const report = await discover(

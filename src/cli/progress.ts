@@ -11,13 +11,14 @@ const MB = 1024 * 1024;
 
 export interface ProgressTarget {
   readonly stderr: Writable & { isTTY?: boolean };
-  readonly stdout: { isTTY?: boolean };
 }
 
-/** Progress goes to a terminal stderr, and not when JSON is being piped to another program. */
-export function showsProgress(io: ProgressTarget, format: string): boolean {
-  if (io.stderr.isTTY !== true) return false;
-  return !(format === 'json' && io.stdout.isTTY !== true);
+/**
+ * Progress goes wherever stderr is a terminal: that is where the person waiting looks, also when
+ * stdout goes to a file or another program (the line is on stderr, so it never mixes with the output).
+ */
+export function showsProgress(io: ProgressTarget): boolean {
+  return io.stderr.isTTY === true;
 }
 
 export class Progress {

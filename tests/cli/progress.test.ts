@@ -1,7 +1,9 @@
-import { Writable } from 'node:stream';
+import { Readable, Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import type { CliIo } from '../../src/cli/io.js';
+import { run } from '../../src/cli/main.js';
 import { Progress, showsProgress } from '../../src/cli/progress.js';
-import { FIXTURE, runCli } from '../helpers/cli.js';
+import { FIXTURE, runCli, tempDir } from '../helpers/cli.js';
 
 function capture(): { stream: Writable; text: () => string } {
   const chunks: string[] = [];
@@ -15,16 +17,38 @@ function capture(): { stream: Writable; text: () => string } {
 }
 
 describe('progress', () => {
-  it('is shown only on a terminal stderr, and not while JSON is piped', () => {
-    const tty = { isTTY: true };
-    const pipe = {};
+  it('is shown exactly when stderr is a terminal, whatever stdout is', () => {
     const stderr = (isTTY: boolean) => Object.assign(new Writable(), isTTY ? { isTTY } : {});
-    expect(showsProgress({ stderr: stderr(true), stdout: tty }, 'table')).toBe(true);
-    expect(showsProgress({ stderr: stderr(true), stdout: tty }, 'json')).toBe(true);
-    expect(showsProgress({ stderr: stderr(true), stdout: pipe }, 'markdown')).toBe(true);
-    expect(showsProgress({ stderr: stderr(true), stdout: pipe }, 'json')).toBe(false);
-    expect(showsProgress({ stderr: stderr(false), stdout: tty }, 'table')).toBe(false);
+    expect(showsProgress({ stderr: stderr(true) })).toBe(true);
+    expect(showsProgress({ stderr: stderr(false) })).toBe(false);
   });
+
+  // The command itself, with the terminal injected: stdout is a file (no isTTY), stderr a terminal.
+  for (const format of ['json', 'table', 'markdown']) {
+    it(`reaches a terminal stderr while --format ${format} goes to a file, and never stdout`, async () => {
+      const stdout = capture();
+      const stderr = capture();
+      let clock = 1_000_000;
+      const io: CliIo = {
+        stdout: stdout.stream,
+        stderr: Object.assign(stderr.stream, { isTTY: true }),
+        stdin: Readable.from([]),
+        env: { TZ: 'UTC', NO_COLOR: '1' },
+        cwd: tempDir(),
+        homeDir: tempDir(),
+        // Every reading of the clock is a second later, so the line is due at the first update.
+        now: () => (clock += 1000),
+      };
+      const code = await run(['discover', '--path', FIXTURE, '--format', format], io);
+      expect(code, stderr.text()).toBe(0);
+      expect(stderr.text()).toMatch(
+        /^\r\x1b\[Kafterburn: 0\.0 MB of 0\.0 MB \(100%\), 0\.0 MB\/s, \d+\.\d s/,
+      );
+      expect(stderr.text()).toContain('\r\x1b[K');
+      expect(stdout.text()).not.toMatch(/\r|MB\/s/);
+      if (format === 'json') expect(() => JSON.parse(stdout.text())).not.toThrow();
+    });
+  }
 
   it('draws bytes of total, rate and elapsed after a short delay, across inputs, and clears itself', () => {
     const out = capture();
