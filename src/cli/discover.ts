@@ -12,7 +12,7 @@ import { renderRunTable } from '../render/table.js';
 import { findSource } from '../sources/registry.js';
 import { readBuildId } from './build-id.js';
 import { FORMAT, type OutputFormat, resolveStoreDir, STORE } from './common-options.js';
-import { githubEnabled, githubOption, publishToGitHub } from './github.js';
+import { githubEnabled, githubNegation, githubOption, publishToGitHub } from './github.js';
 import {
   addHealthSettingsOptions,
   type HealthSettingsFlags,
@@ -23,6 +23,7 @@ import {
   boolean,
   choice,
   envOption,
+  negatedOption,
   nonEmpty,
   type OptionSpec,
   positiveInteger,
@@ -181,9 +182,12 @@ export function registerDiscover(program: Command, io: CliIo, setExitCode: (code
     .addOption(envOption(ALPHA))
     .addOption(envOption(MIN_SAMPLES))
     .addOption(envOption(REQUIRE_ACCEPTANCE))
+    .addOption(negatedOption(REQUIRE_ACCEPTANCE))
     .addOption(envOption(MAX_LINE_BYTES))
     .addOption(githubOption())
+    .addOption(githubNegation())
     .addOption(envOption(INCREMENTAL))
+    .addOption(negatedOption(INCREMENTAL))
     .addOption(envOption(PARALLEL_MIN_BYTES))
     .addOption(envOption(THREADS));
   addHealthSettingsOptions(command).action(async (flags: DiscoverFlags) => {

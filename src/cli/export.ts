@@ -16,7 +16,7 @@ import { DISPATCH_OUTCOMES } from '../sources/dispatch-outcomes/index.js';
 import { findSource } from '../sources/registry.js';
 import { optionalThreads, PARALLEL_MIN_BYTES, SOURCE, THREADS } from './discover.js';
 import type { CliIo } from './io.js';
-import { boolean, choice, envOption, type OptionSpec, resolve } from './options.js';
+import { boolean, choice, envOption, negatedOption, type OptionSpec, resolve } from './options.js';
 import { SkipReporter } from './skip-reporter.js';
 import { inputPaths } from './source-inputs.js';
 
@@ -61,6 +61,7 @@ export function registerExport(program: Command, io: CliIo): void {
     )
     .addOption(envOption(EXPORT_FORMAT))
     .addOption(envOption(OTEL))
+    .addOption(negatedOption(OTEL))
     .addOption(envOption(PARALLEL_MIN_BYTES))
     .addOption(envOption(THREADS))
     .action(async (flags: ExportFlags) => {

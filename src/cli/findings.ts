@@ -5,11 +5,11 @@ import { FindingStore } from '../findings/store.js';
 import { renderFindingDetail, renderFindingsTable } from '../render/table.js';
 import { resolveStoreDir, STORE } from './common-options.js';
 import type { CliIo } from './io.js';
-import { boolean, choice, envOption, nonEmpty, type OptionSpec, resolve } from './options.js';
+import { boolean, choice, envOption, negatedOption, nonEmpty, type OptionSpec, resolve } from './options.js';
 import { storeOptions } from './store-options.js';
 import { terminalOptions } from './terminal.js';
 
-const JSON_OUTPUT: OptionSpec<boolean> = {
+export const JSON_OUTPUT: OptionSpec<boolean> = {
   flags: '--json',
   description: 'print JSON instead of a table',
   env: 'AFTERBURN_JSON',
@@ -42,6 +42,7 @@ export function registerFindings(program: Command, io: CliIo): void {
     .addOption(envOption(TYPE_FILTER))
     .addOption(envOption(STATUS_FILTER))
     .addOption(envOption(JSON_OUTPUT))
+    .addOption(negatedOption(JSON_OUTPUT))
     .addOption(envOption(STORE))
     .action(async (flags: { type?: string; status?: string; json?: boolean; store?: string }) => {
       const type = resolve<string | undefined>(TYPE_FILTER, flags.type, io.env, undefined);
@@ -59,6 +60,7 @@ export function registerFindings(program: Command, io: CliIo): void {
     .description('show one finding (an unambiguous id prefix of 4+ characters is enough)')
     .argument('<id>', 'finding id')
     .addOption(envOption(JSON_OUTPUT))
+    .addOption(negatedOption(JSON_OUTPUT))
     .addOption(envOption(STORE))
     .action(async (id: string, flags: { json?: boolean; store?: string }) => {
       const finding = await openStore(io, flags.store).get(id);
@@ -73,7 +75,10 @@ export function registerFindings(program: Command, io: CliIo): void {
     .command('verify')
     .description('mark a finding verified (or rejected with --reject); the status is kept across runs')
     .argument('<id>', 'finding id')
+    // No variable for --reject: an AFTERBURN_REJECT left in an environment would silently turn
+    // every verify into a reject.
     .option('--reject', 'mark it rejected instead')
+    .option('--no-reject', 'mark it verified (the default; turns an earlier --reject off)')
     .option('--note <text>', 'why, kept with the finding')
     .addOption(envOption(STORE))
     .action(async (id: string, flags: { reject?: boolean; note?: string; store?: string }) => {

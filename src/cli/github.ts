@@ -3,7 +3,7 @@ import { AfterburnError } from '../common/errors.js';
 import type { RunReport } from '../findings/schema.js';
 import { annotationCommands, annotationsFor, stepSummary } from '../render/github.js';
 import type { CliIo } from './io.js';
-import { boolean, envOption, type OptionSpec, resolve } from './options.js';
+import { boolean, envOption, negatedOption, type OptionSpec, resolve } from './options.js';
 
 export const GITHUB: OptionSpec<boolean> = {
   flags: '--github',
@@ -15,6 +15,7 @@ export const GITHUB: OptionSpec<boolean> = {
 };
 
 export const githubOption = () => envOption(GITHUB);
+export const githubNegation = () => negatedOption(GITHUB);
 
 export function githubEnabled(flag: boolean | undefined, io: CliIo): boolean {
   return resolve(GITHUB, flag, io.env, io.env.GITHUB_ACTIONS === 'true');

@@ -11,6 +11,7 @@ import { registerExport } from './export.js';
 import { registerFindings } from './findings.js';
 import { type CliIo, withoutBlankVariables } from './io.js';
 import { registerMetrics } from './metrics.js';
+import { boolean, booleanFlagIn, envOption, negatedOption, type OptionSpec, resolve } from './options.js';
 import { registerReport } from './report.js';
 import { registerSchema } from './schema.js';
 import { registerSources } from './sources.js';
@@ -23,7 +24,7 @@ Environment variables (a flag beats its variable; a blank variable counts as uns
   AFTERBURN_STORE                   --store (default .afterburn)
   AFTERBURN_FORMAT                  --format (table, json, markdown, html)
   AFTERBURN_OUT                     --out of report
-  AFTERBURN_GITHUB                  --github (true/false)
+  AFTERBURN_GITHUB                  --github (1/0, true/false; every boolean flag has a --no- form)
   AFTERBURN_FAIL_ON                 --fail-on
   AFTERBURN_ALPHA                   --alpha
   AFTERBURN_MIN_SAMPLES             --min-samples
@@ -36,23 +37,31 @@ Environment variables (a flag beats its variable; a blank variable counts as uns
   AFTERBURN_OTEL                    export --otel (true/false)
   AFTERBURN_LOCK_TIMEOUT_MS         ms to wait for a store locked by another run (default 10000)
   AFTERBURN_TYPE, AFTERBURN_STATUS  findings list filters
-  AFTERBURN_JSON                    --json of findings list/show and metrics
+  AFTERBURN_JSON                    --json of findings list/show, metrics and sources (true/false)
   AFTERBURN_CONFIG                  --config (health windows, thresholds, limits)
   AFTERBURN_WINDOW, AFTERBURN_THRESHOLD  --window/--threshold (comma-separated metric=value)
   AFTERBURN_BASELINE                --baseline of compare
   AFTERBURN_MAX_DROP, AFTERBURN_MAX_RISE  --max-drop/--max-rise of compare
-  AFTERBURN_DEBUG                   --debug
+  AFTERBURN_DEBUG                   --debug (true/false)
   NO_COLOR, FORCE_COLOR, COLUMNS    terminal output (TERM=dumb also turns colour off)
   GITHUB_ACTIONS                    true turns --github on
   GITHUB_STEP_SUMMARY               the file --github appends the markdown summary to
 
 Exit codes: 0 ok, 1 a gate failed (--fail-on, or a compare limit), 2 usage, input, config or store error.`;
 
+const DEBUG: OptionSpec<boolean> = {
+  flags: '--debug',
+  description: 'show stack traces for errors',
+  env: 'AFTERBURN_DEBUG',
+  parse: boolean,
+};
+
 export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
   const program = new Command('afterburn')
     .description('Turns AI coding-agent telemetry into findings people act on.')
     .version(manifest.version, '-V, --version')
-    .option('--debug', 'show stack traces for errors (env: AFTERBURN_DEBUG)')
+    .addOption(envOption(DEBUG))
+    .addOption(negatedOption(DEBUG))
     .showSuggestionAfterError(true)
     .addHelpText('after', ENVIRONMENT_HELP)
     .configureOutput({
@@ -101,8 +110,15 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const program = buildProgram(io, (code) => {
     exitCode = code;
   });
-  const debug =
-    argv.includes('--debug') || (io.env.AFTERBURN_DEBUG !== undefined && io.env.AFTERBURN_DEBUG !== '0');
+  // Known before commander parses, for the errors commander itself raises.
+  let debug: boolean;
+  try {
+    debug = resolve(DEBUG, booleanFlagIn(argv, '--debug'), io.env, false);
+  } catch (error) {
+    if (!isAfterburnError(error)) throw error;
+    io.stderr.write(`afterburn: ${terminalSafe(error.oneLine())}\n`);
+    return error.exitCode;
+  }
   try {
     await program.parseAsync(argv as string[], { from: 'user' });
     return exitCode;

@@ -4,7 +4,7 @@ import { SCHEMA_VERSION } from '../findings/schema.js';
 import { formatMetricLine } from '../health/snapshot.js';
 import { addHealthOptions, type HealthFlags, runHealth } from './health-options.js';
 import type { CliIo } from './io.js';
-import { boolean, envOption, type OptionSpec, resolve } from './options.js';
+import { boolean, envOption, negatedOption, type OptionSpec, resolve } from './options.js';
 
 export const JSON_OUTPUT: OptionSpec<boolean> = {
   flags: '--json',
@@ -21,6 +21,7 @@ export function registerMetrics(program: Command, io: CliIo): void {
       .description('print the current health snapshot: one line per rolling rate and latency percentile'),
   )
     .addOption(envOption(JSON_OUTPUT))
+    .addOption(negatedOption(JSON_OUTPUT))
     .action(async (flags: HealthFlags & { json?: boolean }) => {
       const run = await runHealth(flags, io);
       if (resolve(JSON_OUTPUT, flags.json, io.env, false)) {

@@ -3,6 +3,7 @@ import { AfterburnError } from '../common/errors.js';
 
 export {
   boolean,
+  booleanFlagIn,
   choice,
   nonEmpty,
   nonNegativeInteger,
@@ -29,6 +30,17 @@ export interface OptionSpec<T> {
 export function envOption(spec: OptionSpec<unknown>): Option {
   const description = `${spec.description} (env: ${spec.env}${spec.defaultDescription ? `, default: ${spec.defaultDescription}` : ''})`;
   return new Option(spec.flags, description);
+}
+
+/**
+ * The off switch every boolean option has beside it: `--no-json` for `--json`, so a script can turn
+ * off what its variable (AFTERBURN_JSON=1|0|true|false) or a default turned on. Commander keeps
+ * whichever of the two comes last and leaves the value undefined when neither is given, so the
+ * variable still applies.
+ */
+export function negatedOption(spec: OptionSpec<boolean>): Option {
+  const flag = flagName(spec);
+  return new Option(`--no-${flag.slice(2)}`, `turn ${flag} off (beats ${spec.env})`);
 }
 
 function flagName(spec: OptionSpec<unknown>): string {

@@ -2,7 +2,7 @@ import { statSync } from 'node:fs';
 import path from 'node:path';
 import { HelperThread } from '../parallel/helper-thread.js';
 import { DEFAULT_PARALLEL_MIN_BYTES, defaultThreads } from '../parallel/parallel-read.js';
-import { boolean, positiveInteger, threadCount } from './value-parsers.js';
+import { boolean, booleanFlagIn, positiveInteger, threadCount } from './value-parsers.js';
 
 // The one source whose logs are split; named here rather than imported, which would load its zod
 // schemas before the helpers start.
@@ -50,7 +50,8 @@ export function namesLargeDispatchLog(argv: readonly string[], env: NodeJS.Proce
   // An incremental run reads only what was appended: whether that needs a helper is known only
   // once the store's cursors are read, and a cron run every few minutes should not pay for one.
   const incrementalRun =
-    argv.includes('--incremental') || parsedOr(boolean, env.AFTERBURN_INCREMENTAL?.trim() ?? '') === true;
+    booleanFlagIn(argv.slice(3), '--incremental') ??
+    parsedOr(boolean, env.AFTERBURN_INCREMENTAL?.trim() ?? '') === true;
   if (command === 'discover' && incrementalRun) return false;
   // The run's own threshold: a run told to stay on one thread must not get a helper early.
   const asked = flagValues(argv, '--parallel-min-bytes')[0] || env.AFTERBURN_PARALLEL_MIN_BYTES?.trim();

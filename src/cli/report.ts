@@ -7,7 +7,7 @@ import { FindingStore } from '../findings/store.js';
 import { findSource } from '../sources/registry.js';
 import { FORMAT, type OutputFormat, resolveStoreDir, STORE } from './common-options.js';
 import { defaultFormat, renderReport, SOURCE } from './discover.js';
-import { githubEnabled, githubOption, publishToGitHub } from './github.js';
+import { githubEnabled, githubNegation, githubOption, publishToGitHub } from './github.js';
 import type { CliIo } from './io.js';
 import { envOption, nonEmpty, type OptionSpec, resolve } from './options.js';
 
@@ -55,6 +55,7 @@ export function registerReport(program: Command, io: CliIo): void {
     )
     .addOption(envOption(OUT))
     .addOption(githubOption())
+    .addOption(githubNegation())
     .action(async (flags: ReportFlags) => {
       const source = findSource(resolve(SOURCE, flags.source, io.env, 'dispatch-outcomes'));
       const out = resolve<string | undefined>(OUT, flags.out, io.env, undefined);

@@ -1,13 +1,16 @@
 import type { Command } from 'commander';
 import { toJson } from '../common/json.js';
 import { SOURCES } from '../sources/registry.js';
+import { JSON_OUTPUT } from './findings.js';
 import type { CliIo } from './io.js';
+import { envOption, negatedOption, resolve } from './options.js';
 
 export function registerSources(program: Command, io: CliIo): void {
   program
     .command('sources')
     .description('list the telemetry sources and the analyzers that read them')
-    .option('--json', 'print JSON')
+    .addOption(envOption(JSON_OUTPUT))
+    .addOption(negatedOption(JSON_OUTPUT))
     .action((flags: { json?: boolean }) => {
       const sources = SOURCES.map((source) => ({
         name: source.name,
@@ -16,7 +19,7 @@ export function registerSources(program: Command, io: CliIo): void {
         default_paths: source.defaultPaths({ env: io.env, homeDir: io.homeDir }),
         analyzers: source.analyzers,
       }));
-      if (flags.json) {
+      if (resolve(JSON_OUTPUT, flags.json, io.env, false)) {
         io.stdout.write(`${toJson({ sources }, 2)}\n`);
         return;
       }

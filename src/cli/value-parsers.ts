@@ -41,6 +41,21 @@ export function boolean(text: string): boolean {
   throw new Error('use true or false (or 1/0)');
 }
 
+/**
+ * A boolean flag as commander reads it from a command line: the last of `--flag` and `--no-flag`
+ * wins; undefined when neither is there. For what must be known before commander parses (the
+ * prestart, --debug for errors commander itself raises).
+ */
+export function booleanFlagIn(argv: readonly string[], flag: string): boolean | undefined {
+  let value: boolean | undefined;
+  for (const arg of argv) {
+    if (arg === '--') break;
+    if (arg === flag) value = true;
+    else if (arg === `--no-${flag.slice(2)}`) value = false;
+  }
+  return value;
+}
+
 export function nonEmpty(text: string): string {
   if (text.trim() === '') throw new Error('must not be empty');
   return text;

@@ -50,6 +50,12 @@ describe('starting the helper thread before the CLI loads', () => {
     expect(namesLargeDispatchLog(argv('discover', '--path', large), { AFTERBURN_INCREMENTAL: '0' })).toBe(
       true,
     );
+    // --no-incremental beats the variable, as in the run itself; the last of the two flags wins.
+    const off = argv('discover', '--path', large, '--no-incremental');
+    expect(namesLargeDispatchLog(off, { AFTERBURN_INCREMENTAL: '1' })).toBe(true);
+    expect(
+      namesLargeDispatchLog(argv('discover', '--path', large, '--no-incremental', '--incremental'), {}),
+    ).toBe(false);
   });
 
   it("follows the run's own --parallel-min-bytes, by flag or variable", () => {

@@ -1,0 +1,257 @@
+import { cpSync } from 'node:fs';
+import path from 'node:path';
+import { Readable, Writable } from 'node:stream';
+import type { Command } from 'commander';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { CliIo } from '../../src/cli/io.js';
+import { buildProgram, run } from '../../src/cli/main.js';
+import { FIXTURE, tempDir } from '../helpers/cli.js';
+
+/**
+ * Every boolean flag behaves alike on every command: `--flag` and AFTERBURN_FLAG=1|true turn it on,
+ * `--no-flag` and AFTERBURN_FLAG=0|false turn it off, a flag beats its variable, and a bad value is
+ * exit 2 naming the variable.
+ */
+
+interface Outcome {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+async function runIn(cwd: string, argv: string[], env: Record<string, string> = {}): Promise<Outcome> {
+  let stdout = '';
+  let stderr = '';
+  const sink = (append: (text: string) => void) =>
+    new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        append(chunk.toString());
+        done();
+      },
+    });
+  const io: CliIo = {
+    stdout: sink((text) => {
+      stdout += text;
+    }),
+    stderr: sink((text) => {
+      stderr += text;
+    }),
+    stdin: Readable.from([]),
+    env: { TZ: 'UTC', NO_COLOR: '1', ...env },
+    cwd,
+    homeDir: cwd,
+    now: () => Date.UTC(2026, 0, 1),
+  };
+  const code = await run(argv, io);
+  return { code, stdout, stderr };
+}
+
+function parsesAsJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function trendRequiresAcceptance(out: Outcome): boolean {
+  const report = JSON.parse(out.stdout) as {
+    findings: { type: string; data: { require_acceptance: boolean } }[];
+  };
+  const trend = report.findings.find((f) => f.type === 'efficiency_trend');
+  if (!trend) throw new Error('no efficiency_trend finding');
+  return trend.data.require_acceptance;
+}
+
+interface Family {
+  name: string;
+  /** The name of the commander command the flag belongs to. */
+  command: string;
+  flag: string;
+  env: string;
+  /** The command line without the flag, and a fresh directory to run it in when the run writes. */
+  argv: (dir: string) => string[];
+  /** Whether the run shows the flag on. */
+  isOn: (out: Outcome) => boolean;
+  /** Variables the command needs, e.g. to make the flag's effect visible. */
+  baseEnv?: Record<string, string>;
+}
+
+let seeded: { store: string; id: string };
+
+beforeAll(async () => {
+  const dir = tempDir();
+  const out = await runIn(dir, ['discover', '--path', FIXTURE, '--format', 'json']);
+  expect(out.code, out.stderr).toBe(0);
+  const report = JSON.parse(out.stdout) as { findings: { id: string }[] };
+  seeded = { store: path.join(dir, '.afterburn'), id: report.findings[0]?.id ?? '' };
+});
+
+/** A copy of the seeded store, so a run that changes it leaves the next run the same start. */
+function seededStore(dir: string): string {
+  const store = path.join(dir, 'store');
+  cpSync(seeded.store, store, { recursive: true });
+  return store;
+}
+
+const GITHUB_ON = /GITHUB_STEP_SUMMARY is not set/;
+
+const FAMILIES: Family[] = [
+  {
+    name: 'discover --require-acceptance',
+    command: 'discover',
+    flag: '--require-acceptance',
+    env: 'AFTERBURN_REQUIRE_ACCEPTANCE',
+    argv: () => ['discover', '--path', FIXTURE, '--format', 'json'],
+    isOn: trendRequiresAcceptance,
+  },
+  {
+    name: 'discover --incremental',
+    command: 'discover',
+    flag: '--incremental',
+    env: 'AFTERBURN_INCREMENTAL',
+    argv: () => ['discover', '--path', FIXTURE, '--format', 'json'],
+    isOn: (out) => 'counts_this_run' in JSON.parse(out.stdout),
+  },
+  {
+    name: 'discover --github',
+    command: 'discover',
+    flag: '--github',
+    env: 'AFTERBURN_GITHUB',
+    argv: () => ['discover', '--path', FIXTURE, '--format', 'json'],
+    isOn: (out) => GITHUB_ON.test(out.stderr),
+  },
+  {
+    name: 'report --github',
+    command: 'report',
+    flag: '--github',
+    env: 'AFTERBURN_GITHUB',
+    argv: (dir) => ['report', '--store', seededStore(dir), '--format', 'markdown'],
+    isOn: (out) => GITHUB_ON.test(out.stderr),
+  },
+  {
+    name: 'findings list --json',
+    command: 'list',
+    flag: '--json',
+    env: 'AFTERBURN_JSON',
+    argv: (dir) => ['findings', 'list', '--store', seededStore(dir)],
+    isOn: (out) => parsesAsJson(out.stdout),
+  },
+  {
+    name: 'findings show --json',
+    command: 'show',
+    flag: '--json',
+    env: 'AFTERBURN_JSON',
+    argv: (dir) => ['findings', 'show', seeded.id, '--store', seededStore(dir)],
+    isOn: (out) => parsesAsJson(out.stdout),
+  },
+  {
+    name: 'metrics --json',
+    command: 'metrics',
+    flag: '--json',
+    env: 'AFTERBURN_JSON',
+    argv: () => ['metrics', '--path', FIXTURE],
+    isOn: (out) => parsesAsJson(out.stdout),
+  },
+  {
+    name: 'sources --json',
+    command: 'sources',
+    flag: '--json',
+    env: 'AFTERBURN_JSON',
+    argv: () => ['sources'],
+    isOn: (out) => parsesAsJson(out.stdout),
+  },
+  {
+    name: 'export --otel',
+    command: 'export',
+    flag: '--otel',
+    env: 'AFTERBURN_OTEL',
+    argv: () => ['export', '--path', FIXTURE],
+    isOn: (out) => out.stdout.includes('"gen_ai.agent.name"'),
+  },
+  {
+    name: '--debug (any command)',
+    command: 'afterburn',
+    flag: '--debug',
+    env: 'AFTERBURN_DEBUG',
+    argv: () => ['discover', '--path', 'missing.jsonl'],
+    isOn: (out) => /\n\s+at /.test(out.stderr),
+  },
+];
+
+describe.each(FAMILIES)('$name', (family) => {
+  const cases: [string, string[], Record<string, string>, boolean][] = [
+    ['the flag', [family.flag], {}, true],
+    ['the --no- flag', [`--no-${family.flag.slice(2)}`], {}, false],
+    ['=1', [], { [family.env]: '1' }, true],
+    ['=true', [], { [family.env]: 'true' }, true],
+    ['=0', [], { [family.env]: '0' }, false],
+    ['=false', [], { [family.env]: 'false' }, false],
+    ['the --no- flag over =1', [`--no-${family.flag.slice(2)}`], { [family.env]: '1' }, false],
+    ['the flag over =0', [family.flag], { [family.env]: '0' }, true],
+    ['the last of the flag and its --no- flag', [family.flag, `--no-${family.flag.slice(2)}`], {}, false],
+  ];
+  it.each(cases)('%s', async (_label, flags, env, on) => {
+    const dir = tempDir();
+    const out = await runIn(dir, [...family.argv(dir), ...flags], { ...family.baseEnv, ...env });
+    if (family.flag !== '--debug') expect(out.code, out.stderr).toBe(0);
+    expect(family.isOn(out), out.stderr).toBe(on);
+  });
+
+  it('a bad variable is exit 2 naming it', async () => {
+    const dir = tempDir();
+    const out = await runIn(dir, family.argv(dir), { ...family.baseEnv, [family.env]: 'maybe' });
+    expect(out.code).toBe(2);
+    expect(out.stderr).toContain(`afterburn: invalid ${family.env} "maybe": use true or false (or 1/0)`);
+  });
+});
+
+describe('every boolean flag of every command', () => {
+  const commands = (command: Command): Command[] => [command, ...command.commands.flatMap(commands)];
+  const program = buildProgram(
+    {
+      stdout: new Writable(),
+      stderr: new Writable(),
+      stdin: Readable.from([]),
+      env: {},
+      cwd: '/',
+      homeDir: '/',
+      now: () => 0,
+    },
+    () => {},
+  );
+
+  it('has its --no- form beside it and, but for --reject, a variable', () => {
+    const flags: string[] = [];
+    for (const command of commands(program)) {
+      const longs = new Set(command.options.map((option) => option.long));
+      for (const option of command.options) {
+        if (option.required || option.optional || option.negate || option.long === '--version') continue;
+        flags.push(`${command.name()} ${option.long}`);
+        expect(longs.has(`--no-${option.long?.slice(2)}`), `${command.name()} ${option.long}`).toBe(true);
+        if (option.long !== '--reject') expect(option.description).toMatch(/\(env: AFTERBURN_[A-Z_]+/);
+      }
+    }
+    // Each one is covered by a family above, or is --reject (below).
+    const covered = new Set([...FAMILIES.map((f) => `${f.command} ${f.flag}`), 'verify --reject']);
+    expect(flags.filter((flag) => !covered.has(flag))).toEqual([]);
+    expect(flags.length).toBe(covered.size);
+  });
+});
+
+describe('findings verify --reject', () => {
+  it('rejects with --reject, verifies with --no-reject or neither, and the last one wins', async () => {
+    const status = async (flags: string[]) => {
+      const dir = tempDir();
+      const out = await runIn(dir, ['findings', 'verify', seeded.id, '--store', seededStore(dir), ...flags]);
+      expect(out.code, out.stderr).toBe(0);
+      return out.stdout.trim().split(': ')[1];
+    };
+    expect(await status(['--reject'])).toBe('rejected');
+    expect(await status([])).toBe('verified');
+    expect(await status(['--no-reject'])).toBe('verified');
+    expect(await status(['--reject', '--no-reject'])).toBe('verified');
+    expect(await status(['--no-reject', '--reject'])).toBe('rejected');
+  });
+});
