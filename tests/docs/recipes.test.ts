@@ -13,7 +13,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { BIN, FIXTURE, ROOT, tempDir } from '../helpers/cli.js';
-import { dispatchLine, finalizeLine, T0 } from '../helpers/records.js';
+import { T0 } from '../helpers/records.js';
 
 /**
  * Every shell, YAML and JSON block in the README and docs/ is a recipe, marked by the
@@ -44,7 +44,7 @@ function pages(): string[] {
 }
 
 /** The fenced blocks of one page, with the recipe marker above each (or null). */
-export function fencedBlocks(
+function fencedBlocks(
   markdown: string,
 ): { marker: string | null; lang: string; line: number; body: string }[] {
   const lines = markdown.split('\n');
