@@ -10,7 +10,7 @@ import {
 import reference from './fixtures/kendall-exact-reference.json' with { type: 'json' };
 
 /** Written by scripts/kendall-exact-reference.ts: exact BigInt tails, and brute-force counts for n = 4..9. */
-const UPPER_TAIL = reference.upper_tail as Record<string, [number, number][]>;
+const UPPER_TAIL = reference.upper_tail as unknown as Record<string, [number, number][]>;
 const BRUTE_FORCE = reference.brute_force_counts as Record<string, number[]>;
 
 const relativeError = (actual: number, expected: number) => Math.abs(actual / expected - 1);

@@ -12,6 +12,7 @@ import {
   taskEvent,
   toLines,
 } from '../../../helpers/task-completions.js';
+import { ofType } from '../../../helpers/findings.js';
 
 describe('task-completions: outcome rates', () => {
   it('gives outcome shares with n by harness, model, task type and repo size', () => {
@@ -48,7 +49,7 @@ describe('task-completions: efficiency trend', () => {
       .flatMap((analyzer) => analyzer.analyze(dataset, CONTEXT));
     expect(findings).toEqual(efficiencyTrend.analyze(dataset, CONTEXT));
     const successes = dataset.events.filter((e) => e.outcome === 'success');
-    expect(findings.map((f) => [f.scope.arm, f.data.n])).toEqual([
+    expect(ofType(findings, 'efficiency_trend').map((f) => [f.scope.arm, f.data.n])).toEqual([
       [null, successes.length],
       ['claude_code', successes.filter((e) => e.harness === 'claude_code').length],
       ['codex', successes.filter((e) => e.harness === 'codex').length],
