@@ -4,11 +4,11 @@ import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FINDING_TYPES } from '../../src/findings/schema.js';
-import { MINUTE, T0 as CLAUDE_T0, DAY as CLAUDE_DAY, writeTree } from '../helpers/claude-code.js';
+import { DAY as CLAUDE_DAY, T0 as CLAUDE_T0, MINUTE, writeTree } from '../helpers/claude-code.js';
 import { FIXTURE, runCli, tempDir } from '../helpers/cli.js';
 import { T0 } from '../helpers/records.js';
 import { generateEvents, toLines } from '../helpers/task-completions.js';
-import { DAY as WORKRAIL_DAY, T0 as WORKRAIL_T0, SessionBuilder, writeSession } from '../helpers/workrail.js';
+import { SessionBuilder, DAY as WORKRAIL_DAY, T0 as WORKRAIL_T0, writeSession } from '../helpers/workrail.js';
 
 // ajv-formats is CommonJS: its default export arrives wrapped under NodeNext resolution.
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
