@@ -159,20 +159,40 @@ export const RunReport = z.object({
 });
 export type RunReport = z.infer<typeof RunReport>;
 
-/** The run report as this version writes it: every finding typed. */
-export const TypedRunReport = RunReport.extend({ findings: z.array(TypedFinding) });
+type JsonSchema = z.core.JSONSchema.BaseSchema;
+const JSON_SCHEMA_OPTIONS = { io: 'output', unrepresentable: 'any' } as const;
+
+/**
+ * TypedFinding's JSON Schema, with the common fields and `required` at the top level as
+ * `afterburn schema` printed them before findings were typed (scripts read them there), and
+ * `oneOf` fixing `data` by `type`. Both parts are generated; a finding must satisfy both.
+ */
+function findingJsonSchema(): JsonSchema {
+  const typed = z.toJSONSchema(TypedFinding, JSON_SCHEMA_OPTIONS);
+  return { ...z.toJSONSchema(Finding, JSON_SCHEMA_OPTIONS), oneOf: typed.oneOf };
+}
 
 export function jsonSchemas(): {
-  run_report: unknown;
-  finding: unknown;
-  finding_data: Record<string, unknown>;
+  run_report: JsonSchema;
+  finding: JsonSchema;
+  finding_data: Record<string, JsonSchema>;
 } {
-  const options = { io: 'output', unrepresentable: 'any' } as const;
+  const finding = findingJsonSchema();
+  const { $schema: _nested, ...findingItem } = finding;
+  const runReport = z.toJSONSchema(RunReport, JSON_SCHEMA_OPTIONS);
+  const findings = runReport.properties?.findings;
+  if (findings === undefined || typeof findings === 'boolean') throw new Error('run report without findings');
   return {
-    run_report: z.toJSONSchema(TypedRunReport, options),
-    finding: z.toJSONSchema(TypedFinding, options),
+    run_report: {
+      ...runReport,
+      properties: { ...runReport.properties, findings: { ...findings, items: findingItem } },
+    },
+    finding,
     finding_data: Object.fromEntries(
-      Object.entries(FINDING_DATA).map(([type, schema]) => [type, z.toJSONSchema(schema, options)]),
+      Object.entries(FINDING_DATA).map(([type, schema]) => [
+        type,
+        z.toJSONSchema(schema, JSON_SCHEMA_OPTIONS),
+      ]),
     ),
   };
 }
