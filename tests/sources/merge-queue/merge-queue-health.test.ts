@@ -31,9 +31,7 @@ function merge(
 
 const rate = (findings: FindingDraft[], metric: string, scope: Record<string, unknown>) =>
   ofType(findings, 'rolling_rate').find(
-    (f) =>
-      f.data.metric === metric &&
-      Object.entries(scope).every(([k, v]) => f.scope[k] === v),
+    (f) => f.data.metric === metric && Object.entries(scope).every(([k, v]) => f.scope[k] === v),
   );
 const crossings = (findings: FindingDraft[], metric: string, project: string | null) =>
   ofType(findings, 'threshold_crossed')

@@ -6,20 +6,17 @@ import {
   MAX_ABS_BIAS_PCT,
   MAX_P90_ABS_ERROR_PCT,
 } from '../../../../src/sources/task-completions/analyzers/estimate-accuracy.js';
+import { ofType } from '../../../helpers/findings.js';
 import {
   analyzeEvents,
   type EventFields,
   generateEvents,
   taskEvent,
 } from '../../../helpers/task-completions.js';
-import { ofType } from '../../../helpers/findings.js';
 
 function accuracy(findings: FindingDraft[], metric: string, dimension = 'global', key: string | null = null) {
   const found = ofType(findings, ESTIMATE_ACCURACY).find(
-    (f) =>
-      f.data.metric === metric &&
-      f.data.dimension === dimension &&
-      f.data.key === key,
+    (f) => f.data.metric === metric && f.data.dimension === dimension && f.data.key === key,
   );
   if (found === undefined) throw new Error(`no ${metric} finding for ${dimension}:${key}`);
   return found;

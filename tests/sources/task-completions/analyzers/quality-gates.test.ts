@@ -5,8 +5,8 @@ import {
   QUALITY_GATE,
   qualityGateHint,
 } from '../../../../src/sources/task-completions/analyzers/quality-gates.js';
-import { analyzeEvents, generateEvents, taskEvent } from '../../../helpers/task-completions.js';
 import { ofType } from '../../../helpers/findings.js';
+import { analyzeEvents, generateEvents, taskEvent } from '../../../helpers/task-completions.js';
 
 type GateFinding = FindingDraftOf<'friction'> & { data: QualityGateFrictionData };
 const gates = (events: Record<string, unknown>[]) =>

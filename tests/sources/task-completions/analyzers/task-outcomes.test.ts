@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { efficiencyTrend } from '../../../../src/analyzers/efficiency-trend.js';
 import { OutcomeRatesData } from '../../../../src/findings/data.js';
 import { taskCompletionsAdapter } from '../../../../src/sources/task-completions/index.js';
+import { ofType } from '../../../helpers/findings.js';
 import {
   analyzeEvents,
   CONTEXT,
@@ -12,7 +13,6 @@ import {
   taskEvent,
   toLines,
 } from '../../../helpers/task-completions.js';
-import { ofType } from '../../../helpers/findings.js';
 
 describe('task-completions: outcome rates', () => {
   it('gives outcome shares with n by harness, model, task type and repo size', () => {
