@@ -71,7 +71,7 @@ describe('packaging', () => {
     expect(files.sort()).toEqual(['README.md', 'bin', 'dist', 'docs', 'package.json'].sort());
     // The README's links into docs/ must resolve in the installed copy too, not only in a checkout.
     const installedReadme = readFileSync(path.join(project, 'node_modules/afterburn/README.md'), 'utf8');
-    const docLinks = [...installedReadme.matchAll(/\]\((docs\/[^)#\s]+)/g)].map((match) => match[1]);
+    const docLinks = [...installedReadme.matchAll(/\]\((docs\/[^)#\s]+)/g)].map((match) => match[1] as string);
     expect(docLinks.length).toBeGreaterThan(0);
     for (const link of docLinks)
       expect(existsSync(path.join(project, 'node_modules/afterburn', link)), link).toBe(true);
