@@ -1,6 +1,6 @@
 import type { OutcomeRatesData } from '../findings/data.js';
 import { findingId } from '../findings/id.js';
-import type { FindingDraft } from '../findings/schema.js';
+import type { FindingDraftOf } from '../findings/schema.js';
 import { increment, percent, sortedCounts, TimeRange, verificationCommand } from './shared.js';
 import { sliceLabel, sliceScope } from './task-slices.js';
 import type { AnalyzerContext } from './types.js';
@@ -47,7 +47,7 @@ export function outcomeRateFindings(
   units: readonly OutcomeUnit[],
   options: OutcomeRatesOptions,
   context: AnalyzerContext,
-): FindingDraft[] {
+): FindingDraftOf<'outcome_rates'>[] {
   const slices = new Map<string, Slice>();
   const add = (dimension: string, key: string | null, unit: OutcomeUnit): void => {
     const sliceKey = `${dimension}\u0000${key ?? ''}`;
@@ -79,7 +79,11 @@ export function outcomeRateFindings(
     .map((slice) => toFinding(slice, options, context));
 }
 
-function toFinding(slice: Slice, options: OutcomeRatesOptions, context: AnalyzerContext): FindingDraft {
+function toFinding(
+  slice: Slice,
+  options: OutcomeRatesOptions,
+  context: AnalyzerContext,
+): FindingDraftOf<'outcome_rates'> {
   for (const outcome of options.knownOutcomes) if (!slice.counts.has(outcome)) slice.counts.set(outcome, 0);
   const counts = sortedCounts(slice.counts);
   const shares: Record<string, number> = Object.create(null);

@@ -1,5 +1,5 @@
 import { findingId } from '../findings/id.js';
-import type { FindingDraft } from '../findings/schema.js';
+import type { FindingDraftOf } from '../findings/schema.js';
 import { quantile7 } from '../stats/index.js';
 import { formatInteger, TimeRange, verificationCommand } from './shared.js';
 import type { AnalyzerContext } from './types.js';
@@ -14,12 +14,13 @@ export interface Measurement {
   readonly sessionId: string | null;
 }
 
-export interface PercentileOptions {
-  /** Finding type: `latency` for durations, `distribution` for sizes. */
-  readonly type: string;
+/** Finding type and unit: `latency` for durations in ms, `distribution` for sizes (`lines`, `files`, …). */
+type TypeAndUnit =
+  | { readonly type: 'latency'; readonly unit: 'ms' }
+  | { readonly type: 'distribution'; readonly unit: string };
+
+export type PercentileOptions = TypeAndUnit & {
   readonly metric: string;
-  /** `ms` (values are then shown as durations), `lines`, `files`, … */
-  readonly unit: string;
   /** What a measurement's group is (`workflow`). */
   readonly dimension: string;
   /** Human name of the metric, in lower case: "session duration". */
@@ -29,7 +30,7 @@ export interface PercentileOptions {
   readonly theme: string;
   /** Below this many values the percentiles are null rather than a guess. */
   readonly minSamples: number;
-}
+};
 
 const PERCENTILES = { p50: 0.5, p95: 0.95, p99: 0.99 } as const;
 
@@ -70,7 +71,7 @@ function sliceFinding(
   measurements: readonly Measurement[],
   options: PercentileOptions,
   context: AnalyzerContext,
-): FindingDraft {
+): FindingDraftOf<PercentileOptions['type']> {
   const n = measurements.length;
   // All three or none: below minSamples (and for no values at all) every percentile is null.
   const minimum = Math.max(1, options.minSamples);
@@ -91,9 +92,8 @@ function sliceFinding(
     .map(([name, value]) => `${name} ${value === null ? 'n/a' : formatValue(value, options.unit)}`)
     .join(', ');
   const id = findingId(context.source, options.type, `${options.metric}:${dimension}:${key ?? ''}`);
-  return {
+  const finding = {
     id,
-    type: options.type,
     source: context.source,
     description: enough
       ? `${capitalized(options.label)} for ${label}: ${shown} (n = ${n}).`
@@ -109,8 +109,12 @@ function sliceFinding(
     first_seen: range.first,
     last_seen: range.last,
     scope: { arm: key, dimension },
-    data: { metric: options.metric, unit: options.unit, n, ...values, dimension, key },
   };
+  const slice = { metric: options.metric, n, ...values, dimension, key };
+  // One branch per type, so each type's literal is checked against its own data schema.
+  return options.type === 'latency'
+    ? { ...finding, type: options.type, data: { ...slice, unit: options.unit } }
+    : { ...finding, type: options.type, data: { ...slice, unit: options.unit } };
 }
 
 /** Percentiles (R type 7) of a metric over all measurements, then per group, largest group first. */
@@ -118,7 +122,7 @@ export function percentileFindings(
   measurements: readonly Measurement[],
   options: PercentileOptions,
   context: AnalyzerContext,
-): FindingDraft[] {
+): FindingDraftOf<PercentileOptions['type']>[] {
   if (measurements.length === 0) return [];
   const groups = new Map<string, Measurement[]>();
   for (const m of measurements) {

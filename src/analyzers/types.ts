@@ -1,4 +1,4 @@
-import type { FindingDraft } from '../findings/schema.js';
+import type { FindingDraft, FindingType } from '../findings/schema.js';
 import type { Hysteresis } from '../stats/rolling.js';
 
 /** Overrides of the health rates' windows and thresholds, by metric name (config file and flags). */
@@ -35,7 +35,7 @@ export interface Analyzer<D> {
   readonly meta: {
     readonly id: string;
     /** The `type` of the findings it produces. */
-    readonly findingType: string;
+    readonly findingType: FindingType;
     readonly description: string;
     /** The question it answers, shown in `afterburn sources` and the README. */
     readonly question: string;

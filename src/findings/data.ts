@@ -38,6 +38,14 @@ export const ThresholdCrossedData = z.object({
 });
 export type ThresholdCrossedData = z.infer<typeof ThresholdCrossedData>;
 
+/** How a per-slice percentile finding names its slice (workrail's session percentiles). */
+const SliceFields = {
+  /** `global`, or what the slice is cut by (`workflow`). */
+  dimension: z.string().optional(),
+  /** The slice's value; null for `global`. */
+  key: z.string().nullable().optional(),
+};
+
 /** Percentiles (R type 7) of a duration in milliseconds; null under the minimum sample count. */
 export const LatencyData = z.object({
   metric: z.string(),
@@ -45,6 +53,9 @@ export const LatencyData = z.object({
   p50: z.number().nullable(),
   p95: z.number().nullable(),
   p99: z.number().nullable(),
+  /** Always `ms`; written by sources whose latency shares its code with `distribution`. */
+  unit: z.literal('ms').optional(),
+  ...SliceFields,
 });
 export type LatencyData = z.infer<typeof LatencyData>;
 
@@ -69,5 +80,74 @@ export const DistributionData = z.object({
   p50: z.number().nullable(),
   p95: z.number().nullable(),
   p99: z.number().nullable(),
+  ...SliceFields,
 });
 export type DistributionData = z.infer<typeof DistributionData>;
+
+export const CacheReadRatioSummary = z.object({
+  n: Count,
+  p10: z.number().nullable(),
+  p50: z.number().nullable(),
+  p90: z.number().nullable(),
+  mean: z.number().nullable(),
+});
+
+export const EfficiencyTrendData = z.object({
+  n: Count,
+  ols_slope: z.number().nullable().describe('input tokens per day, ordinary least squares'),
+  slope_sign: z.union([z.literal(-1), z.literal(0), z.literal(1)]),
+  theil_sen_slope: z.number().nullable().describe('input tokens per day, median of pairwise slopes'),
+  mk_p_value: z.number().min(0).max(1).describe('one-sided Mann-Kendall p-value for a decrease'),
+  mk_s: z.number().describe("Kendall's S"),
+  mk_method: z.enum(['exact', 'normal']),
+  direction: z.enum(['decreasing', 'flat', 'increasing']),
+  first_decile_median: z.number().nullable(),
+  last_decile_median: z.number().nullable(),
+  cache_read_ratio: CacheReadRatioSummary,
+  alpha: z.number(),
+  min_samples: Count,
+  require_acceptance: z.boolean(),
+  excluded_missing_input_tokens: Count.describe(
+    'completed tasks left out because they carry no input_tokens',
+  ),
+  // Chart data (added after the first release, so optional for stores written before it).
+  theil_sen_intercept: z
+    .number()
+    .nullable()
+    .optional()
+    .describe('input tokens at `origin` on the Theil-Sen line (slope in tokens per day)'),
+  origin: IsoTime.nullable().optional().describe('time of the first point: day 0 of the fitted line'),
+  daily: z
+    .array(
+      z.object({
+        day: z.string().describe('UTC day, YYYY-MM-DD'),
+        n: Count,
+        median: z.number(),
+        q1: z.number(),
+        q3: z.number(),
+      }),
+    )
+    .optional()
+    .describe('per UTC day: tasks, median and quartiles (R type 7) of input tokens'),
+  cache_read_ratio_histogram: z
+    .array(Count)
+    .optional()
+    .describe('tasks per cache-read ratio decile: [0, 0.1), [0.1, 0.2), ... [0.9, 1]'),
+});
+export type EfficiencyTrendData = z.infer<typeof EfficiencyTrendData>;
+
+export const FrictionData = z.object({
+  kind: z.string().describe('rationalization or block_reason (later sources add their own)'),
+  value: z.string(),
+  rank: z.int().positive(),
+  remediation: z.string(),
+  arms: z.record(z.string(), Count),
+});
+export type FrictionData = z.infer<typeof FrictionData>;
+
+export const RegistrySuggestionData = z.object({
+  suggestion: z.unknown().describe('the canonical suggestion object'),
+  signature: z.string(),
+  arms: z.record(z.string(), Count),
+});
+export type RegistrySuggestionData = z.infer<typeof RegistrySuggestionData>;

@@ -1,5 +1,22 @@
 import { z } from 'zod';
-import { LatencyData, RollingRateData, ThresholdCrossedData } from './data.js';
+import {
+  CacheReadRatioSummary,
+  DistributionData,
+  EfficiencyTrendData,
+  FrictionData,
+  LatencyData,
+  OutcomeRatesData,
+  RegistrySuggestionData,
+  RollingRateData,
+  ThresholdCrossedData,
+} from './data.js';
+import {
+  ContextPressureData,
+  EstimateAccuracyData,
+  QualityGateFrictionData,
+} from './task-completions-data.js';
+
+export { CacheReadRatioSummary, EfficiencyTrendData, FrictionData, RegistrySuggestionData };
 
 /**
  * The finding and run-report shapes of the public contract (../shared/docs/contract.md).
@@ -17,76 +34,39 @@ export type FindingStatus = z.infer<typeof FindingStatus>;
 const IsoTime = z.iso.datetime({ offset: false });
 const Count = z.int().nonnegative();
 
-export const CacheReadRatioSummary = z.object({
-  n: Count,
-  p10: z.number().nullable(),
-  p50: z.number().nullable(),
-  p90: z.number().nullable(),
-  mean: z.number().nullable(),
-});
-
-export const EfficiencyTrendData = z.object({
-  n: Count,
-  ols_slope: z.number().nullable().describe('input tokens per day, ordinary least squares'),
-  slope_sign: z.union([z.literal(-1), z.literal(0), z.literal(1)]),
-  theil_sen_slope: z.number().nullable().describe('input tokens per day, median of pairwise slopes'),
-  mk_p_value: z.number().min(0).max(1).describe('one-sided Mann-Kendall p-value for a decrease'),
-  mk_s: z.number().describe("Kendall's S"),
-  mk_method: z.enum(['exact', 'normal']),
-  direction: z.enum(['decreasing', 'flat', 'increasing']),
-  first_decile_median: z.number().nullable(),
-  last_decile_median: z.number().nullable(),
-  cache_read_ratio: CacheReadRatioSummary,
-  alpha: z.number(),
-  min_samples: Count,
-  require_acceptance: z.boolean(),
-  excluded_missing_input_tokens: Count.describe(
-    'completed tasks left out because they carry no input_tokens',
-  ),
-  // Chart data (added after the first release, so optional for stores written before it).
-  theil_sen_intercept: z
-    .number()
-    .nullable()
-    .optional()
-    .describe('input tokens at `origin` on the Theil-Sen line (slope in tokens per day)'),
-  origin: IsoTime.nullable().optional().describe('time of the first point: day 0 of the fitted line'),
-  daily: z
-    .array(
-      z.object({
-        day: z.string().describe('UTC day, YYYY-MM-DD'),
-        n: Count,
-        median: z.number(),
-        q1: z.number(),
-        q3: z.number(),
-      }),
-    )
-    .optional()
-    .describe('per UTC day: tasks, median and quartiles (R type 7) of input tokens'),
-  cache_read_ratio_histogram: z
-    .array(Count)
-    .optional()
-    .describe('tasks per cache-read ratio decile: [0, 0.1), [0.1, 0.2), ... [0.9, 1]'),
-});
-
-export const FrictionData = z.object({
-  kind: z.string().describe('rationalization or block_reason (later sources add their own)'),
-  value: z.string(),
-  rank: z.int().positive(),
-  remediation: z.string(),
-  arms: z.record(z.string(), Count),
-});
-
-export const RegistrySuggestionData = z.object({
-  suggestion: z.unknown().describe('the canonical suggestion object'),
-  signature: z.string(),
-  arms: z.record(z.string(), Count),
-});
-
 export const Note = z.object({ at: IsoTime, status: FindingStatus, text: z.string().nullable() });
 
-export const Finding = z.object({
+/** Friction of every kind but `quality_gate`, which carries its run counts (QualityGateFrictionData). */
+export const FRICTION_KINDS = ['rationalization', 'block_reason', 'subagent_error', 'skip_reason'] as const;
+
+/** `data` of a `friction` finding: the common fields, and the quality gate's counts for that kind. */
+export const FrictionFindingData = z.union([
+  FrictionData.extend({ kind: z.enum(FRICTION_KINDS) }),
+  QualityGateFrictionData,
+]);
+
+/**
+ * `data` of every finding type any source writes, by type. A type added here is in `afterburn
+ * schema` and in the FindingDraft union the analyzers must build, so its data cannot drift.
+ */
+export const FINDING_DATA = {
+  efficiency_trend: EfficiencyTrendData,
+  friction: FrictionFindingData,
+  registry_suggestion: RegistrySuggestionData,
+  latency: LatencyData,
+  distribution: DistributionData,
+  outcome_rates: OutcomeRatesData,
+  estimate_accuracy: EstimateAccuracyData,
+  context_pressure: ContextPressureData,
+  rolling_rate: RollingRateData,
+  threshold_crossed: ThresholdCrossedData,
+} as const;
+export type FindingType = keyof typeof FINDING_DATA;
+export const FINDING_TYPES = Object.keys(FINDING_DATA) as FindingType[];
+
+/** The fields every finding has, whatever its type (the analyzer's part). */
+const DRAFT_FIELDS = {
   id: z.string().regex(/^[a-z0-9_-]+$/),
-  type: z.string(),
   source: z.string(),
   description: z.string(),
   confidence: z.number().min(0).max(1),
@@ -96,22 +76,61 @@ export const Finding = z.object({
   verification: z.string().nullable(),
   theme: z.string(),
   project_slug: z.string().nullable(),
-  created_at: IsoTime,
-  status: FindingStatus,
   occurrences: Count,
   first_seen: IsoTime.nullable(),
   last_seen: IsoTime.nullable(),
   scope: z.looseObject({ arm: z.string().nullable() }),
   verdict: Verdict.optional(),
-  data: z.record(z.string(), z.unknown()),
+};
+
+/** What the store adds to a draft. */
+const STORED_FIELDS = {
+  created_at: IsoTime,
+  status: FindingStatus,
   notes: z.array(Note).optional(),
   updated_at: IsoTime.optional(),
+};
+
+/**
+ * A finding as the store keeps it: any type, `data` unchecked. Stores written by older versions
+ * are read with it, so nothing they hold is rejected or stripped; every finding this version
+ * writes also satisfies the stricter TypedFinding.
+ */
+export const Finding = z.object({
+  ...DRAFT_FIELDS,
+  type: z.string(),
+  ...STORED_FIELDS,
+  data: z.record(z.string(), z.unknown()),
 });
 export type Finding = z.infer<typeof Finding>;
 
-/** What an analyzer produces: a finding before the store has given it a status and creation time. */
-export const FindingDraft = Finding.omit({ created_at: true, status: true, notes: true, updated_at: true });
+/** The findings of each type with the fields of `shape`, discriminated on `type` (which fixes `data`). */
+function byType<Shape extends z.ZodRawShape>(shape: Shape) {
+  const of = <Type extends FindingType>(type: Type) =>
+    z.object({ ...shape, type: z.literal(type), data: FINDING_DATA[type] });
+  return z.discriminatedUnion('type', [
+    of('efficiency_trend'),
+    of('friction'),
+    of('registry_suggestion'),
+    of('latency'),
+    of('distribution'),
+    of('outcome_rates'),
+    of('estimate_accuracy'),
+    of('context_pressure'),
+    of('rolling_rate'),
+    of('threshold_crossed'),
+  ]);
+}
+
+/** What an analyzer produces: a finding of a known type, before the store gives it a status and creation time. */
+export const FindingDraft = byType(DRAFT_FIELDS);
 export type FindingDraft = z.infer<typeof FindingDraft>;
+/** The draft of one finding type: its `data` typed by that type's schema. */
+export type FindingDraftOf<Type extends FindingType> = Extract<FindingDraft, { type: Type }>;
+
+/** A finding as this version writes it: `afterburn schema`'s `finding`. */
+export const TypedFinding = byType({ ...DRAFT_FIELDS, ...STORED_FIELDS });
+export type TypedFinding = z.infer<typeof TypedFinding>;
 
 export const CountsShape = {
   lines: Count,
@@ -140,24 +159,40 @@ export const RunReport = z.object({
 });
 export type RunReport = z.infer<typeof RunReport>;
 
-/** `data` of the health finding types, by type (contract addition: new types only). */
-const HEALTH_DATA = {
-  rolling_rate: RollingRateData,
-  threshold_crossed: ThresholdCrossedData,
-  latency: LatencyData,
-};
+type JsonSchema = z.core.JSONSchema.BaseSchema;
+const JSON_SCHEMA_OPTIONS = { io: 'output', unrepresentable: 'any' } as const;
+
+/**
+ * TypedFinding's JSON Schema, with the common fields and `required` at the top level as
+ * `afterburn schema` printed them before findings were typed (scripts read them there), and
+ * `oneOf` fixing `data` by `type`. Both parts are generated; a finding must satisfy both.
+ */
+function findingJsonSchema(): JsonSchema {
+  const typed = z.toJSONSchema(TypedFinding, JSON_SCHEMA_OPTIONS);
+  return { ...z.toJSONSchema(Finding, JSON_SCHEMA_OPTIONS), oneOf: typed.oneOf };
+}
 
 export function jsonSchemas(): {
-  run_report: unknown;
-  finding: unknown;
-  finding_data: Record<string, unknown>;
+  run_report: JsonSchema;
+  finding: JsonSchema;
+  finding_data: Record<string, JsonSchema>;
 } {
-  const options = { io: 'output', unrepresentable: 'any' } as const;
+  const finding = findingJsonSchema();
+  const { $schema: _nested, ...findingItem } = finding;
+  const runReport = z.toJSONSchema(RunReport, JSON_SCHEMA_OPTIONS);
+  const findings = runReport.properties?.findings;
+  if (findings === undefined || typeof findings === 'boolean') throw new Error('run report without findings');
   return {
-    run_report: z.toJSONSchema(RunReport, options),
-    finding: z.toJSONSchema(Finding, options),
+    run_report: {
+      ...runReport,
+      properties: { ...runReport.properties, findings: { ...findings, items: findingItem } },
+    },
+    finding,
     finding_data: Object.fromEntries(
-      Object.entries(HEALTH_DATA).map(([type, schema]) => [type, z.toJSONSchema(schema, options)]),
+      Object.entries(FINDING_DATA).map(([type, schema]) => [
+        type,
+        z.toJSONSchema(schema, JSON_SCHEMA_OPTIONS),
+      ]),
     ),
   };
 }

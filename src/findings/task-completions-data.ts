@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { FrictionData } from './schema.js';
+import { FrictionData } from './data.js';
 
 /**
  * `data` shapes of the task-completions findings (README "The task-completions log"). Analyzers

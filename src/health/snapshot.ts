@@ -1,7 +1,7 @@
 import { LATENCY } from '../analyzers/latency-findings.js';
 import { ROLLING_RATE } from '../analyzers/rolling-findings.js';
 import { LatencyData, RollingRateData } from '../findings/data.js';
-import type { FindingDraft } from '../findings/schema.js';
+import type { Finding, FindingDraft } from '../findings/schema.js';
 
 /**
  * A snapshot of a source's health: every rolling rate and latency percentile of one run, by a
@@ -20,7 +20,10 @@ export interface SnapshotMetric {
   readonly fallback: boolean;
 }
 
-function scopeOf(finding: FindingDraft): string | null {
+/** A finding fresh from an analyzer or read back from the store (its data is parsed here either way). */
+type AnyFinding = Pick<FindingDraft | Finding, 'type' | 'scope' | 'data'>;
+
+function scopeOf(finding: AnyFinding): string | null {
   for (const [key, value] of Object.entries(finding.scope)) {
     if (typeof value === 'string') return `${key}=${value}`;
   }
@@ -29,7 +32,7 @@ function scopeOf(finding: FindingDraft): string | null {
 
 const named = (metric: string, scope: string | null) => (scope === null ? metric : `${metric}[${scope}]`);
 
-export function snapshotOf(findings: readonly FindingDraft[]): SnapshotMetric[] {
+export function snapshotOf(findings: readonly AnyFinding[]): SnapshotMetric[] {
   const metrics: SnapshotMetric[] = [];
   for (const finding of findings) {
     const scope = scopeOf(finding);

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { cacheReadRatio } from '../../src/analyzers/efficiency-trend.js';
-import type { FindingDraft } from '../../src/findings/schema.js';
+import type { FindingDraft, FindingDraftOf } from '../../src/findings/schema.js';
+import { ofType } from '../helpers/findings.js';
 import { analyzeLines, DAY, dispatchLine, finalizeLine, T0, taskSeries } from '../helpers/records.js';
 
-function trends(findings: FindingDraft[]): Map<string | null, FindingDraft> {
-  return new Map(findings.filter((f) => f.type === 'efficiency_trend').map((f) => [f.scope.arm, f]));
+function trends(findings: FindingDraft[]): Map<string | null, FindingDraftOf<'efficiency_trend'>> {
+  return new Map(ofType(findings, 'efficiency_trend').map((f) => [f.scope.arm, f]));
 }
 
 const descending = [9100, 8800, 8650, 8200, 8300, 7700, 7500, 7600, 7000, 6800, 6500, 6600];

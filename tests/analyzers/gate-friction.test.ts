@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { remediationHint } from '../../src/analyzers/remediation.js';
+import { ofType } from '../helpers/findings.js';
 import { analyzeLines, DAY, dispatchLine, T0 } from '../helpers/records.js';
 
 function deny(i: number, fields: Record<string, unknown>): string {
@@ -19,9 +20,7 @@ describe('gate_friction', () => {
       deny(2, { rationalization_match: 'while you are at it', agent: 'reviewer' }),
       deny(3, { rationalization_match: 'it is just a quick change', agent: 'coder' }),
     ]);
-    const rationalizations = findings.filter(
-      (f) => f.type === 'friction' && f.data.kind === 'rationalization',
-    );
+    const rationalizations = ofType(findings, 'friction').filter((f) => f.data.kind === 'rationalization');
     expect(rationalizations.map((f) => [f.data.value, f.frequency, f.data.rank])).toEqual([
       ['while you are at it', 2, 1],
       ['it is just a quick change', 1, 2],
@@ -41,7 +40,7 @@ describe('gate_friction', () => {
       deny(3, { block_reasons: ['flux capacitor misaligned'] }),
       dispatchLine({ attempt_id: 'ok', block_reasons: [] }),
     ]);
-    const reasons = findings.filter((f) => f.type === 'friction' && f.data.kind === 'block_reason');
+    const reasons = ofType(findings, 'friction').filter((f) => f.data.kind === 'block_reason');
     expect(reasons.map((f) => [f.data.value, f.frequency, f.data.rank])).toEqual([
       ['prompt names more than 3 files', 2, 1],
       ['flux capacitor misaligned', 1, 2],

@@ -4,6 +4,7 @@ import { latency, latencyData, minimumSamplesFor } from '../../src/analyzers/lat
 import { LatencyData } from '../../src/findings/data.js';
 import type { TaskRecord } from '../../src/records/records.js';
 import { quantile7 } from '../../src/stats/index.js';
+import { ofType } from '../helpers/findings.js';
 
 const CONTEXT = {
   source: 'test',
@@ -52,7 +53,7 @@ describe('latency', () => {
 
   it('one finding overall and one per arm; tasks without a duration are left out', () => {
     const tasks = [task('b', 100, 1), task('a', 300, 2), task('a', 100, 3), task('a', null, 4)];
-    const findings = latency.analyze({ tasks }, CONTEXT);
+    const findings = ofType(latency.analyze({ tasks }, CONTEXT), 'latency');
     expect(findings.map((f) => [f.scope.arm, f.data.n, f.data.p50])).toEqual([
       [null, 3, 100],
       ['a', 2, 200],

@@ -16,7 +16,7 @@ const options = {
   noun: 'session',
   theme: 'health',
   minSamples: 4,
-};
+} as const;
 const at = (value: number, group: string | null, i: number) => ({
   value,
   at: i === 0 ? null : 1_000 * i,

@@ -271,6 +271,9 @@ describe('schema', () => {
       'p50',
       'p95',
       'p99',
+      'unit',
+      'dimension',
+      'key',
     ]);
   });
 });

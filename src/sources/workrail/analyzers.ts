@@ -104,7 +104,7 @@ export const sessionDiffSize: Analyzer<Sessions> = {
     question: 'How big are the changes sessions make?',
   },
   analyze(dataset, context) {
-    const options = { ...COMMON, type: DISTRIBUTION, minSamples: context.options.minSamples };
+    const options = { ...COMMON, type: DISTRIBUTION, minSamples: context.options.minSamples } as const;
     return [
       ...percentileFindings(
         measure(dataset.sessions, (s) =>

@@ -3,6 +3,7 @@ import { RollingRateData, ThresholdCrossedData } from '../../../src/findings/dat
 import { Finding, type FindingDraft } from '../../../src/findings/schema.js';
 import type { MergeRecord } from '../../../src/records/records.js';
 import { mergeQueueHealth } from '../../../src/sources/merge-queue/merge-queue-health.js';
+import { ofType } from '../../helpers/findings.js';
 
 const T0 = Date.UTC(2026, 0, 1);
 const HOUR = 3_600_000;
@@ -29,18 +30,12 @@ function merge(
 }
 
 const rate = (findings: FindingDraft[], metric: string, scope: Record<string, unknown>) =>
-  findings.find(
-    (f) =>
-      f.type === 'rolling_rate' &&
-      f.data.metric === metric &&
-      Object.entries(scope).every(([k, v]) => f.scope[k] === v),
+  ofType(findings, 'rolling_rate').find(
+    (f) => f.data.metric === metric && Object.entries(scope).every(([k, v]) => f.scope[k] === v),
   );
 const crossings = (findings: FindingDraft[], metric: string, project: string | null) =>
-  findings
-    .filter(
-      (f) =>
-        f.type === 'threshold_crossed' && f.data.metric === metric && (f.scope.project ?? null) === project,
-    )
+  ofType(findings, 'threshold_crossed')
+    .filter((f) => f.data.metric === metric && (f.scope.project ?? null) === project)
     .map((f) => [f.data.direction, f.data.index, f.data.value]);
 
 describe('merge-queue health', () => {
@@ -74,8 +69,8 @@ describe('merge-queue health', () => {
       const schema = f.type === 'rolling_rate' ? RollingRateData : ThresholdCrossedData;
       expect(schema.safeParse(f.data).success).toBe(true);
     }
-    const up = findings.find(
-      (f) => f.type === 'threshold_crossed' && f.data.direction === 'up' && f.scope.project === null,
+    const up = ofType(findings, 'threshold_crossed').find(
+      (f) => f.data.direction === 'up' && f.scope.project === null,
     );
     expect(up?.data.at).toBe(new Date(T0 + 49 * HOUR).toISOString());
   });

@@ -6,6 +6,7 @@ import {
   MAX_ABS_BIAS_PCT,
   MAX_P90_ABS_ERROR_PCT,
 } from '../../../../src/sources/task-completions/analyzers/estimate-accuracy.js';
+import { ofType } from '../../../helpers/findings.js';
 import {
   analyzeEvents,
   type EventFields,
@@ -14,12 +15,8 @@ import {
 } from '../../../helpers/task-completions.js';
 
 function accuracy(findings: FindingDraft[], metric: string, dimension = 'global', key: string | null = null) {
-  const found = findings.find(
-    (f) =>
-      f.type === ESTIMATE_ACCURACY &&
-      f.data.metric === metric &&
-      f.data.dimension === dimension &&
-      f.data.key === key,
+  const found = ofType(findings, ESTIMATE_ACCURACY).find(
+    (f) => f.data.metric === metric && f.data.dimension === dimension && f.data.key === key,
   );
   if (found === undefined) throw new Error(`no ${metric} finding for ${dimension}:${key}`);
   return found;
@@ -49,7 +46,7 @@ describe('estimate_accuracy', () => {
     const a = accuracy(base, 'input_tokens').data;
     const b = accuracy(withMissing, 'input_tokens').data;
     expect(b).toMatchObject({ n: 3, missing: 2, events: 5 });
-    for (const field of ['bias_pct', 'mape_pct', 'p90_abs_error_pct', 'estimated_total']) {
+    for (const field of ['bias_pct', 'mape_pct', 'p90_abs_error_pct', 'estimated_total'] as const) {
       expect(b[field]).toBe(a[field]);
     }
     expect(accuracy(withMissing, 'input_tokens').description).toContain('2 without an estimate');
@@ -92,7 +89,7 @@ describe('estimate_accuracy', () => {
       }),
       taskEvent({ event_id: 'b', harness: 'claude_code', model: null }),
     ];
-    const findings = analyzeEvents(events).filter((f) => f.type === ESTIMATE_ACCURACY);
+    const findings = ofType(analyzeEvents(events), ESTIMATE_ACCURACY);
     for (const finding of findings) EstimateAccuracyData.parse(finding.data);
     expect(findings.map((f) => `${f.data.metric}/${f.data.dimension}/${f.data.key}`)).toEqual(
       ['input_tokens', 'output_tokens', 'cost_usd_micros'].flatMap((metric) => [

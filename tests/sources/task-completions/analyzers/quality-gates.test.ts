@@ -1,14 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { FrictionData } from '../../../../src/findings/schema.js';
+import { type FindingDraftOf, FrictionData } from '../../../../src/findings/schema.js';
 import { QualityGateFrictionData } from '../../../../src/findings/task-completions-data.js';
 import {
   QUALITY_GATE,
   qualityGateHint,
 } from '../../../../src/sources/task-completions/analyzers/quality-gates.js';
+import { ofType } from '../../../helpers/findings.js';
 import { analyzeEvents, generateEvents, taskEvent } from '../../../helpers/task-completions.js';
 
+type GateFinding = FindingDraftOf<'friction'> & { data: QualityGateFrictionData };
 const gates = (events: Record<string, unknown>[]) =>
-  analyzeEvents(events).filter((f) => f.type === 'friction');
+  ofType(analyzeEvents(events), 'friction').filter((f): f is GateFinding => f.data.kind === QUALITY_GATE);
 
 describe('quality-gate friction', () => {
   it('one friction finding per failing gate, ranked by failures, with per-harness and per-language counts', () => {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { efficiencyTrend } from '../../../../src/analyzers/efficiency-trend.js';
 import { OutcomeRatesData } from '../../../../src/findings/data.js';
 import { taskCompletionsAdapter } from '../../../../src/sources/task-completions/index.js';
+import { ofType } from '../../../helpers/findings.js';
 import {
   analyzeEvents,
   CONTEXT,
@@ -48,7 +49,7 @@ describe('task-completions: efficiency trend', () => {
       .flatMap((analyzer) => analyzer.analyze(dataset, CONTEXT));
     expect(findings).toEqual(efficiencyTrend.analyze(dataset, CONTEXT));
     const successes = dataset.events.filter((e) => e.outcome === 'success');
-    expect(findings.map((f) => [f.scope.arm, f.data.n])).toEqual([
+    expect(ofType(findings, 'efficiency_trend').map((f) => [f.scope.arm, f.data.n])).toEqual([
       [null, successes.length],
       ['claude_code', successes.filter((e) => e.harness === 'claude_code').length],
       ['codex', successes.filter((e) => e.harness === 'codex').length],
