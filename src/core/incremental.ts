@@ -214,7 +214,7 @@ export async function readIncrementalState(
       'corrupt_store',
       `the incremental state of ${source.name} in ${store.dir} is corrupt`,
       {
-        hint: `delete ${store.dir}/state/${source.name}.state to re-read the logs from the start`,
+        hint: `delete ${await store.statePath(source.name)} to re-read the logs from the start`,
       },
     );
   }
