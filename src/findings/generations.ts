@@ -215,7 +215,9 @@ export async function commitGeneration(
     await step(name, () => fs.rename(building, next.dir));
     renamed = true;
     for (const view of views) {
-      await step(path.basename(view.link), () => fs.symlink(`${name}/${path.basename(view.link)}`, view.temporary));
+      await step(path.basename(view.link), () =>
+        fs.symlink(`${name}/${path.basename(view.link)}`, view.temporary),
+      );
     }
     await step(CURRENT_FILE, () => writeNewFile(fs, pointer, `${name}\n`));
     await step('', () => syncDirectory(fs, storeDir));
@@ -278,29 +280,22 @@ async function removeOldGenerations(storeDir: string, current: Generation, fs: S
   }
 }
 
-/** Removes what killed or failed runs left in the store (see removeOldGenerations). Under the lock. */
+/**
+ * Removes what killed or failed runs left in the store (see removeOldGenerations). Under the lock.
+ * Inside a generation there is nothing to clean: a commit writes only into the one it builds, and
+ * every commit removes the generation before it, whatever it holds.
+ */
 export async function cleanStore(storeDir: string, current: Generation, fs: StoreFs): Promise<void> {
-  const now = Date.now();
   try {
     await removeOldGenerations(storeDir, current, fs);
   } catch (error) {
     throw storeWriteError(storeDir, error, `fix permissions on ${storeDir}`);
   }
-  const directories = new Set([storeDir, ...UNVERSIONED_DIRECTORIES.map((dir) => path.join(storeDir, dir))]);
-  if (current.name === null) for (const dir of FLAT_DIRECTORIES) directories.add(path.join(storeDir, dir));
-  else for (const dir of await directoriesUnder(current.dir)) directories.add(dir);
+  const directories = [storeDir, ...UNVERSIONED_DIRECTORIES.map((dir) => path.join(storeDir, dir))];
+  // The flat layout writes into its runs/ and state/ directly (a generation replaces them whole).
+  if (current.name === null) directories.push(...FLAT_DIRECTORIES.map((dir) => path.join(storeDir, dir)));
+  const now = Date.now();
   for (const dir of directories) await removeStaleTemporaries(dir, 0, now, fs);
-}
-
-async function directoriesUnder(dir: string): Promise<string[]> {
-  const found = [dir];
-  const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
-  for (const entry of entries) {
-    if (entry.isDirectory() && !isTemporaryName(entry.name)) {
-      found.push(...(await directoriesUnder(path.join(dir, entry.name))));
-    }
-  }
-  return found;
 }
 
 /** Thrown by a snapshot read that found its generation gone: a commit switched meanwhile. */
@@ -352,7 +347,10 @@ const READ_ATTEMPTS = 20;
  * while a reader without the lock is halfway through it; the read then starts over on the new
  * one, so it never mixes files of two commits.
  */
-export async function readSnapshot<T>(storeDir: string, read: (snapshot: StoreSnapshot) => Promise<T>): Promise<T> {
+export async function readSnapshot<T>(
+  storeDir: string,
+  read: (snapshot: StoreSnapshot) => Promise<T>,
+): Promise<T> {
   for (let attempt = 1; ; attempt += 1) {
     const snapshot = new StoreSnapshot(storeDir, await currentGeneration(storeDir));
     try {
@@ -360,9 +358,13 @@ export async function readSnapshot<T>(storeDir: string, read: (snapshot: StoreSn
     } catch (error) {
       if (!(error instanceof GenerationMoved)) throw error;
       if (attempt === READ_ATTEMPTS) {
-        throw new AfterburnError('store_locked', `store ${storeDir} changed ${attempt} times while being read`, {
-          hint: 'try again once the runs writing it have finished',
-        });
+        throw new AfterburnError(
+          'store_locked',
+          `store ${storeDir} changed ${attempt} times while being read`,
+          {
+            hint: 'try again once the runs writing it have finished',
+          },
+        );
       }
     }
   }

@@ -43,7 +43,9 @@ function duplicateIds(findings: readonly Finding[]): string[] {
 export function parseStoreFile(text: string, file: string): StoreContent {
   const corrupt = (why: string, hint?: string): AfterburnError =>
     new AfterburnError('corrupt_store', `store ${file} is corrupt (${why})`, {
-      hint: hint ?? 'restore it from a backup or move it away to start a new store; afterburn never overwrites it',
+      hint:
+        hint ??
+        'restore it from a backup or move it away to start a new store; afterburn never overwrites it',
     });
   let raw: unknown;
   try {
@@ -53,9 +55,13 @@ export function parseStoreFile(text: string, file: string): StoreContent {
   }
   const version = (raw as { schema_version?: unknown } | null)?.schema_version;
   if (typeof version === 'number' && Number.isInteger(version) && version > SCHEMA_VERSION) {
-    throw new AfterburnError('corrupt_store', `store ${file} was written by a newer afterburn (schema ${version})`, {
-      hint: 'upgrade afterburn, or point --store at another directory',
-    });
+    throw new AfterburnError(
+      'corrupt_store',
+      `store ${file} was written by a newer afterburn (schema ${version})`,
+      {
+        hint: 'upgrade afterburn, or point --store at another directory',
+      },
+    );
   }
   if (typeof version === 'number' && version !== SCHEMA_VERSION) {
     throw corrupt(
@@ -72,7 +78,8 @@ export function parseStoreFile(text: string, file: string): StoreContent {
   const duplicates = duplicateIds(findings);
   if (duplicates.length > 0) {
     const shown = duplicates.slice(0, SHOWN_DUPLICATES).join(', ');
-    const more = duplicates.length > SHOWN_DUPLICATES ? ` and ${duplicates.length - SHOWN_DUPLICATES} more` : '';
+    const more =
+      duplicates.length > SHOWN_DUPLICATES ? ` and ${duplicates.length - SHOWN_DUPLICATES} more` : '';
     throw corrupt(
       `duplicate finding ids: ${shown}${more}`,
       'keep one copy of each id by hand (its status and notes are yours to choose); afterburn never overwrites it',

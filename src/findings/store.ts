@@ -13,7 +13,13 @@ import {
 import { type LockOptions, withStoreLock } from './lock.js';
 import type { Finding, FindingDraft, FindingStatus } from './schema.js';
 import { DamagedStateFile, decodeStateFile, encodeStateFile } from './state-file.js';
-import { fixList, parseStoreFile, type StoreContent, serializeStoreFile, unknownFields } from './store-file.js';
+import {
+  fixList,
+  parseStoreFile,
+  type StoreContent,
+  serializeStoreFile,
+  unknownFields,
+} from './store-file.js';
 import { nodeStoreFs, type StoreFs } from './store-fs.js';
 
 /**
@@ -171,9 +177,13 @@ export class FindingStore {
           return decodeStateFile(bytes);
         } catch (error) {
           if (!(error instanceof DamagedStateFile)) throw error;
-          throw new AfterburnError('corrupt_store', `${snapshot.path(relative)} is corrupt (${error.message})`, {
-            hint: 'delete it to re-read the logs from the start',
-          });
+          throw new AfterburnError(
+            'corrupt_store',
+            `${snapshot.path(relative)} is corrupt (${error.message})`,
+            {
+              hint: 'delete it to re-read the logs from the start',
+            },
+          );
         }
       }
       const legacyRelative = sourceFile(STATE_DIR, source);
@@ -182,9 +192,13 @@ export class FindingStore {
       try {
         return JSON.parse(legacy.toString('utf8')) as unknown;
       } catch {
-        throw new AfterburnError('corrupt_store', `${snapshot.path(legacyRelative)} is corrupt (not valid JSON)`, {
-          hint: 'delete it to re-read the logs from the start',
-        });
+        throw new AfterburnError(
+          'corrupt_store',
+          `${snapshot.path(legacyRelative)} is corrupt (not valid JSON)`,
+          {
+            hint: 'delete it to re-read the logs from the start',
+          },
+        );
       }
     });
   }
@@ -231,7 +245,10 @@ export class FindingStore {
           write.set(sourceFile(RUNS_DIR, runSummary.source), `${toJson(runSummary.summary, 2)}\n`);
         }
         if (runSummary?.state !== undefined) {
-          write.set(sourceFile(STATE_DIR, runSummary.source, STATE_EXTENSION), encodeStateFile(runSummary.state));
+          write.set(
+            sourceFile(STATE_DIR, runSummary.source, STATE_EXTENSION),
+            encodeStateFile(runSummary.state),
+          );
           // The JSON state of an older afterburn is replaced by the file just written.
           drop.add(sourceFile(STATE_DIR, runSummary.source));
         }

@@ -15,8 +15,8 @@ import { FindingStore } from '../../src/findings/store.js';
 import { mulberry32 } from '../../src/stats/random.js';
 import { BIN, baseEnv, FIXTURE, ROOT, runCli, tempDir } from '../helpers/cli.js';
 import { busyLog } from '../helpers/logs.js';
-import { storeFiles } from '../helpers/store.js';
 import { DAY, dispatchLine, finalizeLine, T0 } from '../helpers/records.js';
+import { storeFiles } from '../helpers/store.js';
 
 const PEAK_RSS = path.join(ROOT, 'tests/helpers/peak-rss.mjs');
 
