@@ -139,7 +139,7 @@ export class CursorBook {
   }
 
   async plan(input: InputFile): Promise<InputPlan> {
-    if (input.path === null) return { action: 'read', saved: null, notice: null };
+    if (input.path === null || input.pipe) return { action: 'read', saved: null, notice: null };
     const info = await stat(input.path);
     const saved = this.byInode.get(`${info.dev}:${info.ino}`) ?? null;
     if (saved === null || saved.kind !== input.kind) return { action: 'read', saved: null, notice: null };

@@ -69,7 +69,9 @@ describe('a store file afterburn did not write itself', () => {
 
   it('of a newer schema says to upgrade', async () => {
     writeStore({ schema_version: 2, findings: [] });
-    expect((await refusal(store().list())).oneLine()).toMatch(/written by a newer afterburn \(schema 2\).*upgrade/);
+    expect((await refusal(store().list())).oneLine()).toMatch(
+      /written by a newer afterburn \(schema 2\).*upgrade/,
+    );
   });
 
   it('keeps fields this afterburn does not know, on the file, on a finding and on its notes, through every write', async () => {
@@ -87,7 +89,13 @@ describe('a store file afterburn did not write itself', () => {
     const file = JSON.parse(readFileSync(currentFile(dir, 'findings.json'), 'utf8'));
     expect(file.comment).toBe('exported for the weekly review');
     const [first, second] = file.findings;
-    expect(first).toMatchObject({ id: draft.id, ticket: 'OPS-12', frequency: 5, status: 'verified', notes: [note] });
+    expect(first).toMatchObject({
+      id: draft.id,
+      ticket: 'OPS-12',
+      frequency: 5,
+      status: 'verified',
+      notes: [note],
+    });
     expect(second).toMatchObject({ id: 'other-1', labels: ['x'], status: 'rejected' });
   });
 
