@@ -123,11 +123,15 @@ describe('e2e: named pipes and character devices as --path', () => {
   it('a process substitution, --path <(cat x), is read like the file', async () => {
     const dir = tempDir();
     const script = 'exec "$0" "$1" discover --path <(cat "$2") --store "$3" --format json';
-    const result = spawnSync('bash', ['-c', script, process.execPath, BIN, FIXTURE, path.join(dir, 'store')], {
-      env: baseEnv(),
-      encoding: 'utf8',
-      timeout: 30_000,
-    });
+    const result = spawnSync(
+      'bash',
+      ['-c', script, process.execPath, BIN, FIXTURE, path.join(dir, 'store')],
+      {
+        env: baseEnv(),
+        encoding: 'utf8',
+        timeout: 30_000,
+      },
+    );
     expect(result.status, result.stderr).toBe(0);
     expect(JSON.parse(result.stdout).counts).toEqual((await reference).counts);
   }, 30_000);
