@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { AfterburnError } from '../../src/core/errors.js';
+import type { AfterburnError } from '../../src/common/errors.js';
 import type { FindingDraft } from '../../src/findings/schema.js';
 import { FindingStore } from '../../src/findings/store.js';
 import { currentFile } from '../helpers/store.js';
