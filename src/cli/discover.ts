@@ -31,7 +31,7 @@ import {
   resolve,
   threadCount,
 } from './options.js';
-import { Progress, showsProgress } from './progress.js';
+import { Progress, showsProgress, waitingNotice } from './progress.js';
 import { SkipReporter } from './skip-reporter.js';
 import { inputPaths, sourceInputs } from './source-inputs.js';
 import { storeOptions } from './store-options.js';
@@ -235,6 +235,7 @@ export function registerDiscover(program: Command, io: CliIo, setExitCode: (code
             }
           : skips,
         stdin: io.stdin,
+        ...waitingNotice(io),
         ...(progress
           ? {
               onBytes: (input: InputFile, bytes: number) => {
@@ -267,7 +268,7 @@ export function registerDiscover(program: Command, io: CliIo, setExitCode: (code
 async function totalBytes(inputs: readonly InputFile[]): Promise<number | null> {
   let total = 0;
   for (const input of inputs) {
-    if (input.path === null) return null;
+    if (input.path === null || input.pipe) return null;
     total += (await stat(input.path)).size;
   }
   return total;

@@ -17,6 +17,7 @@ import { findSource } from '../sources/registry.js';
 import { optionalThreads, PARALLEL_MIN_BYTES, SOURCE, THREADS } from './discover.js';
 import type { CliIo } from './io.js';
 import { boolean, choice, envOption, negatedOption, type OptionSpec, resolve } from './options.js';
+import { waitingNotice } from './progress.js';
 import { SkipReporter } from './skip-reporter.js';
 import { inputPaths } from './source-inputs.js';
 
@@ -87,6 +88,7 @@ export function registerExport(program: Command, io: CliIo): void {
         ...optionalThreads(flags.threads, io.env),
         diagnostics: skips,
         stdin: io.stdin,
+        ...waitingNotice(io),
       });
       skips.finish();
       await writeRows(io, joinedAttemptRows(segment), format, otel);

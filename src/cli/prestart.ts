@@ -61,7 +61,8 @@ export function namesLargeDispatchLog(argv: readonly string[], env: NodeJS.Proce
   const paths = given.length > 0 ? given : (env.AFTERBURN_DISPATCH_OUTCOMES_PATH ?? '').split(path.delimiter);
   return paths.some((file) => {
     if (file === '' || file === '-') return false;
-    const info = statSync(file, { throwIfNoEntry: false });
+    // Any path the stat refuses (ENOTDIR, ELOOP, ENAMETOOLONG, EACCES, …) is the run's to report.
+    const info = parsedOr((name) => statSync(name, { throwIfNoEntry: false }), file);
     return info?.isFile() === true && info.size >= threshold;
   });
 }

@@ -1,4 +1,5 @@
 import type { Writable } from 'node:stream';
+import { oneLine } from '../render/format.js';
 
 /**
  * A one-line progress display on stderr for long runs: bytes read of the total, rate, elapsed.
@@ -69,4 +70,17 @@ export class Progress {
         : ` (${Math.min(100, Math.floor((read / this.totalBytes) * 100))}%)`;
     return `afterburn: ${(read / MB).toFixed(1)} MB${of}${percent}, ${(read / MB / seconds).toFixed(1)} MB/s, ${seconds.toFixed(1)} s`;
   }
+}
+
+/**
+ * On a terminal, says that a run is waiting for a named pipe's writer rather than hung; elsewhere
+ * (cron, CI) a run just waits, as `cat` would, and says nothing.
+ */
+export function waitingNotice(io: ProgressTarget): { onWaiting?: (input: { name: string }) => void } {
+  if (io.stderr.isTTY !== true) return {};
+  return {
+    onWaiting: (input) => {
+      io.stderr.write(`afterburn: waiting for a writer to open ${oneLine(input.name)} (a named pipe)\n`);
+    },
+  };
 }

@@ -40,6 +40,8 @@ export interface DiscoverRequest {
   readonly diagnostics: SourceDiagnostics;
   readonly stdin?: Readable;
   readonly onBytes?: (input: InputFile, bytesRead: number) => void;
+  /** A named pipe has no writer yet, a second after it was opened (readLines' onWaiting). */
+  readonly onWaiting?: (input: InputFile) => void;
   /** Plain files with at least this many bytes to read are parsed on several threads. */
   readonly parallelMinBytes?: number;
   /** How many threads parse such a file (this one included); default: defaultThreads(). */
@@ -120,11 +122,13 @@ export async function analyze(
         diagnostics: request.diagnostics,
         ...(request.stdin ? { stdin: request.stdin } : {}),
         ...(request.onBytes ? { onBytes: (bytes: number) => request.onBytes?.(input, bytes) } : {}),
+        ...(request.onWaiting ? { onWaiting: () => request.onWaiting?.(input) } : {}),
         ...(saved ? { start: saved.offset, firstLineNo: saved.lineNo + 1 } : {}),
         // A plain file may be mid-write; a compressed one is complete once it exists.
-        emitPartial: !incremental || input.kind !== 'file',
+        emitPartial: !incremental || input.kind !== 'file' || input.pipe === true,
       });
-      if (incremental && input.path !== null && input.kind !== 'stdin') {
+      // A pipe, like stdin, is read in full every time: there is no file to keep a cursor in.
+      if (incremental && input.path !== null && input.kind !== 'stdin' && !input.pipe) {
         const segment = session.endInput();
         const offset = input.kind === 'file' ? read.consumedOffset : 0;
         const seenSize = input.kind === 'file' ? (saved?.offset ?? 0) + read.bytesRead : undefined;

@@ -12,6 +12,8 @@ export interface ExportReadOptions {
   readonly threads?: number;
   readonly diagnostics: SourceDiagnostics;
   readonly stdin?: Readable;
+  /** A named pipe has no writer yet, a second after it was opened (readLines' onWaiting). */
+  readonly onWaiting?: (input: InputFile) => void;
 }
 
 /**
@@ -36,6 +38,7 @@ export async function readForExport(
         lastHelperUse: index === lastLarge,
         keepKeys: true,
         diagnostics: options.diagnostics,
+        ...(options.onWaiting ? { onWaiting: () => options.onWaiting?.(input) } : {}),
       });
     }
   } finally {

@@ -139,7 +139,7 @@ export class CursorBook {
   }
 
   async plan(input: InputFile): Promise<InputPlan> {
-    if (input.path === null) return { action: 'read', saved: null, notice: null };
+    if (input.path === null || input.pipe) return { action: 'read', saved: null, notice: null };
     const info = await stat(input.path);
     const saved = this.byInode.get(`${info.dev}:${info.ino}`) ?? null;
     if (saved === null || saved.kind !== input.kind) return { action: 'read', saved: null, notice: null };
@@ -214,7 +214,7 @@ export async function readIncrementalState(
       'corrupt_store',
       `the incremental state of ${source.name} in ${store.dir} is corrupt`,
       {
-        hint: `delete ${store.dir}/state/${source.name}.state to re-read the logs from the start`,
+        hint: `delete ${await store.statePath(source.name)} to re-read the logs from the start`,
       },
     );
   }

@@ -26,8 +26,7 @@ export interface StoredReport {
  * its findings as stored now (so review statuses set since then show).
  */
 export async function loadStoredReport(store: FindingStore, source: string): Promise<StoredReport> {
-  const findings = await store.list();
-  const raw = await store.readRunSummary(source);
+  const { findings, run: raw } = await store.readFindingsAndRun(source);
   if (raw === null) {
     throw new AfterburnError('no_run', `no run of source ${source} in store ${store.dir}`, {
       hint: 'run afterburn discover first, or point --store at the store it wrote',

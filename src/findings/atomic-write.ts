@@ -39,32 +39,36 @@ const TEMPORARY_NAME = /^\..+\.\d+\.[0-9a-f]{12}\.tmp$/;
 /** Platforms (Windows, some network file systems) that cannot fsync a directory say so with these. */
 const UNSUPPORTED_DIRECTORY_SYNC = new Set(['EISDIR', 'EINVAL', 'EPERM', 'ENOTSUP', 'EACCES']);
 
-const INTACT_HINT = 'free disk space or fix permissions; the previous store is intact';
+export const INTACT_HINT = 'free disk space or fix permissions; the previous store is intact';
 
-function temporaryName(target: string): string {
+export function temporaryName(target: string): string {
   return `.${target}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
 }
 
-function errnoCode(error: unknown): string | undefined {
+export function isTemporaryName(name: string): boolean {
+  return TEMPORARY_NAME.test(name);
+}
+
+export function errnoCode(error: unknown): string | undefined {
   if (typeof error !== 'object' || error === null || !('code' in error)) return undefined;
   return typeof error.code === 'string' ? error.code : undefined;
 }
 
 /** Node's messages already start with the code ("ENOSPC: no space left on device, write"). */
-function describeError(error: unknown): string {
+export function describeError(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   const code = errnoCode(error);
   return code === undefined || message.includes(code) ? message : `${code}: ${message}`;
 }
 
-function storeWriteError(path: string, error: unknown, hint: string): AfterburnError {
+export function storeWriteError(path: string, error: unknown, hint: string): AfterburnError {
   return new AfterburnError('store_write', `could not write ${path}: ${describeError(error)}`, {
     hint,
     cause: error,
   });
 }
 
-async function syncDirectory(fs: AtomicWriteFs, dir: string): Promise<void> {
+export async function syncDirectory(fs: AtomicWriteFs, dir: string): Promise<void> {
   let handle: AtomicWriteHandle | undefined;
   try {
     handle = await fs.open(dir, 'r');
@@ -122,17 +126,32 @@ export async function writeFileAtomic(
   }
 }
 
+/** What removeStaleTemporaries may delete besides files: a temporary is never anything else. */
+export interface TemporaryRemover {
+  remove(path: string): Promise<void>;
+}
+
+const nodeRemover: TemporaryRemover = { remove: (path) => nodeFs.rm(path, { recursive: true, force: true }) };
+
 /**
- * Deletes temporaries left by writers that crashed between creating and renaming them. Only
- * names matching our own pattern are touched, and only when older than `olderThanMs`, so a
- * writer still working on its temporary is left alone. Returns how many files were removed.
+ * Deletes temporaries left by writers that crashed between creating and renaming them: files,
+ * symbolic links (the store's root links are made under a temporary name first) and directories
+ * (a store generation is built under one). Only names matching our own pattern are touched, and
+ * only when older than `olderThanMs`, so a writer still working on its temporary is left alone.
+ * Returns how many were removed.
  */
-export async function removeStaleTemporaries(dir: string, olderThanMs: number, now: number): Promise<number> {
+export async function removeStaleTemporaries(
+  dir: string,
+  olderThanMs: number,
+  now: number,
+  remover: TemporaryRemover = nodeRemover,
+): Promise<number> {
   let names: string[];
   try {
     names = await nodeFs.readdir(dir);
   } catch (error) {
-    if (errnoCode(error) === 'ENOENT') return 0;
+    const code = errnoCode(error);
+    if (code === 'ENOENT' || code === 'ENOTDIR') return 0;
     throw storeWriteError(dir, error, `fix permissions on ${dir}`);
   }
   let removed = 0;
@@ -141,8 +160,9 @@ export async function removeStaleTemporaries(dir: string, olderThanMs: number, n
     const path = join(dir, name);
     try {
       const info = await nodeFs.lstat(path);
-      if (!info.isFile() || now - info.mtimeMs <= olderThanMs) continue;
-      await nodeFs.unlink(path);
+      const removable = info.isFile() || info.isSymbolicLink() || info.isDirectory();
+      if (!removable || now - info.mtimeMs <= olderThanMs) continue;
+      await remover.remove(path);
       removed += 1;
     } catch (error) {
       // Another cleaner (or the writer's own rename) got there first: that is the goal anyway.

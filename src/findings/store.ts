@@ -1,21 +1,37 @@
-import { mkdir, readFile, rm } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { z } from 'zod';
 import { AfterburnError } from '../common/errors.js';
 import { toJson } from '../common/json.js';
-import { type AtomicWriteFs, removeStaleTemporaries, writeFileAtomic } from './atomic-write.js';
+import {
+  cleanStore,
+  commitGeneration,
+  currentGeneration,
+  type FileData,
+  readSnapshot,
+  type StoreSnapshot,
+} from './generations.js';
 import { type LockOptions, withStoreLock } from './lock.js';
-import { Finding, type FindingDraft, type FindingStatus, SCHEMA_VERSION } from './schema.js';
+import type { Finding, FindingDraft, FindingStatus } from './schema.js';
 import { DamagedStateFile, decodeStateFile, encodeStateFile } from './state-file.js';
+import {
+  fixList,
+  parseStoreFile,
+  type StoreContent,
+  serializeStoreFile,
+  unknownFields,
+} from './store-file.js';
+import { nodeStoreFs, type StoreFs } from './store-fs.js';
 
 /**
- * The findings store: a directory holding `findings.json` (the source of truth), the friction
- * export `fix-list.jsonl`, the last run's summary per source under `runs/`, and the incremental
- * state per source under `state/`.
+ * The findings store: `findings.json` (the source of truth), the friction export
+ * `fix-list.jsonl`, the last run's summary per source under `runs/`, and the incremental state
+ * per source under `state/`, all in one generation directory that `CURRENT` names
+ * (generations.ts, docs/store.md).
  *
- * Every change is a read-merge-write under the store lock, and every file is replaced atomically,
- * so concurrent runs never lose each other's findings and a crash never leaves half a file.
- * A store that cannot be read is an error: it is never silently replaced.
+ * Every change is a read-merge-write under the store lock that commits a whole new generation at
+ * once, so concurrent runs never lose each other's findings, and a crash or a failed write leaves
+ * all of the old store or all of the new one. A store that cannot be read is an error: it is
+ * never silently replaced.
  */
 const FINDINGS_FILE = 'findings.json';
 const FIX_LIST_FILE = 'fix-list.jsonl';
@@ -25,26 +41,8 @@ const STATE_DIR = 'state';
 /** A JSON header and binary columns (state-file.ts); before state version 3, `.json`. */
 const STATE_EXTENSION = '.state';
 
-/** A store file's bytes, or null when there is none; `hint` says what to do when it is unreadable. */
-async function readOptional(file: string, hint: string): Promise<Buffer | null> {
-  try {
-    return await readFile(file);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return null;
-    throw new AfterburnError('corrupt_store', `cannot read ${file}: ${code ?? 'error'}`, { hint });
-  }
-}
-
-/** A state file's bytes, or null when there is none. */
-function readStateBytes(file: string): Promise<Buffer | null> {
-  return readOptional(file, 'check its permissions, or delete it to re-read the logs from the start');
-}
-
-const StoreFile = z.object({
-  schema_version: z.number(),
-  findings: z.array(Finding),
-});
+const STORE_HINT = 'check the permissions of the store directory (--store / AFTERBURN_STORE)';
+const STATE_HINT = 'check its permissions, or delete it to re-read the logs from the start';
 
 /** What a discover run records besides its findings. */
 export interface RunRecord {
@@ -58,8 +56,13 @@ export interface StoreOptions {
   /** Injected clock (epoch ms), so tests and runs agree on created_at/updated_at. */
   now: () => number;
   lock?: LockOptions;
-  /** File operations of the atomic writes, injected by tests to simulate a full disk. */
-  fs?: AtomicWriteFs;
+  /** Every operation that changes the store on disk, injected by tests to fail any one of them. */
+  fs?: StoreFs;
+}
+
+/** Source names are fixed identifiers from the registry, never data, but keep them path-safe anyway. */
+function sourceFile(dir: string, source: string, extension = '.json'): string {
+  return path.join(dir, `${source.replace(/[^a-z0-9-]/gi, '_')}${extension}`);
 }
 
 export class FindingStore {
@@ -71,32 +74,25 @@ export class FindingStore {
     this.options = options;
   }
 
-  get findingsPath(): string {
-    return path.join(this.dir, FINDINGS_FILE);
+  /** Where the current generation keeps `findings.json` (for messages; readers use list()). */
+  async findingsPath(): Promise<string> {
+    return path.join((await currentGeneration(this.dir)).dir, FINDINGS_FILE);
+  }
+
+  /** Where the current generation keeps the incremental state of `source` (for messages). */
+  async statePath(source: string): Promise<string> {
+    return path.join((await currentGeneration(this.dir)).dir, sourceFile(STATE_DIR, source, STATE_EXTENSION));
   }
 
   /** All stored findings, sorted by id. A missing store is an empty one. */
   async list(): Promise<Finding[]> {
-    let text: string;
-    try {
-      text = await readFile(this.findingsPath, 'utf8');
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT') return [];
-      throw new AfterburnError(
-        'corrupt_store',
-        `cannot read store ${this.findingsPath}: ${code ?? 'error'}`,
-        {
-          hint: 'check the permissions of the store directory (--store / AFTERBURN_STORE)',
-        },
-      );
-    }
-    return this.parse(text);
+    return (await readSnapshot(this.dir, (snapshot) => this.content(snapshot))).findings;
   }
 
   /**
-   * Inserts or updates findings by id, keeping each stored finding's status, created_at and notes.
-   * Returns the stored version of each draft, in the drafts' order.
+   * Inserts or updates findings by id, keeping each stored finding's status, created_at and notes,
+   * and any field this afterburn does not know. Returns the stored version of each draft, in the
+   * drafts' order.
    */
   async upsert(drafts: readonly FindingDraft[], runSummary?: RunRecord): Promise<Finding[]> {
     return this.update((current) => {
@@ -106,6 +102,7 @@ export class FindingStore {
         const previous = byId.get(draft.id);
         const finding: Finding = previous
           ? {
+              ...unknownFields(previous),
               ...draft,
               created_at: previous.created_at,
               status: previous.status,
@@ -141,16 +138,25 @@ export class FindingStore {
 
   /** The last run's summary for a source; null when none was stored, an error when it is unreadable. */
   async readRunSummary(source: string): Promise<unknown | null> {
-    const file = this.runSummaryPath(source);
-    const bytes = await readOptional(
-      file,
-      'check the permissions of the store directory (--store / AFTERBURN_STORE)',
-    );
+    return readSnapshot(this.dir, (snapshot) => this.runSummaryOf(snapshot, source));
+  }
+
+  /** The findings and the last run's summary of `source`, both of one commit. */
+  async readFindingsAndRun(source: string): Promise<{ findings: Finding[]; run: unknown | null }> {
+    return readSnapshot(this.dir, async (snapshot) => ({
+      findings: (await this.content(snapshot)).findings,
+      run: await this.runSummaryOf(snapshot, source),
+    }));
+  }
+
+  private async runSummaryOf(snapshot: StoreSnapshot, source: string): Promise<unknown | null> {
+    const relative = sourceFile(RUNS_DIR, source);
+    const bytes = await snapshot.read(relative, STORE_HINT);
     if (bytes === null) return null;
     try {
       return JSON.parse(bytes.toString('utf8')) as unknown;
     } catch {
-      throw new AfterburnError('corrupt_store', `${file} is corrupt (not valid JSON)`, {
+      throw new AfterburnError('corrupt_store', `${snapshot.path(relative)} is corrupt (not valid JSON)`, {
         hint: 'run afterburn discover again to rewrite it',
       });
     }
@@ -163,37 +169,52 @@ export class FindingStore {
    * caller can tell its version and start over with a notice.
    */
   async readState(source: string): Promise<unknown | null> {
-    const file = this.sourceFile(STATE_DIR, source, STATE_EXTENSION);
-    const bytes = await readStateBytes(file);
-    if (bytes !== null) {
+    return readSnapshot(this.dir, async (snapshot) => {
+      const relative = sourceFile(STATE_DIR, source, STATE_EXTENSION);
+      const bytes = await snapshot.read(relative, STATE_HINT);
+      if (bytes !== null) {
+        try {
+          return decodeStateFile(bytes);
+        } catch (error) {
+          if (!(error instanceof DamagedStateFile)) throw error;
+          throw new AfterburnError(
+            'corrupt_store',
+            `${snapshot.path(relative)} is corrupt (${error.message})`,
+            {
+              hint: 'delete it to re-read the logs from the start',
+            },
+          );
+        }
+      }
+      const legacyRelative = sourceFile(STATE_DIR, source);
+      const legacy = await snapshot.read(legacyRelative, STATE_HINT);
+      if (legacy === null) return null;
       try {
-        return decodeStateFile(bytes);
-      } catch (error) {
-        if (!(error instanceof DamagedStateFile)) throw error;
-        throw new AfterburnError('corrupt_store', `${file} is corrupt (${error.message})`, {
-          hint: 'delete it to re-read the logs from the start',
+        return JSON.parse(legacy.toString('utf8')) as unknown;
+      } catch {
+        throw new AfterburnError(
+          'corrupt_store',
+          `${snapshot.path(legacyRelative)} is corrupt (not valid JSON)`,
+          {
+            hint: 'delete it to re-read the logs from the start',
+          },
+        );
+      }
+    });
+  }
+
+  /** The store file of a generation; a store without one (a new store) is empty. */
+  private async content(snapshot: StoreSnapshot): Promise<StoreContent> {
+    const bytes = await snapshot.read(FINDINGS_FILE, STORE_HINT);
+    if (bytes === null) {
+      if (snapshot.generation.name !== null) {
+        throw new AfterburnError('corrupt_store', `store ${snapshot.path(FINDINGS_FILE)} is missing`, {
+          hint: 'restore it from a backup; afterburn never overwrites a store it cannot read',
         });
       }
+      return { findings: [], extras: {} };
     }
-    const legacyFile = this.sourceFile(STATE_DIR, source);
-    const legacy = await readStateBytes(legacyFile);
-    if (legacy === null) return null;
-    try {
-      return JSON.parse(legacy.toString('utf8')) as unknown;
-    } catch {
-      throw new AfterburnError('corrupt_store', `${legacyFile} is corrupt (not valid JSON)`, {
-        hint: 'delete it to re-read the logs from the start',
-      });
-    }
-  }
-
-  private runSummaryPath(source: string): string {
-    return this.sourceFile(RUNS_DIR, source);
-  }
-
-  private sourceFile(dir: string, source: string, extension = '.json'): string {
-    // Source names are fixed identifiers from the registry, never data, but keep them path-safe anyway.
-    return path.join(this.dir, dir, `${source.replace(/[^a-z0-9-]/gi, '_')}${extension}`);
+    return parseStoreFile(bytes.toString('utf8'), snapshot.path(FINDINGS_FILE));
   }
 
   private async update<T>(
@@ -204,41 +225,34 @@ export class FindingStore {
     },
   ): Promise<T> {
     await this.ensureDir();
+    const fs = this.options.fs ?? nodeStoreFs;
     return withStoreLock(
       this.dir,
       async () => {
-        // Every store write happens under this lock, so a temporary file already here was left by
-        // a writer that crashed (SIGKILL, power loss) between creating and renaming it.
-        await removeStaleTemporaries(this.dir, 0, Date.now());
-        await removeStaleTemporaries(path.join(this.dir, RUNS_DIR), 0, Date.now());
-        const current = await this.list();
-        const { findings, result, runSummary } = change(current);
+        // Under the lock nobody else writes this store, so nothing can switch generations under
+        // this read, and what a failed or killed run left behind is safe to remove.
+        const generation = await currentGeneration(this.dir);
+        await cleanStore(this.dir, generation, fs);
+        const previous = await readSnapshot(this.dir, (snapshot) => this.content(snapshot));
+        const { findings, result, runSummary } = change(previous.findings);
         findings.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-        const write = { ...(this.options.fs ? { fs: this.options.fs } : {}) };
-        await writeFileAtomic(
-          this.findingsPath,
-          `${toJson({ schema_version: SCHEMA_VERSION, findings }, 2)}\n`,
-          write,
-        );
-        await writeFileAtomic(path.join(this.dir, FIX_LIST_FILE), fixList(findings), write);
+        const write = new Map<string, FileData>([
+          [FINDINGS_FILE, serializeStoreFile({ findings, extras: previous.extras })],
+          [FIX_LIST_FILE, fixList(findings)],
+        ]);
+        const drop = new Set<string>();
         if (runSummary) {
-          await mkdir(path.join(this.dir, RUNS_DIR), { recursive: true });
-          await writeFileAtomic(
-            this.runSummaryPath(runSummary.source),
-            `${toJson(runSummary.summary, 2)}\n`,
-            write,
-          );
+          write.set(sourceFile(RUNS_DIR, runSummary.source), `${toJson(runSummary.summary, 2)}\n`);
         }
         if (runSummary?.state !== undefined) {
-          await mkdir(path.join(this.dir, STATE_DIR), { recursive: true });
-          await writeFileAtomic(
-            this.sourceFile(STATE_DIR, runSummary.source, STATE_EXTENSION),
+          write.set(
+            sourceFile(STATE_DIR, runSummary.source, STATE_EXTENSION),
             encodeStateFile(runSummary.state),
-            write,
           );
           // The JSON state of an older afterburn is replaced by the file just written.
-          await rm(this.sourceFile(STATE_DIR, runSummary.source), { force: true });
+          drop.add(sourceFile(STATE_DIR, runSummary.source));
         }
+        await commitGeneration(this.dir, generation, { write, drop }, fs);
         return result;
       },
       this.options.lock,
@@ -257,35 +271,6 @@ export class FindingStore {
         },
       );
     }
-  }
-
-  private parse(text: string): Finding[] {
-    const corrupt = (why: string): AfterburnError =>
-      new AfterburnError('corrupt_store', `store ${this.findingsPath} is corrupt (${why})`, {
-        hint: 'restore it from a backup or move it away to start a new store; afterburn never overwrites it',
-      });
-    let raw: unknown;
-    try {
-      raw = JSON.parse(text);
-    } catch {
-      throw corrupt('not valid JSON');
-    }
-    const version = (raw as { schema_version?: unknown } | null)?.schema_version;
-    if (typeof version === 'number' && version > SCHEMA_VERSION) {
-      throw new AfterburnError(
-        'corrupt_store',
-        `store ${this.findingsPath} was written by a newer afterburn (schema ${version})`,
-        {
-          hint: 'upgrade afterburn, or point --store at another directory',
-        },
-      );
-    }
-    const parsed = StoreFile.safeParse(raw);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw corrupt(issue ? `${issue.path.join('.') || 'root'}: ${issue.message}` : 'unexpected shape');
-    }
-    return parsed.data.findings;
   }
 }
 
@@ -306,13 +291,4 @@ function resolveId(findings: readonly Finding[], idOrPrefix: string): Finding {
   throw new AfterburnError('unknown_finding', `no finding with id "${idOrPrefix}"`, {
     hint: 'list the ids with `afterburn findings list`',
   });
-}
-
-/** The friction findings, most frequent first, one JSON object per line. */
-function fixList(findings: readonly Finding[]): string {
-  return findings
-    .filter((f) => f.type === 'friction')
-    .sort((a, b) => b.frequency - a.frequency || (a.id < b.id ? -1 : 1))
-    .map((f) => `${toJson(f)}\n`)
-    .join('');
 }

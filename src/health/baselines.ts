@@ -3,7 +3,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { AfterburnError } from '../common/errors.js';
 import { toJson } from '../common/json.js';
-import { writeFileAtomic } from '../findings/atomic-write.js';
+import { removeStaleTemporaries, writeFileAtomic } from '../findings/atomic-write.js';
 import { withStoreLock } from '../findings/lock.js';
 import type { SnapshotMetric } from './snapshot.js';
 
@@ -51,9 +51,11 @@ export async function saveBaseline(
 ): Promise<string> {
   const file = baselinePath(storeDir, baseline.name);
   await mkdir(path.dirname(file), { recursive: true });
-  await withStoreLock(storeDir, () =>
-    writeFileAtomic(file, `${toJson({ schema_version: 1, ...baseline }, 2)}\n`),
-  );
+  await withStoreLock(storeDir, async () => {
+    // Under the lock, a temporary here was left by a save that was killed before its rename.
+    await removeStaleTemporaries(path.dirname(file), 0, Date.now());
+    await writeFileAtomic(file, `${toJson({ schema_version: 1, ...baseline }, 2)}\n`);
+  });
   return file;
 }
 

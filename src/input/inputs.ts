@@ -11,6 +11,12 @@ export interface InputFile {
   readonly kind: 'file' | 'gzip' | 'stdin';
   /** Absolute path; null for stdin. */
   readonly path: string | null;
+  /**
+   * A named pipe or a character device (`<(cat x)`, `/dev/stdin`, a FIFO a producer writes):
+   * read once from front to back, like stdin. It has no size to split or seek by, and reading
+   * its first bytes to recognise it next time would consume them.
+   */
+  readonly pipe?: true;
 }
 
 export const STDIN_NAME = '-';
@@ -114,6 +120,13 @@ async function checkReadable(name: string, absolute: string): Promise<void> {
   }
 }
 
+/** What to do about a path the system refuses, by its error code. */
+const PATH_HINTS: Record<string, string> = {
+  ELOOP: 'the path runs through a loop of symbolic links; fix the links',
+  ENAMETOOLONG: 'the path, or one of its names, is longer than the system allows',
+  EACCES: 'a directory on the path cannot be searched, or the file cannot be read: check the permissions',
+};
+
 /**
  * Expands `--path` values into the files to read. A missing or unreadable path is an error that
  * names it: a cron job pointed at the wrong place must fail loudly, not report an empty history.
@@ -148,7 +161,7 @@ export async function resolveInputs(
         });
       }
       throw new AfterburnError('unreadable', `cannot read ${given}: ${code ?? 'error'}`, {
-        hint: 'check the path and its permissions',
+        hint: PATH_HINTS[code ?? ''] ?? 'check the path and its permissions',
       });
     }
     if (info.isDirectory()) {
@@ -163,8 +176,15 @@ export async function resolveInputs(
       }
       continue;
     }
+    if (info.isSocket()) {
+      // open() refuses a socket (ENXIO); what it carries can only come in as stdin.
+      throw new AfterburnError('unreadable', `cannot read ${given}: it is a socket`, {
+        hint: 'pipe its data to stdin and pass --path - instead',
+      });
+    }
     await checkReadable(given, absolute);
-    add({ name: given, kind: kindOf(given), path: absolute });
+    const pipe = info.isFIFO() || info.isCharacterDevice();
+    add({ name: given, kind: kindOf(given), path: absolute, ...(pipe ? { pipe: true as const } : {}) });
   }
   return inputs;
 }

@@ -1,4 +1,4 @@
-import { isUtf8 } from 'node:buffer';
+import { constants, isUtf8 } from 'node:buffer';
 
 /**
  * Splits a byte stream into lines without ever holding more than `maxLineBytes` of one line.
@@ -10,7 +10,14 @@ import { isUtf8 } from 'node:buffer';
  * decoded. Runs of whole lines that pass every check are validated and decoded together, which is
  * what keeps the per-line cost close to decoding the whole stream as one string.
  */
-export type RejectedLineReason = 'too_long' | 'invalid_utf8' | 'nul_bytes';
+export type RejectedLineReason = 'too_long' | 'too_long_for_a_string' | 'invalid_utf8' | 'nul_bytes';
+
+/**
+ * The longest string V8 can make, in UTF-16 code units (about 512 MiB on 64-bit). UTF-8 never
+ * decodes to more code units than it has bytes, so a line of at most this many bytes always fits;
+ * a longer one cannot become a string at all and is over-long whatever --max-line-bytes says.
+ */
+export const MAX_STRING_LENGTH = constants.MAX_STRING_LENGTH;
 
 export interface LineHandlers {
   /** A complete line, without its line terminator (LF or CRLF) and without a leading BOM. */
@@ -31,6 +38,8 @@ const MAX_RUN_BYTES = 32 * 1024;
 
 export class LineSplitter {
   private readonly maxLineBytes: number;
+  /** The reason an over-long line is rejected with: which of the two limits is the lower. */
+  private readonly tooLong: RejectedLineReason;
   private readonly handlers: LineHandlers;
   private carry: Buffer[] = [];
   private carryBytes = 0;
@@ -45,10 +54,18 @@ export class LineSplitter {
 
   constructor(
     handlers: LineHandlers,
-    options: { maxLineBytes: number; firstLineNo?: number; atStartOfInput?: boolean },
+    options: {
+      maxLineBytes: number;
+      firstLineNo?: number;
+      atStartOfInput?: boolean;
+      /** Injected by tests, which cannot afford half a gigabyte per line. */
+      maxStringLength?: number;
+    },
   ) {
     this.handlers = handlers;
-    this.maxLineBytes = options.maxLineBytes;
+    const maxString = options.maxStringLength ?? MAX_STRING_LENGTH;
+    this.maxLineBytes = Math.min(options.maxLineBytes, maxString);
+    this.tooLong = maxString < options.maxLineBytes ? 'too_long_for_a_string' : 'too_long';
     this.lineNo = (options.firstLineNo ?? 1) - 1;
     this.atStartOfInput = options.atStartOfInput ?? true;
   }
@@ -173,7 +190,7 @@ export class LineSplitter {
       this.overflowing = false;
       this.overflowBytes = 0;
       this.atStartOfInput = false;
-      this.handlers.rejected('too_long', this.lineNo, length);
+      this.handlers.rejected(this.tooLong, this.lineNo, length);
       return;
     }
     let bytes =
@@ -188,7 +205,7 @@ export class LineSplitter {
         bytes = bytes.subarray(3);
     }
     if (bytes.length > this.maxLineBytes) {
-      this.handlers.rejected('too_long', this.lineNo, bytes.length);
+      this.handlers.rejected(this.tooLong, this.lineNo, bytes.length);
       return;
     }
     // Decoding would silently turn invalid bytes into U+FFFD and let a mangled record through.

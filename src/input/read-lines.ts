@@ -1,4 +1,5 @@
 import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { AfterburnError } from '../common/errors.js';
@@ -12,6 +13,8 @@ export interface ReadOptions {
   maxLineBytes?: number;
   /** Where to stdin comes from (injected so tests and the CLI decide). */
   stdin?: Readable;
+  /** Called when opening a named pipe has waited a second for a writer (so a terminal can say so). */
+  onWaiting?: () => void;
   /** Called with the number of raw bytes read so far, for progress display. */
   onBytes?: (bytesRead: number) => void;
   /** Byte offset to start at (plain files only): where an earlier incremental run stopped. */
@@ -34,10 +37,37 @@ export interface ReadResult {
   consumedOffset: number;
 }
 
-function openStream(input: InputFile, options: ReadOptions): { raw: Readable; decoded: Readable } {
+/** How long opening a named pipe may wait for a writer before onWaiting hears of it. */
+const WAITING_NOTICE_MS = 1000;
+
+/**
+ * Opens a named pipe as `cat` does: the open blocks until a writer opens the other end (on a
+ * libuv thread, so timers still run). The stream reads from the current position only: a start
+ * offset would make node use pread, which a pipe refuses with ESPIPE.
+ */
+async function openPipe(input: InputFile, options: ReadOptions): Promise<Readable> {
+  const timer = options.onWaiting ? setTimeout(options.onWaiting, WAITING_NOTICE_MS) : undefined;
+  try {
+    const handle = await open(input.path as string, 'r');
+    return handle.createReadStream({ highWaterMark: 256 * 1024 });
+  } catch (error) {
+    throw describeStreamError(input, error as NodeJS.ErrnoException);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function openStream(
+  input: InputFile,
+  options: ReadOptions,
+): Promise<{ raw: Readable; decoded: Readable }> {
   if (input.kind === 'stdin') {
     const raw = options.stdin ?? process.stdin;
     return { raw, decoded: raw };
+  }
+  if (input.pipe) {
+    const raw = await openPipe(input, options);
+    return { raw, decoded: input.kind === 'gzip' ? raw.pipe(createGunzip()) : raw };
   }
   const raw = createReadStream(input.path as string, {
     highWaterMark: 256 * 1024,
@@ -74,13 +104,13 @@ export async function readLines(
   handlers: LineHandlers,
   options: ReadOptions = {},
 ): Promise<ReadResult> {
-  const start = input.kind === 'file' ? (options.start ?? 0) : 0;
+  const start = input.kind === 'file' && !input.pipe ? (options.start ?? 0) : 0;
   const splitter = new LineSplitter(handlers, {
     maxLineBytes: options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES,
     firstLineNo: options.firstLineNo ?? 1,
     atStartOfInput: start === 0,
   });
-  const { raw, decoded } = openStream(input, options);
+  const { raw, decoded } = await openStream(input, options);
   let bytesRead = 0;
   const countRaw = (chunk: Buffer): void => {
     bytesRead += chunk.length;

@@ -57,7 +57,7 @@ export async function readParallel(
 ): Promise<ReadResult> {
   const start = options.start ?? 0;
   const helpers = options.helpers;
-  if (input.kind !== 'file' || input.path === null) return readInto(session, input, options);
+  if (input.kind !== 'file' || input.path === null || input.pipe) return readInto(session, input, options);
   const size = (await stat(input.path)).size;
   // Sized once for everything left to read, the helpers' ranges included (they land here too).
   session.reserveBytes(size - start);
@@ -181,7 +181,7 @@ async function lastLargeFile(
   let last = -1;
   for (const [index, input] of inputs.entries()) {
     const start = startOf(index);
-    if (input.kind !== 'file' || input.path === null || start === null) continue;
+    if (input.kind !== 'file' || input.path === null || input.pipe || start === null) continue;
     // A file that cannot be read fails later, where its error is reported.
     const size = (await stat(input.path).catch(() => null))?.size ?? 0;
     if (size - start >= parallelMinBytes) last = index;

@@ -1,5 +1,5 @@
 import type { InputFile } from '../input/inputs.js';
-import type { RejectedLineReason } from '../input/line-splitter.js';
+import { MAX_STRING_LENGTH, type RejectedLineReason } from '../input/line-splitter.js';
 import { type ReadOptions, type ReadResult, readLines } from '../input/read-lines.js';
 import type { LineLocation } from '../sources/types.js';
 
@@ -11,6 +11,8 @@ export interface LineSink {
 
 const REJECTED_REASON: Record<RejectedLineReason, (maxLineBytes: number) => string> = {
   too_long: (max) => `line longer than ${max} bytes (--max-line-bytes)`,
+  too_long_for_a_string: () =>
+    `line longer than ${MAX_STRING_LENGTH} bytes (the longest string JavaScript can hold)`,
   invalid_utf8: () => 'not valid UTF-8 (binary data?)',
   nul_bytes: () => 'contains NUL bytes (binary data, or a file padded with zeros after a crash?)',
 };

@@ -116,6 +116,50 @@ describe('e2e: error catalogue', () => {
     expect(readFileSync(file, 'utf8')).toBe('{"schema_version":1,"findings":[{"id":');
     await expectUsageError(['findings', 'list'], /is corrupt/, { cwd: dir });
   });
+  it('store of an unknown schema_version, or with duplicate finding ids, is refused and left untouched', async () => {
+    const dir = tempDir();
+    mkdirSync(path.join(dir, '.afterburn'));
+    const file = path.join(dir, '.afterburn/findings.json');
+    writeFileSync(file, '{"schema_version":0,"findings":[]}');
+    await expectUsageError(
+      ['findings', 'list'],
+      /findings\.json is corrupt \(schema_version 0, which no afterburn writes\)/,
+      {
+        cwd: dir,
+      },
+    );
+    const finding = (status: string) => ({
+      id: 'friction-1',
+      type: 'friction',
+      source: 'dispatch-outcomes',
+      description: 'd',
+      confidence: 1,
+      frequency: 1,
+      sessions: [],
+      evidence: 'e',
+      verification: null,
+      theme: 't',
+      project_slug: null,
+      created_at: '2026-10-01T00:00:00.000Z',
+      status,
+      occurrences: 1,
+      first_seen: null,
+      last_seen: null,
+      scope: { arm: null },
+      data: {},
+    });
+    const duplicated = JSON.stringify({
+      schema_version: 1,
+      findings: [finding('verified'), finding('rejected')],
+    });
+    writeFileSync(file, duplicated);
+    await expectUsageError(
+      ['findings', 'verify', 'friction-1', '--reject'],
+      /is corrupt \(duplicate finding ids: friction-1 \(2 copies\)\) \(keep one copy of each id by hand/,
+      { cwd: dir },
+    );
+    expect(readFileSync(file, 'utf8')).toBe(duplicated);
+  });
   it('unreadable file', async () => {
     const dir = tempDir();
     chmodSync(dir, 0o755);

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decodeStateFile, encodeStateFile } from '../../src/findings/state-file.js';
 import { FIXTURE, runCli, tempDir } from '../helpers/cli.js';
+import { currentFile } from '../helpers/store.js';
 
 describe('discover --incremental (real binary)', () => {
   it('keeps counts cumulative and adds counts_this_run; a second run over the same log reads nothing', async () => {
@@ -19,13 +20,16 @@ describe('discover --incremental (real binary)', () => {
     const store = path.join(tempDir(), 'store');
     const args = ['discover', '--path', FIXTURE, '--store', store, '--format', 'json', '--incremental'];
     const first = await runCli(args);
-    const stateFile = path.join(store, 'state', 'dispatch-outcomes.state');
+    const stateFile = currentFile(store, 'state/dispatch-outcomes.state');
     const written = statSync(stateFile);
     const second = await runCli(args);
     expect(second.code, second.stderr).toBe(0);
-    // Reused, not analysed again: a run that analyses writes a new state file (a new inode).
-    expect(statSync(stateFile).ino).toBe(written.ino);
-    expect(statSync(stateFile).mtimeMs).toBe(written.mtimeMs);
+    // Reused, not analysed again: a run that analyses writes a new state file (a new inode); one
+    // that reuses it carries the same file into the store's next generation (a hard link).
+    const kept = currentFile(store, 'state/dispatch-outcomes.state');
+    expect(kept).not.toBe(stateFile);
+    expect(statSync(kept).ino).toBe(written.ino);
+    expect(statSync(kept).mtimeMs).toBe(written.mtimeMs);
     const findings = (report: string) =>
       (JSON.parse(report) as { findings: Record<string, unknown>[] }).findings.map(
         ({ updated_at: _u, ...finding }) => finding,
@@ -33,7 +37,7 @@ describe('discover --incremental (real binary)', () => {
     expect(findings(second.stdout)).toEqual(findings(first.stdout));
     // Nothing was read: no line to warn about.
     expect(second.stderr).toBe('');
-    const state = decodeStateFile(readFileSync(stateFile)) as {
+    const state = decodeStateFile(readFileSync(kept)) as {
       analysis: { key: string; drafts: unknown[] };
     };
     expect(state.analysis.key).toMatch(/^[0-9a-f]{64}$/);
@@ -44,7 +48,7 @@ describe('discover --incremental (real binary)', () => {
     const store = path.join(tempDir(), 'store');
     const args = ['discover', '--path', FIXTURE, '--store', store, '--format', 'json', '--incremental'];
     expect((await runCli(args)).code).toBe(0);
-    const stateFile = path.join(store, 'state', 'dispatch-outcomes.state');
+    const stateFile = currentFile(store, 'state/dispatch-outcomes.state');
     const truncated = readFileSync(stateFile).subarray(0, 100);
     writeFileSync(stateFile, truncated);
     const result = await runCli(args);
@@ -61,8 +65,8 @@ describe('discover --incremental (real binary)', () => {
     const args = ['discover', '--path', FIXTURE, '--store', store, '--format', 'json', '--incremental'];
     expect((await runCli(args)).code).toBe(0);
     // The JSON file is only read when there is no state file of this version.
-    rmSync(path.join(store, 'state', 'dispatch-outcomes.state'));
-    const legacyFile = path.join(store, 'state', 'dispatch-outcomes.json');
+    rmSync(currentFile(store, 'state/dispatch-outcomes.state'));
+    const legacyFile = currentFile(store, 'state/dispatch-outcomes.json');
     writeFileSync(legacyFile, '{"schema_version":1,');
     const result = await runCli(args);
     expect(result.code).toBe(2);
@@ -74,10 +78,10 @@ describe('discover --incremental (real binary)', () => {
     const store = path.join(tempDir(), 'store');
     const args = ['discover', '--path', FIXTURE, '--store', store, '--format', 'json', '--incremental'];
     const first = JSON.parse((await runCli(args)).stdout);
-    const stateFile = path.join(store, 'state', 'dispatch-outcomes.state');
+    const stateFile = currentFile(store, 'state/dispatch-outcomes.state');
     rmSync(stateFile);
     // Versions 1 and 2 kept JSON in <source>.json; version 2 had base64 columns.
-    const legacyFile = path.join(store, 'state', 'dispatch-outcomes.json');
+    const legacyFile = currentFile(store, 'state/dispatch-outcomes.json');
     writeFileSync(legacyFile, JSON.stringify({ schema_version: 2, source: 'dispatch-outcomes', inputs: [] }));
     const again = await runCli(args);
     expect(again.code).toBe(0);
@@ -85,9 +89,11 @@ describe('discover --incremental (real binary)', () => {
     const report = JSON.parse(again.stdout);
     expect(report.counts).toEqual(first.counts);
     expect(report.counts_this_run).toEqual(first.counts);
-    expect((decodeStateFile(readFileSync(stateFile)) as { schema_version: number }).schema_version).toBe(3);
-    // The older file is gone once the new one is written.
-    expect(existsSync(legacyFile)).toBe(false);
+    const written = currentFile(store, 'state/dispatch-outcomes.state');
+    expect((decodeStateFile(readFileSync(written)) as { schema_version: number }).schema_version).toBe(3);
+    // The older file is gone once the new one is written (and not only with the old generation).
+    expect(existsSync(path.dirname(written))).toBe(true);
+    expect(existsSync(currentFile(store, 'state/dispatch-outcomes.json'))).toBe(false);
   });
 
   /** The parts of a stored state the tests below damage. */
@@ -101,7 +107,7 @@ describe('discover --incremental (real binary)', () => {
     const store = path.join(tempDir(), 'store');
     const args = ['discover', '--path', FIXTURE, '--store', store, '--format', 'json', '--incremental'];
     expect((await runCli(args)).code).toBe(0);
-    const stateFile = path.join(store, 'state', 'dispatch-outcomes.state');
+    const stateFile = currentFile(store, 'state/dispatch-outcomes.state');
     const state = decodeStateFile(readFileSync(stateFile)) as DamageableState;
     damage(state);
     writeFileSync(stateFile, Buffer.concat(encodeStateFile(state)));

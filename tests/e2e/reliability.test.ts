@@ -3,7 +3,6 @@ import {
   closeSync,
   mkdirSync,
   openSync,
-  readdirSync,
   readFileSync,
   rmSync,
   watch,
@@ -17,6 +16,7 @@ import { mulberry32 } from '../../src/stats/random.js';
 import { BIN, baseEnv, FIXTURE, ROOT, runCli, tempDir } from '../helpers/cli.js';
 import { busyLog } from '../helpers/logs.js';
 import { DAY, dispatchLine, finalizeLine, T0 } from '../helpers/records.js';
+import { storeFiles } from '../helpers/store.js';
 
 const PEAK_RSS = path.join(ROOT, 'tests/helpers/peak-rss.mjs');
 
@@ -41,19 +41,6 @@ function runMeasured(
       resolve({ code, peakBytes: Number(readFileSync(rssFile, 'utf8')) * 1024, stderr });
     });
   });
-}
-
-function storeFiles(dir: string): Map<string, string> {
-  const files = new Map<string, string>();
-  const walk = (sub: string): void => {
-    for (const entry of readdirSync(path.join(dir, sub), { withFileTypes: true })) {
-      const relative = path.join(sub, entry.name);
-      if (entry.isDirectory()) walk(relative);
-      else files.set(relative, readFileSync(path.join(dir, relative), 'utf8'));
-    }
-  };
-  walk('');
-  return files;
 }
 
 /** What a correct run reports, without the store's timestamps (which depend on when it ran). */
@@ -199,11 +186,15 @@ describe('e2e: crash-safe store', () => {
     const final = await runCli(args, { cwd: dir });
     expect(final.code, final.stderr).toBe(0);
     expect(comparable(final.stdout)).toEqual(expected);
-    // No lock and no temporary file of a killed writer is left behind once a run completes.
-    expect([...storeFiles(storeDir).keys()].sort()).toEqual([
+    // No lock, no temporary and no old generation of a killed writer is left once a run completes.
+    const files = [...storeFiles(storeDir).keys()].map((file) => file.replace(/^gen-\d+/, 'gen-N'));
+    expect(files.sort()).toEqual([
+      'CURRENT',
       'findings.json',
       'fix-list.jsonl',
-      'runs/dispatch-outcomes.json',
+      'gen-N/findings.json',
+      'gen-N/fix-list.jsonl',
+      'gen-N/runs/dispatch-outcomes.json',
     ]);
     // Each round spawns a fresh node; on a loaded machine that alone can take a second.
   }, 90_000);

@@ -2,6 +2,7 @@ import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FIXTURE, runCli, tempDir } from '../helpers/cli.js';
+import { currentFile } from '../helpers/store.js';
 import { generateEvents, toLines } from '../helpers/task-completions.js';
 
 async function discovered(): Promise<{ cwd: string; report: unknown }> {
@@ -58,7 +59,7 @@ describe('e2e: afterburn report', () => {
 
   it('is a one-line error when the run summary is corrupt', async () => {
     const { cwd } = await discovered();
-    writeFileSync(path.join(cwd, '.afterburn/runs/dispatch-outcomes.json'), '{"torn');
+    writeFileSync(currentFile(path.join(cwd, '.afterburn'), 'runs/dispatch-outcomes.json'), '{"torn');
     const result = await runCli(['report'], { cwd });
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/dispatch-outcomes\.json is corrupt/);

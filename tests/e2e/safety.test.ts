@@ -156,15 +156,20 @@ describe('e2e: hostile data', () => {
       [
         'work/',
         'work/store/',
+        'work/store/CURRENT',
         'work/store/findings.json',
         'work/store/fix-list.jsonl',
-        'work/store/runs/',
-        'work/store/runs/dispatch-outcomes.json',
+        // Three discovers, three commits: the store is its third generation, the others removed.
+        'work/store/gen-3/',
+        'work/store/gen-3/findings.json',
+        'work/store/gen-3/fix-list.jsonl',
+        'work/store/gen-3/runs/',
+        'work/store/gen-3/runs/dispatch-outcomes.json',
       ].sort(),
     );
     expect(walk(logs)).toEqual(['hostile.jsonl']);
     const storeDir = path.join(cwd, 'work/store');
-    for (const file of ['findings.json', 'fix-list.jsonl', 'runs/dispatch-outcomes.json']) {
+    for (const file of ['findings.json', 'fix-list.jsonl', 'gen-3/runs/dispatch-outcomes.json', 'CURRENT']) {
       outputs.push(readFileSync(path.join(storeDir, file), 'utf8'));
     }
 

@@ -1,7 +1,7 @@
 import { isUtf8 } from 'node:buffer';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { LineSplitter, type RejectedLineReason } from '../../src/input/line-splitter.js';
+import { LineSplitter, MAX_STRING_LENGTH, type RejectedLineReason } from '../../src/input/line-splitter.js';
 
 /**
  * The splitter checks and decodes runs of lines at once when it can, and falls back to one line at
@@ -231,5 +231,47 @@ describe('LineSplitter', () => {
     expect(split.events.map((event) => event.kind === 'line' && event.text)).toEqual(lines);
     // One call for the first line of the input (it may carry a BOM), one for the rest.
     expect(decode).toHaveBeenCalledTimes(2);
+  });
+});
+
+describe('a line too long to become a string', () => {
+  function split(chunks: Buffer[], options: { maxLineBytes: number; maxStringLength?: number }): Event[] {
+    const events: Event[] = [];
+    const splitter = new LineSplitter(
+      {
+        line: (text, lineNo) => events.push({ kind: 'line', text, lineNo }),
+        rejected: (reason, lineNo, byteLength) =>
+          events.push({ kind: 'rejected', reason, lineNo, byteLength }),
+      },
+      options,
+    );
+    for (const chunk of chunks) splitter.push(chunk);
+    splitter.end(true);
+    return events;
+  }
+
+  it('is skipped and counted like any over-long line, whatever --max-line-bytes allows', () => {
+    // The limit injected: 16 "code units" stand for V8's ~512 MiB.
+    const long = Buffer.from(`${'x'.repeat(17)}\n`);
+    const fits = Buffer.from(`${'é'.repeat(8)}\n`); // 16 bytes, 8 code units
+    const events = split([Buffer.from('{"a":1}\n'), long.subarray(0, 9), long.subarray(9), fits], {
+      maxLineBytes: 1_000_000,
+      maxStringLength: 16,
+    });
+    expect(events).toEqual([
+      { kind: 'line', text: '{"a":1}', lineNo: 1 },
+      { kind: 'rejected', reason: 'too_long_for_a_string', lineNo: 2, byteLength: 17 },
+      { kind: 'line', text: 'é'.repeat(8), lineNo: 3 },
+    ]);
+  });
+
+  it('keeps the --max-line-bytes reason when that limit is the lower one', () => {
+    const events = split([Buffer.from(`${'x'.repeat(17)}\n`)], { maxLineBytes: 10, maxStringLength: 16 });
+    expect(events).toEqual([{ kind: 'rejected', reason: 'too_long', lineNo: 1, byteLength: 17 }]);
+  });
+
+  it('uses the real limit: V8 refuses a string one code unit longer, before allocating it', () => {
+    expect(() => 'x'.repeat(MAX_STRING_LENGTH + 1)).toThrow(RangeError);
+    expect(MAX_STRING_LENGTH).toBeGreaterThan(2 ** 28);
   });
 });
