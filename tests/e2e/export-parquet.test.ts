@@ -64,6 +64,12 @@ function buildLog(): string {
   return log;
 }
 
+function markdownUnder(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((name) => name.endsWith('.md'))
+    .map((name) => path.join(dir, name));
+}
+
 let built: string | undefined;
 /** One log for every test in this file: building it is most of the work. */
 function sharedLog(): string {
@@ -191,6 +197,18 @@ describe('afterburn export --format parquet', () => {
       // The findings JSON keeps 12 significant digits, so 1e-9 relative is far above rounding.
       expect(Math.abs((row.tokens_per_day as number) - slope)).toBeLessThanOrEqual(1e-9 * Math.abs(slope));
     }
+  });
+
+  it('is quoted in the docs as the file the test runs', () => {
+    const statement = readFileSync(RECIPE, 'utf8')
+      .split('\n')
+      .filter((line) => !line.startsWith('--'))
+      .join('\n');
+    const pages = [path.join(ROOT, 'README.md'), ...markdownUnder(path.join(ROOT, 'docs'))];
+    const quoting = pages.filter((page) =>
+      readFileSync(page, 'utf8').includes(`\`\`\`sql\n${statement}\`\`\``),
+    );
+    expect(quoting.length, 'no docs page quotes docs/recipes/duckdb-arm-trend.sql').toBeGreaterThan(0);
   });
 
   it('names the usage and agent columns after OpenTelemetry with --otel', async () => {
