@@ -135,8 +135,7 @@ describe('the bundle', () => {
     visit('main.js');
     expect(loaded.size).toBeGreaterThan(1);
     const withWriter = readdirSync(dist).filter(
-      (file) =>
-        file.endsWith('.js') && readFileSync(path.join(dist, file), 'utf8').includes('ParquetWriter'),
+      (file) => file.endsWith('.js') && readFileSync(path.join(dist, file), 'utf8').includes('ParquetWriter'),
     );
     expect(withWriter).toHaveLength(1);
     expect(loaded.has(withWriter[0] as string)).toBe(false);
