@@ -3,7 +3,7 @@ import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { generateLogFile } from '../../bench/generate.js';
-import { cleanNumber } from '../../src/core/json.js';
+import { cleanNumber } from '../../src/common/json.js';
 import { EXPORT_COLUMNS } from '../../src/sources/dispatch-outcomes/export.js';
 import { ROOT, runCli, tempDir } from '../helpers/cli.js';
 import { DAY, dispatchLine, finalizeLine } from '../helpers/records.js';
