@@ -33,7 +33,8 @@ Environment variables (a flag beats its variable; a blank variable counts as uns
   AFTERBURN_INCREMENTAL             --incremental (true/false)
   AFTERBURN_PARALLEL_MIN_BYTES      --parallel-min-bytes (discover and export)
   AFTERBURN_THREADS                 --threads (discover and export)
-  AFTERBURN_EXPORT_FORMAT           export --format (ndjson/csv)
+  AFTERBURN_EXPORT_FORMAT           export --format (ndjson/csv/parquet)
+  AFTERBURN_EXPORT_OUT              --out of export (required for parquet)
   AFTERBURN_OTEL                    export --otel (true/false)
   AFTERBURN_LOCK_TIMEOUT_MS         ms to wait for a store locked by another run (default 10000)
   AFTERBURN_TYPE, AFTERBURN_STATUS  findings list filters

@@ -92,6 +92,27 @@ export async function writeFileAtomic(
   data: string | Uint8Array | readonly Uint8Array[],
   options: AtomicWriteOptions = {},
 ): Promise<void> {
+  await replaceFileAtomic(
+    path,
+    async (handle) => {
+      // A file handle's writeFile continues where the previous write ended.
+      if (Array.isArray(data)) for (const chunk of data) await handle.writeFile(chunk);
+      else await handle.writeFile(data as string | Uint8Array);
+    },
+    options,
+  );
+}
+
+/**
+ * `writeFileAtomic` for content made while it is written (an export larger than memory): `fill`
+ * writes it through the temporary's handle; if `fill` or the write fails, the previous file is
+ * untouched and the temporary is removed. `intactHint` is the hint of that failure's error.
+ */
+export async function replaceFileAtomic(
+  path: string,
+  fill: (handle: AtomicWriteHandle) => Promise<void>,
+  options: AtomicWriteOptions & { intactHint?: string } = {},
+): Promise<void> {
   const fs = options.fs ?? nodeFs;
   const dir = dirname(path);
   const tempPath = join(dir, temporaryName(basename(path)));
@@ -101,9 +122,7 @@ export async function writeFileAtomic(
     // 'wx' (O_EXCL): never adopt a file someone else made, even on a random-name collision.
     handle = await fs.open(tempPath, 'wx', options.mode ?? 0o666);
     created = true;
-    // A file handle's writeFile continues where the previous write ended.
-    if (Array.isArray(data)) for (const chunk of data) await handle.writeFile(chunk);
-    else await handle.writeFile(data as string | Uint8Array);
+    await fill(handle);
     await handle.sync();
     const written = handle;
     handle = undefined;
@@ -112,7 +131,7 @@ export async function writeFileAtomic(
   } catch (error) {
     await handle?.close().catch(() => undefined);
     if (created) await fs.unlink(tempPath).catch(() => undefined);
-    throw storeWriteError(path, error, INTACT_HINT);
+    throw storeWriteError(path, error, options.intactHint ?? INTACT_HINT);
   }
   try {
     await syncDirectory(fs, dir);

@@ -58,8 +58,8 @@ describe('afterburn export', () => {
   });
 
   it('rejects an unknown export format in one line', async () => {
-    const result = await runCli(['export', '--path', FIXTURE, '--format', 'parquet']);
+    const result = await runCli(['export', '--path', FIXTURE, '--format', 'xlsx']);
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/^afterburn: invalid --format "parquet": use one of ndjson, csv/);
+    expect(result.stderr).toMatch(/^afterburn: invalid --format "xlsx": use one of ndjson, csv, parquet/);
   });
 });

@@ -28,6 +28,35 @@ export const EXPORT_COLUMNS = [
 export type ExportColumn = (typeof EXPORT_COLUMNS)[number];
 export type ExportRow = Record<ExportColumn, string | number | boolean | null>;
 
+/** What a column holds, for formats that type their columns (Parquet). */
+export type ExportColumnType = 'string' | 'integer' | 'number' | 'boolean';
+export interface ExportColumnSpec {
+  readonly type: ExportColumnType;
+  /** The row may hold null: the log's field is optional, or the value cannot be derived. */
+  readonly nullable: boolean;
+}
+
+/**
+ * The type of each column's values as `joinedAttemptRows` yields them: times, counts and token
+ * numbers are whole numbers (the schema admits only those), the cache-read ratio is a fraction.
+ */
+export const EXPORT_COLUMN_SPECS: Record<ExportColumn, ExportColumnSpec> = {
+  attempt_id: { type: 'string', nullable: false },
+  prompt_fingerprint: { type: 'string', nullable: false },
+  agent: { type: 'string', nullable: false },
+  attempt_number: { type: 'integer', nullable: false },
+  ts_dispatched: { type: 'integer', nullable: false },
+  ts_completed: { type: 'integer', nullable: false },
+  status: { type: 'string', nullable: false },
+  ms_elapsed: { type: 'integer', nullable: true },
+  input_tokens: { type: 'integer', nullable: true },
+  output_tokens: { type: 'integer', nullable: true },
+  cache_read_tokens: { type: 'integer', nullable: true },
+  cache_creation_tokens: { type: 'integer', nullable: true },
+  acceptance_passed: { type: 'boolean', nullable: true },
+  cache_read_ratio: { type: 'number', nullable: true },
+};
+
 /** Column names after the OpenTelemetry GenAI semantic conventions (--otel). */
 export const OTEL_NAMES: Partial<Record<ExportColumn, string>> = {
   agent: 'gen_ai.agent.name',
@@ -36,6 +65,11 @@ export const OTEL_NAMES: Partial<Record<ExportColumn, string>> = {
   cache_read_tokens: 'gen_ai.usage.cache_read.input_tokens',
   cache_creation_tokens: 'gen_ai.usage.cache_creation.input_tokens',
 };
+
+/** The column names a user sees: OpenTelemetry's for the usage and agent columns with `otel`. */
+export function exportColumnNames(otel: boolean): string[] {
+  return EXPORT_COLUMNS.map((column) => (otel ? (OTEL_NAMES[column] ?? column) : column));
+}
 
 const known = (value: number): number | null => (Number.isNaN(value) ? null : value);
 
