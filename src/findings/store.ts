@@ -170,8 +170,11 @@ export class FindingStore {
         return decodeStateFile(bytes);
       } catch (error) {
         if (!(error instanceof DamagedStateFile)) throw error;
+        // The cause lets an incremental run tell a damaged state (rebuilt from the logs) from an
+        // unreadable one.
         throw new AfterburnError('corrupt_store', `${file} is corrupt (${error.message})`, {
           hint: 'delete it to re-read the logs from the start',
+          cause: error,
         });
       }
     }
@@ -183,6 +186,7 @@ export class FindingStore {
     } catch {
       throw new AfterburnError('corrupt_store', `${legacyFile} is corrupt (not valid JSON)`, {
         hint: 'delete it to re-read the logs from the start',
+        cause: new DamagedStateFile('not valid JSON'),
       });
     }
   }
