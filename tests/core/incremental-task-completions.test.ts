@@ -58,12 +58,12 @@ describe('task-completions --incremental', () => {
           const logs = path.join(root, 'logs');
           (await import('node:fs')).mkdirSync(logs);
           // Two logs; the second one appears only at the second cut.
-          const texts = [logText(seed), logText(seed + 1)];
+          const texts: [Buffer, Buffer] = [logText(seed), logText(seed + 1)];
           const total = texts[0].length + texts[1].length;
           const cuts = [...new Set(fractions.map((f) => Math.floor((f / 1e6) * total)))].sort(
             (a, b) => a - b,
           );
-          const written = [0, 0];
+          const written: [number, number] = [0, 0];
           const files = ['a.jsonl', 'b.jsonl'].map((name) => path.join(logs, name));
           writeFileSync(files[0] as string, '');
           let last: RunReport | undefined;
