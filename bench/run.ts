@@ -1,5 +1,14 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import {
+  appendFileSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -9,7 +18,9 @@ import { generateLogFile } from './generate.js';
 /**
  * `npm run bench`: the real CLI (`discover`, all analyzers, store written) against the floor
  * (stream + split2 + JSON.parse) on the same generated file, alternating, several rounds; then a
- * cron run (`discover --incremental` with nothing appended since the last run), several rounds.
+ * cron run (`discover --incremental` with nothing appended since the last run), several rounds;
+ * then a 1% cron run: a copy of the log read once with --incremental, 1% new lines appended, and
+ * the run that reads them timed (its counts checked against a full run over the grown copy).
  *   npm run bench                  64 MB and 256 MB, 3 rounds
  *   npm run bench -- --quick       4 MB and 16 MB, 2 rounds (smoke)
  *   npm run bench -- --sizes 64,1024 --rounds 5
@@ -69,10 +80,63 @@ function measure(program: string, args: readonly string[]): Sample {
 /** The median of a bench's rounds (there is always at least one). */
 const medianOf = (values: number[]): number => median(values) as number;
 
+/** The report's counts of `discover` over `args` (not timed). */
+function countsOf(args: readonly string[]): unknown {
+  const result = spawnSync(path.join(ROOT, 'bin/afterburn.js'), ['discover', '--format', 'json', ...args], {
+    stdio: ['ignore', 'pipe', 'ignore'],
+    maxBuffer: 256 * MB,
+  });
+  return (JSON.parse(result.stdout.toString()) as { counts: unknown }).counts;
+}
+
+/**
+ * The cron run after 1% new lines, each round on a fresh copy of the log: a first --incremental
+ * run (not timed), 1% of the log's size of new lines (another seed) appended, the run timed.
+ */
+function cronAfterOnePercent(file: string, bytes: number): { samples: Sample[]; stateBytesPerTask: number } {
+  const extra = path.join(benchDir, `outcomes-${SEED + 1}-${bytes}-1pct.jsonl`);
+  if (!existsSync(extra)) generateLogFile(extra, SEED + 1, Math.round(bytes / 100));
+  const samples: Sample[] = [];
+  let stateBytesPerTask = Number.NaN;
+  for (let round = 0; round < rounds; round += 1) {
+    const scratch = mkdtempSync(path.join(tmpdir(), 'afterburn-bench-1pct-'));
+    const copy = path.join(scratch, 'outcomes.jsonl');
+    const store = path.join(scratch, 'store');
+    copyFileSync(file, copy);
+    const args = [
+      'discover',
+      '--path',
+      copy,
+      '--format',
+      'json',
+      '--incremental',
+      '--store',
+      store,
+      ...extraArgs,
+    ];
+    measure(path.join(ROOT, 'bin/afterburn.js'), args);
+    appendFileSync(copy, readFileSync(extra));
+    samples.push(measure(path.join(ROOT, 'bin/afterburn.js'), args));
+    if (round === 0) {
+      const incremental = countsOf(['--path', copy, '--incremental', '--store', store, ...extraArgs]);
+      const full = countsOf(['--path', copy, '--store', path.join(scratch, 'full'), ...extraArgs]);
+      if (JSON.stringify(incremental) !== JSON.stringify(full)) {
+        throw new Error(
+          `the 1% cron run's counts differ from a full run: ${JSON.stringify({ incremental, full })}`,
+        );
+      }
+      const tasks = (full as { finalize: number }).finalize;
+      stateBytesPerTask = statSync(path.join(store, 'state', 'dispatch-outcomes.state')).size / tasks;
+    }
+    rmSync(scratch, { recursive: true, force: true });
+  }
+  return { samples, stateBytesPerTask };
+}
+
 mkdirSync(benchDir, { recursive: true });
 console.log(`node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown cpu'})`);
 console.log(
-  'size MB | floor ms | discover ms | ratio | discover MB/s | floor RSS MB | discover RSS MB | cron ms | cron RSS MB',
+  'size MB | floor ms | discover ms | ratio | discover MB/s | floor RSS MB | discover RSS MB | cron ms | cron RSS MB | cron 1% ms | cron 1% RSS MB | 1%/discover | state B/task',
 );
 const results: { bytes: number; discoverMs: number }[] = [];
 for (const sizeMb of sizes) {
@@ -104,6 +168,7 @@ for (const sizeMb of sizes) {
   const cron: Sample[] = [];
   for (let round = 0; round < rounds; round += 1) cron.push(measure(...incremental));
   rmSync(store, { recursive: true, force: true });
+  const onePercent = cronAfterOnePercent(file, bytes);
   const floorMs = medianOf(floor.map((s) => s.ms));
   const discoverMs = medianOf(discover.map((s) => s.ms));
   results.push({ bytes, discoverMs });
@@ -118,6 +183,10 @@ for (const sizeMb of sizes) {
       Math.max(...discover.map((s) => s.rssMb)).toFixed(0),
       medianOf(cron.map((s) => s.ms)).toFixed(0),
       Math.max(...cron.map((s) => s.rssMb)).toFixed(0),
+      medianOf(onePercent.samples.map((s) => s.ms)).toFixed(0),
+      Math.max(...onePercent.samples.map((s) => s.rssMb)).toFixed(0),
+      (medianOf(onePercent.samples.map((s) => s.ms)) / discoverMs).toFixed(2),
+      onePercent.stateBytesPerTask.toFixed(0),
     ].join(' | '),
   );
 }

@@ -2,6 +2,7 @@ import { stat } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { toJson } from '../common/json.js';
 import { discover } from '../core/discover.js';
+import { cannotRunIncrementally } from '../core/incremental.js';
 import type { RunReport, Verdict } from '../findings/schema.js';
 import { FindingStore } from '../findings/store.js';
 import type { InputFile } from '../input/inputs.js';
@@ -192,6 +193,9 @@ export function registerDiscover(program: Command, io: CliIo, setExitCode: (code
     .addOption(envOption(THREADS));
   addHealthSettingsOptions(command).action(async (flags: DiscoverFlags) => {
     const source = findSource(resolve(SOURCE, flags.source, io.env, 'dispatch-outcomes'));
+    const incremental = resolve(INCREMENTAL, flags.incremental, io.env, false);
+    // Refused before a path is looked at: a run that cannot keep state reads nothing.
+    if (incremental && !source.incremental) throw cannotRunIncrementally(source);
     const paths = inputPaths(source, flags.path, io, { guess: true });
     const format = resolve(FORMAT, flags.format, io.env, defaultFormat(io));
     const failOn = resolve(FAIL_ON_OPTION, flags.failOn, io.env, 'never');
@@ -204,7 +208,6 @@ export function registerDiscover(program: Command, io: CliIo, setExitCode: (code
     const github = githubEnabled(flags.github, io);
     const maxLineBytes = resolve(MAX_LINE_BYTES, flags.maxLineBytes, io.env, DEFAULT_MAX_LINE_BYTES);
     const storeDir = resolveStoreDir(flags.store, io);
-    const incremental = resolve(INCREMENTAL, flags.incremental, io.env, false);
     const { inputs, ...inputNames } = await sourceInputs(source, paths, io);
     const skips = new SkipReporter(io.stderr);
     const progress = showsProgress(io) ? new Progress(io.stderr, await totalBytes(inputs), io.now) : null;
@@ -246,7 +249,12 @@ export function registerDiscover(program: Command, io: CliIo, setExitCode: (code
             }
           : {}),
         ...(incremental
-          ? { incremental: { notice: (m: string) => io.stderr.write(`afterburn: notice: ${m}\n`) } }
+          ? {
+              incremental: {
+                notice: (m: string) => io.stderr.write(`afterburn: notice: ${m}\n`),
+                warning: (m: string) => io.stderr.write(`afterburn: warning: ${m}\n`),
+              },
+            }
           : {}),
         ...(incremental ? { build: await readBuildId() } : {}),
       },

@@ -18,6 +18,7 @@ export function registerSources(program: Command, io: CliIo): void {
         path_variable: source.pathEnvVar,
         default_paths: source.defaultPaths({ env: io.env, homeDir: io.homeDir }),
         analyzers: source.analyzers,
+        incremental: source.incremental,
       }));
       if (resolve(JSON_OUTPUT, flags.json, io.env, false)) {
         io.stdout.write(`${toJson({ sources }, 2)}\n`);
@@ -27,6 +28,9 @@ export function registerSources(program: Command, io: CliIo): void {
         s.name,
         `  ${s.description}`,
         `  path: --path or ${s.path_variable}${s.default_paths.length ? ` (default ${s.default_paths.join(', ')})` : ''}`,
+        s.incremental
+          ? '  --incremental: yes (reads only what was appended since the last run)'
+          : '  --incremental: no (refused: every run reads the logs in full)',
         ...s.analyzers.map((a) => `  ${a.findingType}: ${a.question}`),
         '',
       ]);

@@ -16,10 +16,13 @@ import type { Source, SourceDiagnostics } from '../sources/types.js';
 import {
   analysisKey,
   CursorBook,
+  damagedStateWarning,
   INCREMENTAL_STATE_VERSION,
+  type IncrementalReporter,
   type IncrementalState,
   type InputPlan,
   identify,
+  isDamagedState,
   readIncrementalState,
   type SavedAnalysis,
   type SavedInput,
@@ -47,7 +50,7 @@ export interface DiscoverRequest {
   /** How many threads parse such a file (this one included); default: defaultThreads(). */
   readonly threads?: number;
   /** --incremental: read only what was appended since the state the store keeps. */
-  readonly incremental?: { readonly notice: (message: string) => void };
+  readonly incremental?: IncrementalReporter;
   /**
    * The build of the program (dist/build-id): an incremental run with nothing new reuses an
    * analysis only of the same build. Absent (run from the sources), it never does.
@@ -239,10 +242,18 @@ export async function discover(
 ): Promise<RunReport> {
   // A corrupt store fails the run before minutes of reading, not after.
   await store.list();
-  const previous = request.incremental
-    ? await readIncrementalState(store, request.source, request.incremental.notice)
-    : null;
-  const { counts, countsThisRun, drafts, state, stateUnchanged } = await analyze(request, previous);
+  const reporter = request.incremental;
+  const previous = reporter ? await readIncrementalState(store, request.source, reporter) : null;
+  let analysis: Analysis;
+  try {
+    analysis = await analyze(request, previous);
+  } catch (error) {
+    // A state that passed its checksum but not its restore checks: the logs are the truth.
+    if (previous === null || reporter === undefined || !isDamagedState(error)) throw error;
+    (reporter.warning ?? reporter.notice)(damagedStateWarning(request.source.name, store.dir, error));
+    analysis = await analyze(request, null);
+  }
+  const { counts, countsThisRun, drafts, state, stateUnchanged } = analysis;
   const verdict = runVerdict(drafts);
   const summary = {
     schema_version: SCHEMA_VERSION,

@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
-import { open, stat } from 'node:fs/promises';
+import { type FileHandle, open, stat } from 'node:fs/promises';
 import { z } from 'zod';
 import type { AnalyzerContext } from '../analyzers/types.js';
 import { compareText } from '../common/compare.js';
 import { AfterburnError } from '../common/errors.js';
 import { Counts, FindingDraft } from '../findings/schema.js';
+import { DamagedStateFile, UnknownStateFormat } from '../findings/state-file.js';
 import type { FindingStore } from '../findings/store.js';
 import type { InputFile } from '../input/inputs.js';
 import type { Source } from '../sources/types.js';
@@ -15,6 +16,7 @@ import type { Source } from '../sources/types.js';
  * truncated, replaced or rotated, plus the source's compact state for that file.
  */
 const HEAD_BYTES = 4096;
+const TAIL_BYTES = 4096;
 const Count = z.int().nonnegative();
 
 export const FileIdentity = z.object({
@@ -25,6 +27,12 @@ export const FileIdentity = z.object({
   /** sha256 of the first `headLength` bytes: a file rewritten in place no longer matches. */
   headLength: Count,
   headHash: z.string(),
+  /**
+   * sha256 of the `tailLength` bytes just before the cursor (after the head): a file cut back
+   * past its first 4 KiB and grown again beyond the cursor no longer matches.
+   */
+  tailLength: Count,
+  tailHash: z.string(),
 });
 export type FileIdentity = z.infer<typeof FileIdentity>;
 
@@ -41,9 +49,11 @@ export type SavedInput = z.infer<typeof SavedInput>;
 /**
  * 2: dispatch-outcomes keeps typed-array columns (base64) instead of one tuple per record.
  * 3: the columns are binary attachments of a state file (`.state`, no longer `.json`).
- * A state of an older version is not migrated: the logs are read again from the start, once.
+ * 4: the file carries a format version and a sha256 of its bytes; each cursor also hashes the
+ *    4 KiB before it (a file truncated and grown again past the cursor is noticed).
+ * A state of another version is not migrated: the logs are read again from the start, once.
  */
-export const INCREMENTAL_STATE_VERSION = 3;
+export const INCREMENTAL_STATE_VERSION = 4;
 
 export const IncrementalState = z.object({
   schema_version: z.literal(INCREMENTAL_STATE_VERSION),
@@ -54,15 +64,16 @@ export const IncrementalState = z.object({
 });
 export type IncrementalState = z.infer<typeof IncrementalState>;
 
-async function headHash(file: string, length: number): Promise<string> {
-  const handle = await open(file, 'r');
-  try {
-    const buffer = Buffer.alloc(length);
-    const { bytesRead } = await handle.read(buffer, 0, length, 0);
-    return createHash('sha256').update(buffer.subarray(0, bytesRead)).digest('hex');
-  } finally {
-    await handle.close();
+/** sha256 of the bytes of `file` at [start, start + length) (fewer when it is shorter). */
+async function rangeHash(handle: FileHandle, start: number, length: number): Promise<string> {
+  const buffer = Buffer.alloc(length);
+  let filled = 0;
+  while (filled < length) {
+    const { bytesRead } = await handle.read(buffer, filled, length - filled, start + filled);
+    if (bytesRead === 0) break;
+    filled += bytesRead;
   }
+  return createHash('sha256').update(buffer.subarray(0, filled)).digest('hex');
 }
 
 /**
@@ -72,16 +83,24 @@ async function headHash(file: string, length: number): Promise<string> {
  * time instead of making the file look unchanged.
  */
 export async function identify(file: string, offset: number, seenSize?: number): Promise<FileIdentity> {
-  const info = await stat(file);
-  const headLength = Math.min(offset, HEAD_BYTES);
-  return {
-    dev: info.dev,
-    ino: info.ino,
-    size: seenSize ?? info.size,
-    mtimeMs: info.mtimeMs,
-    headLength,
-    headHash: await headHash(file, headLength),
-  };
+  const handle = await open(file, 'r');
+  try {
+    const info = await handle.stat();
+    const headLength = Math.min(offset, HEAD_BYTES);
+    const tailLength = Math.min(offset - headLength, TAIL_BYTES);
+    return {
+      dev: info.dev,
+      ino: info.ino,
+      size: seenSize ?? info.size,
+      mtimeMs: info.mtimeMs,
+      headLength,
+      headHash: await rangeHash(handle, 0, headLength),
+      tailLength,
+      tailHash: await rangeHash(handle, offset - tailLength, tailLength),
+    };
+  } finally {
+    await handle.close();
+  }
 }
 
 /**
@@ -144,9 +163,8 @@ export class CursorBook {
     const saved = this.byInode.get(`${info.dev}:${info.ino}`) ?? null;
     if (saved === null || saved.kind !== input.kind) return { action: 'read', saved: null, notice: null };
     this.byInode.delete(inodeKey(saved.identity));
-    const now = await identify(input.path, saved.identity.headLength);
     // Not a byte written since: a plain file could only show the same unfinished last line.
-    const unchanged = now.size === saved.identity.size && now.mtimeMs === saved.identity.mtimeMs;
+    const unchanged = info.size === saved.identity.size && info.mtimeMs === saved.identity.mtimeMs;
     if (input.kind === 'gzip') {
       if (unchanged) return { action: 'reuse', saved };
       return {
@@ -155,7 +173,7 @@ export class CursorBook {
         notice: `${input.name} changed since the last run; reading it again`,
       };
     }
-    if (now.size < saved.offset || now.headHash !== saved.identity.headHash) {
+    if (info.size < saved.offset || !(await stillHolds(input.path, saved))) {
       return {
         action: 'read',
         saved: null,
@@ -171,52 +189,99 @@ export class CursorBook {
   }
 }
 
+/** Whether the bytes the saved cursor was taken over (its head and the window before it) are still there. */
+async function stillHolds(file: string, saved: SavedInput): Promise<boolean> {
+  const { headLength, headHash, tailLength, tailHash } = saved.identity;
+  const handle = await open(file, 'r');
+  try {
+    return (
+      (await rangeHash(handle, 0, headLength)) === headHash &&
+      (await rangeHash(handle, saved.offset - tailLength, tailLength)) === tailHash
+    );
+  } finally {
+    await handle.close();
+  }
+}
+
 function inodeKey(identity: FileIdentity): string {
   return `${identity.dev}:${identity.ino}`;
 }
 
-function isOlderState(raw: unknown): boolean {
-  if (typeof raw !== 'object' || raw === null) return false;
-  const version = (raw as { schema_version?: unknown }).schema_version;
-  return (
-    typeof version === 'number' &&
-    Number.isInteger(version) &&
-    version >= 1 &&
-    version < INCREMENTAL_STATE_VERSION
-  );
+function stateVersion(raw: unknown): unknown {
+  return typeof raw === 'object' && raw !== null
+    ? (raw as { schema_version?: unknown }).schema_version
+    : undefined;
 }
 
-/** The state the store keeps for `source`: null when there is none or it is of an older version. */
+/** What an incremental run says about its state: notices, and a warning when it is damaged. */
+export interface IncrementalReporter {
+  readonly notice: (message: string) => void;
+  /** Defaults to notice. */
+  readonly warning?: (message: string) => void;
+}
+
+/**
+ * Whether `error` says the saved state did not prove itself (a checksum, format or restore check
+ * failed): the logs are the truth, so such a state is rebuilt from them, never misread or fatal.
+ */
+export function isDamagedState(error: unknown): error is AfterburnError {
+  return error instanceof AfterburnError && error.cause instanceof DamagedStateFile;
+}
+
+/** The one line a run prints before it rebuilds a damaged state. */
+export function damagedStateWarning(source: string, dir: string, error: AfterburnError): string {
+  const why = error.cause instanceof Error ? error.cause.message : error.message;
+  return `the incremental state of ${source} in ${dir} is damaged (${why}); rebuilding it from the logs`;
+}
+
+/**
+ * The state the store keeps for `source`, or null when there is none, or it is of another version,
+ * or it is damaged (with a notice or a warning): the run then reads the logs from the start.
+ */
 export async function readIncrementalState(
   store: FindingStore,
   source: Source,
-  notice: (message: string) => void,
+  reporter: IncrementalReporter,
 ): Promise<IncrementalState | null> {
-  if (!source.incremental) {
-    throw new AfterburnError('bad_value', `source ${source.name} cannot run incrementally`, {
-      hint: 'run it without --incremental / AFTERBURN_INCREMENTAL',
-    });
-  }
-  const raw = await store.readState(source.name);
-  if (raw === null) return null;
-  if (isOlderState(raw)) {
-    notice(
-      `the incremental state of ${source.name} in ${store.dir} is from an older afterburn; reading the logs from the start`,
+  if (!source.incremental) throw cannotRunIncrementally(source);
+  const warning = reporter.warning ?? reporter.notice;
+  const otherVersion = () => {
+    reporter.notice(
+      `the incremental state of ${source.name} in ${store.dir} is from another afterburn version; reading the logs from the start`,
     );
     return null;
+  };
+  let raw: unknown;
+  try {
+    raw = await store.readState(source.name);
+  } catch (error) {
+    if (!isDamagedState(error)) throw error;
+    if (error.cause instanceof UnknownStateFormat) return otherVersion();
+    warning(damagedStateWarning(source.name, store.dir, error));
+    return null;
+  }
+  if (raw === null) return null;
+  const version = stateVersion(raw);
+  if (version !== INCREMENTAL_STATE_VERSION) {
+    // A number is a version; anything else in a file that passed its checksum was never ours.
+    if (typeof version === 'number') return otherVersion();
   }
   const parsed = IncrementalState.safeParse(raw);
   const analysis = parsed.data?.analysis;
   // The analysis is checked, not rebuilt by the schema: its findings keep their own key order.
   const damaged = analysis !== undefined && !SavedAnalysis.safeParse(analysis).success;
   if (!parsed.success || parsed.data.source !== source.name || damaged) {
-    throw new AfterburnError(
-      'corrupt_store',
-      `the incremental state of ${source.name} in ${store.dir} is corrupt`,
-      {
-        hint: `delete ${await store.statePath(source.name)} to re-read the logs from the start`,
-      },
+    warning(
+      `the incremental state of ${source.name} in ${store.dir} is damaged (not a state of this source); rebuilding it from the logs`,
     );
+    return null;
   }
   return parsed.data;
+}
+
+/** --incremental for a source that keeps no state: refused before anything is read. */
+export function cannotRunIncrementally(source: Pick<Source, 'name'>): AfterburnError {
+  return new AfterburnError('bad_value', `source ${source.name} cannot run incrementally`, {
+    hint: 'run it without --incremental / AFTERBURN_INCREMENTAL; `afterburn sources` lists which can',
+  });
 }

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 /**
  * The bytes of an incremental state file: a JSON header, then the binary attachments it points
  * at. A source's state is mostly typed-array columns; written as base64 inside JSON they were a
@@ -5,21 +7,39 @@
  * on a 256 MB log peaked at 400 MB reading and rewriting them). Here each Uint8Array in the state
  * is written as its own bytes and read back as a view of the file, without a copy.
  *
- *   "afterburn-state\n" (16 bytes) | header length (uint32 LE) | 4 zero bytes
+ *   "afterburn-state\n" (16 bytes) | format version (uint32 LE) | header length (uint32 LE)
+ *   | sha256 of every byte after the prefix (32 bytes)
  *   | header: JSON {"attachments":[byte lengths],"value":…} | zero padding to a multiple of 8
  *   | each attachment, padded to a multiple of 8
  *
  * In `value`, attachment i stands as {"$bytes":i}. The padding keeps every attachment 8-byte
  * aligned in the file, so a reader can view a Float64Array column in place.
+ *
+ * The checksum is what lets a reader trust the file: a flipped bit anywhere (the prefix is
+ * checked field by field, the rest by the hash) makes it a DamagedStateFile, never a state that
+ * decodes to other numbers. sha256 costs about 2.5 ms a megabyte here (0.1 s at 40 MB), less
+ * than the column checks it lets a cron run skip.
  */
 
 const MAGIC = Buffer.from('afterburn-state\n', 'latin1');
-const PREFIX_BYTES = MAGIC.length + 8;
+/** 1 was the unchecked layout (header length, then 4 zero bytes); 2 adds the version and checksum. */
+export const STATE_FILE_FORMAT = 2;
+const DIGEST_BYTES = 32;
+const PREFIX_BYTES = MAGIC.length + 8 + DIGEST_BYTES;
 const ALIGN = 8;
 const BYTES_KEY = '$bytes';
 
 /** The bytes are not a state file this code wrote; the message says what is wrong. */
 export class DamagedStateFile extends Error {}
+
+/** A state file of another format (an older or newer afterburn): rebuilt, not misread. */
+export class UnknownStateFormat extends DamagedStateFile {}
+
+function digestOf(chunks: readonly Uint8Array[]): Buffer {
+  const hash = createHash('sha256');
+  for (const chunk of chunks) hash.update(chunk);
+  return hash.digest();
+}
 
 const padding = (length: number): number => (ALIGN - (length % ALIGN)) % ALIGN;
 
@@ -35,12 +55,14 @@ export function encodeStateFile(value: unknown): Uint8Array[] {
   });
   const lengths = JSON.stringify(attachments.map((bytes) => bytes.byteLength));
   const header = Buffer.from(`{"attachments":${lengths},"value":${json ?? 'null'}}`, 'utf8');
+  const body: Uint8Array[] = [header, Buffer.alloc(padding(header.length))];
+  for (const bytes of attachments) body.push(bytes, Buffer.alloc(padding(bytes.byteLength)));
   const prefix = Buffer.alloc(PREFIX_BYTES);
   MAGIC.copy(prefix);
-  prefix.writeUInt32LE(header.length, MAGIC.length);
-  const chunks: Uint8Array[] = [prefix, header, Buffer.alloc(padding(header.length))];
-  for (const bytes of attachments) chunks.push(bytes, Buffer.alloc(padding(bytes.byteLength)));
-  return chunks.filter((chunk) => chunk.byteLength > 0);
+  prefix.writeUInt32LE(STATE_FILE_FORMAT, MAGIC.length);
+  prefix.writeUInt32LE(header.length, MAGIC.length + 4);
+  digestOf(body).copy(prefix, MAGIC.length + 8);
+  return [prefix, ...body].filter((chunk) => chunk.byteLength > 0);
 }
 
 /** Whether the bytes start like a state file: a `.state` file that does not is damaged. */
@@ -53,10 +75,18 @@ function isStateFile(bytes: Uint8Array): boolean {
 /** The value `encodeStateFile` was given; Uint8Arrays come back as views of `bytes`. */
 export function decodeStateFile(bytes: Buffer): unknown {
   if (!isStateFile(bytes)) throw new DamagedStateFile('not a state file');
+  if (bytes.length < MAGIC.length + 8) throw new DamagedStateFile('truncated header');
+  const format = bytes.readUInt32LE(MAGIC.length);
+  if (format !== STATE_FILE_FORMAT)
+    throw new UnknownStateFormat(`format ${format}, not ${STATE_FILE_FORMAT}`);
   if (bytes.length < PREFIX_BYTES) throw new DamagedStateFile('truncated header');
-  const headerLength = bytes.readUInt32LE(MAGIC.length);
+  const headerLength = bytes.readUInt32LE(MAGIC.length + 4);
   const headerEnd = PREFIX_BYTES + headerLength;
   if (headerEnd > bytes.length) throw new DamagedStateFile('truncated header');
+  const digest = bytes.subarray(MAGIC.length + 8, PREFIX_BYTES);
+  if (!digestOf([bytes.subarray(PREFIX_BYTES)]).equals(digest)) {
+    throw new DamagedStateFile('checksum mismatch');
+  }
   let header: unknown;
   try {
     header = JSON.parse(bytes.toString('utf8', PREFIX_BYTES, headerEnd));

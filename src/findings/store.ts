@@ -182,6 +182,9 @@ export class FindingStore {
             `${snapshot.path(relative)} is corrupt (${error.message})`,
             {
               hint: 'delete it to re-read the logs from the start',
+              // The cause lets an incremental run tell a damaged state (rebuilt from the logs) from an
+              // unreadable one.
+              cause: error,
             },
           );
         }
@@ -197,6 +200,7 @@ export class FindingStore {
           `${snapshot.path(legacyRelative)} is corrupt (not valid JSON)`,
           {
             hint: 'delete it to re-read the logs from the start',
+            cause: new DamagedStateFile('not valid JSON'),
           },
         );
       }

@@ -44,23 +44,55 @@ describe('discover --incremental (real binary)', () => {
     expect(state.analysis.drafts).toHaveLength(findings(first.stdout).length);
   });
 
-  it('reports a corrupt state file in one line with exit 2 and leaves it in place', async () => {
+  /** A rebuilt state: one warning line, exit 0, the counts of a run with no state, a valid new file. */
+  async function expectRebuilt(
+    result: { code: number | null; stdout: string; stderr: string },
+    store: string,
+    reason: RegExp,
+  ) {
+    expect(result.code, result.stderr).toBe(0);
+    // Besides the warnings about the fixture's bad lines, which a rebuild reads again.
+    const lines = result.stderr
+      .trim()
+      .split('\n')
+      .filter((line) => !line.includes(': skipped: '));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(
+      /^afterburn: warning: the incremental state of dispatch-outcomes in .* is damaged \(/,
+    );
+    expect(lines[0]).toMatch(reason);
+    expect(result.stderr).toContain('rebuilding it from the logs');
+    const report = JSON.parse(result.stdout);
+    const full = JSON.parse(
+      (await runCli(['discover', '--path', FIXTURE, '--store', `${store}-full`, '--format', 'json'])).stdout,
+    );
+    expect(report.counts).toEqual(full.counts);
+    expect(report.counts_this_run).toEqual(full.counts);
+    const stateFile = currentFile(store, 'state/dispatch-outcomes.state');
+    expect((decodeStateFile(readFileSync(stateFile)) as { schema_version: number }).schema_version).toBe(4);
+  }
+
+  it('rebuilds a truncated state file from the logs, with one warning', async () => {
     const store = path.join(tempDir(), 'store');
     const args = ['discover', '--path', FIXTURE, '--store', store, '--format', 'json', '--incremental'];
     expect((await runCli(args)).code).toBe(0);
     const stateFile = currentFile(store, 'state/dispatch-outcomes.state');
-    const truncated = readFileSync(stateFile).subarray(0, 100);
-    writeFileSync(stateFile, truncated);
-    const result = await runCli(args);
-    expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(
-      /^afterburn: .*state.*dispatch-outcomes\.state is corrupt \(truncated (header|attachment)\).*\(delete it/,
-    );
-    expect(result.stderr.trim().split('\n')).toHaveLength(1);
-    expect(readFileSync(stateFile)).toEqual(truncated);
+    writeFileSync(stateFile, readFileSync(stateFile).subarray(0, 100));
+    await expectRebuilt(await runCli(args), store, /truncated header|checksum mismatch/);
   });
 
-  it('reports a corrupt JSON state of an older afterburn in one line with exit 2', async () => {
+  it('rebuilds a state file with one byte changed: its checksum no longer matches', async () => {
+    const store = path.join(tempDir(), 'store');
+    const args = ['discover', '--path', FIXTURE, '--store', store, '--format', 'json', '--incremental'];
+    expect((await runCli(args)).code).toBe(0);
+    const stateFile = currentFile(store, 'state/dispatch-outcomes.state');
+    const bytes = readFileSync(stateFile);
+    bytes[bytes.length - 20] = (bytes[bytes.length - 20] ?? 0) ^ 0x10;
+    writeFileSync(stateFile, bytes);
+    await expectRebuilt(await runCli(args), store, /checksum mismatch/);
+  });
+
+  it('rebuilds a corrupt JSON state of an older afterburn', async () => {
     const store = path.join(tempDir(), 'store');
     const args = ['discover', '--path', FIXTURE, '--store', store, '--format', 'json', '--incremental'];
     expect((await runCli(args)).code).toBe(0);
@@ -68,10 +100,8 @@ describe('discover --incremental (real binary)', () => {
     rmSync(currentFile(store, 'state/dispatch-outcomes.state'));
     const legacyFile = currentFile(store, 'state/dispatch-outcomes.json');
     writeFileSync(legacyFile, '{"schema_version":1,');
-    const result = await runCli(args);
-    expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/^afterburn: .*dispatch-outcomes\.json is corrupt \(not valid JSON\)/);
-    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    await expectRebuilt(await runCli(args), store, /not valid JSON/);
+    expect(existsSync(legacyFile)).toBe(false);
   });
 
   it('re-reads the logs once, with a notice, when the state was written by an older afterburn', async () => {
@@ -79,21 +109,31 @@ describe('discover --incremental (real binary)', () => {
     const args = ['discover', '--path', FIXTURE, '--store', store, '--format', 'json', '--incremental'];
     const first = JSON.parse((await runCli(args)).stdout);
     const stateFile = currentFile(store, 'state/dispatch-outcomes.state');
+    const current = readFileSync(stateFile);
     rmSync(stateFile);
     // Versions 1 and 2 kept JSON in <source>.json; version 2 had base64 columns.
     const legacyFile = currentFile(store, 'state/dispatch-outcomes.json');
     writeFileSync(legacyFile, JSON.stringify({ schema_version: 2, source: 'dispatch-outcomes', inputs: [] }));
     const again = await runCli(args);
     expect(again.code).toBe(0);
-    expect(again.stderr).toContain('from an older afterburn; reading the logs from the start');
+    expect(again.stderr).toContain('from another afterburn version; reading the logs from the start');
     const report = JSON.parse(again.stdout);
     expect(report.counts).toEqual(first.counts);
     expect(report.counts_this_run).toEqual(first.counts);
-    const written = currentFile(store, 'state/dispatch-outcomes.state');
-    expect((decodeStateFile(readFileSync(written)) as { schema_version: number }).schema_version).toBe(3);
-    // The older file is gone once the new one is written (and not only with the old generation).
-    expect(existsSync(path.dirname(written))).toBe(true);
-    expect(existsSync(currentFile(store, 'state/dispatch-outcomes.json'))).toBe(false);
+    expect((decodeStateFile(readFileSync(stateFile)) as { schema_version: number }).schema_version).toBe(4);
+    // The older file is gone once the new one is written.
+    expect(existsSync(legacyFile)).toBe(false);
+    // A state file of another format (version 3 wrote format 1, whose word here is its header length).
+    const otherFormat = Buffer.from(current);
+    otherFormat.writeUInt32LE(1, 16);
+    writeFileSync(stateFile, otherFormat);
+    const third = await runCli(args);
+    expect(third.code).toBe(0);
+    expect(third.stderr).toMatch(
+      /^afterburn: notice: .*from another afterburn version; reading the logs from the start\n/,
+    );
+    expect(third.stderr).not.toContain('damaged');
+    expect(JSON.parse(third.stdout).counts_this_run).toEqual(first.counts);
   });
 
   /** The parts of a stored state the tests below damage. */
@@ -102,7 +142,10 @@ describe('discover --incremental (real binary)', () => {
     analysis: { drafts: unknown[] };
   }
 
-  /** Runs once to write a state, lets `damage` edit it, and runs again. */
+  /**
+   * Runs once to write a state, lets `damage` edit it, writes it back with a valid checksum (as a
+   * bug in afterburn would) and runs again: the restore checks still catch it.
+   */
   async function rerunWithDamagedState(damage: (state: DamageableState) => void) {
     const store = path.join(tempDir(), 'store');
     const args = ['discover', '--path', FIXTURE, '--store', store, '--format', 'json', '--incremental'];
@@ -111,34 +154,29 @@ describe('discover --incremental (real binary)', () => {
     const state = decodeStateFile(readFileSync(stateFile)) as DamageableState;
     damage(state);
     writeFileSync(stateFile, Buffer.concat(encodeStateFile(state)));
-    return runCli(args);
+    return { result: await runCli(args), store };
   }
 
-  it('reports a state whose columns were damaged as corrupt, with exit 2', async () => {
-    const result = await rerunWithDamagedState((state) => {
+  it('rebuilds a state whose columns were damaged', async () => {
+    const { result, store } = await rerunWithDamagedState((state) => {
       const columns = state.inputs[0]?.segment.finalizes.columns ?? {};
       // One byte short: the column no longer holds `length` values.
       columns.at = (columns.at ?? new Uint8Array(0)).subarray(1);
     });
-    expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(
-      /^afterburn: the incremental state of dispatch-outcomes is corrupt \(column at has the wrong length\)/,
-    );
+    await expectRebuilt(result, store, /column at has the wrong length/);
   });
 
-  it('reports a dictionary index out of range in the state as corrupt', async () => {
-    const result = await rerunWithDamagedState((state) => {
+  it('rebuilds a state with a dictionary index out of range', async () => {
+    const { result, store } = await rerunWithDamagedState((state) => {
       for (const input of state.inputs) input.segment.arms = [];
     });
-    expect(result.code).toBe(2);
-    expect(result.stderr).toContain('dispatch agent index out of range');
+    await expectRebuilt(result, store, /dispatch agent index out of range/);
   });
 
-  it('reports a state whose kept analysis was damaged as corrupt', async () => {
-    const result = await rerunWithDamagedState((state) => {
+  it('rebuilds a state whose kept analysis was damaged', async () => {
+    const { result, store } = await rerunWithDamagedState((state) => {
       state.analysis.drafts = [{ id: 'not a finding' }];
     });
-    expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/^afterburn: the incremental state of dispatch-outcomes .* is corrupt/);
+    await expectRebuilt(result, store, /not a state of this source/);
   });
 });

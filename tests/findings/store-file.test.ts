@@ -32,7 +32,7 @@ const draft: FindingDraft = {
   first_seen: null,
   last_seen: null,
   scope: { arm: null },
-  data: {},
+  data: { kind: 'block_reason', value: 'too many files', rank: 1, remediation: 'split the prompt', arms: {} },
 };
 
 function stored(id: string, status: string, extra: Record<string, unknown> = {}): Record<string, unknown> {

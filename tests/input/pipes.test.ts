@@ -58,9 +58,9 @@ describe('the waiting notice', () => {
     stderr.setEncoding('utf8').on('data', (chunk: string) => {
       shown += chunk;
     });
-    waitingNotice({ stderr, stdout: {} }).onWaiting?.({ name: 'live\u001b[2J.jsonl' });
+    waitingNotice({ stderr }).onWaiting?.({ name: 'live\u001b[2J.jsonl' });
     expect(shown).toMatch(/^afterburn: waiting for a writer to open live.*\.jsonl \(a named pipe\)\n$/);
     expect(shown).not.toContain('\u001b');
-    expect(waitingNotice({ stderr: new PassThrough(), stdout: {} }).onWaiting).toBeUndefined();
+    expect(waitingNotice({ stderr: new PassThrough() }).onWaiting).toBeUndefined();
   });
 });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AfterburnError } from '../../common/errors.js';
 import { describeIssue } from '../../common/zod-issue.js';
+import { DamagedStateFile } from '../../findings/state-file.js';
 import type { ColumnLayout, ColumnSet, NumericArray } from '../../records/column-table.js';
 import { MAX_EPOCH_MS } from './schema.js';
 import { DISPATCH_LAYOUT, FINALIZE_LAYOUT, type Segment } from './segment.js';
@@ -194,6 +195,8 @@ export function loadSegment(raw: unknown, source: string): Segment {
       `the incremental state of ${source} is corrupt (${error.message})`,
       {
         hint: 'delete the state file under <store>/state/ to re-read the logs from the start',
+        // A run that meets it rebuilds the state from the logs (core/incremental.ts).
+        cause: new DamagedStateFile(error.message),
       },
     );
   }
