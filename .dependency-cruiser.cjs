@@ -4,7 +4,7 @@
 /** Layers from low to high; folders on one row are peers and do not import each other. */
 const LAYERS = [
   ['common'],
-  ['stats', 'input'],
+  ['stats', 'input', 'fast-path'],
   ['records', 'findings'],
   ['analyzers'],
   ['sources'],

@@ -21,7 +21,7 @@ import { generateLogFile } from './generate.js';
  * cron run (`discover --incremental` with nothing appended since the last run), several rounds;
  * then a 1% cron run: a copy of the log read once with --incremental, 1% new lines appended, and
  * the run that reads them timed (its counts checked against a full run over the grown copy).
- *   npm run bench                  64 MB and 256 MB, 3 rounds
+ *   npm run bench                  64 MB, 256 MB and 1 GB, 3 rounds
  *   npm run bench -- --quick       4 MB and 16 MB, 2 rounds (smoke)
  *   npm run bench -- --sizes 64,1024 --rounds 5
  * Generated logs are cached in $BENCH_DIR (default $TMPDIR/afterburn-bench).
@@ -36,7 +36,7 @@ function argValue(name: string): string | undefined {
 }
 
 const quick = process.argv.includes('--quick');
-const sizes = (argValue('--sizes') ?? (quick ? '4,16' : '64,256')).split(',').map(Number);
+const sizes = (argValue('--sizes') ?? (quick ? '4,16' : '64,256,1024')).split(',').map(Number);
 const rounds = Number(argValue('--rounds') ?? (quick ? 2 : 3));
 const extraArgs = argValue('--args')?.split(' ') ?? [];
 const benchDir = process.env.BENCH_DIR ?? path.join(tmpdir(), 'afterburn-bench');
@@ -44,6 +44,8 @@ const benchDir = process.env.BENCH_DIR ?? path.join(tmpdir(), 'afterburn-bench')
 interface Sample {
   ms: number;
   rssMb: number;
+  /** CPU time of every thread: on a machine shared with other work, steadier than wall time. */
+  cpuMs: number;
 }
 
 /**
@@ -72,9 +74,9 @@ function measure(program: string, args: readonly string[]): Sample {
       `${program} ${args.join(' ')} exited ${result.status}: ${result.stderr.toString().slice(-2000)}`,
     );
   }
-  const rssMb = Number(readFileSync(rssFile, 'utf8')) / 1024;
+  const [rssKb, cpuMs] = readFileSync(rssFile, 'utf8').split(' ').map(Number) as [number, number];
   rmSync(scratch, { recursive: true, force: true });
-  return { ms, rssMb };
+  return { ms, rssMb: rssKb / 1024, cpuMs };
 }
 
 /** The median of a bench's rounds (there is always at least one). */
@@ -136,7 +138,7 @@ function cronAfterOnePercent(file: string, bytes: number): { samples: Sample[]; 
 mkdirSync(benchDir, { recursive: true });
 console.log(`node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown cpu'})`);
 console.log(
-  'size MB | floor ms | discover ms | ratio | discover MB/s | floor RSS MB | discover RSS MB | cron ms | cron RSS MB | cron 1% ms | cron 1% RSS MB | 1%/discover | state B/task',
+  'size MB | floor ms | discover ms | ratio | discover MB/s | floor RSS MB | discover RSS MB | 1-thread ms | 1-thread ratio | 1-thread RSS MB | CPU ms floor / discover / 1-thread | cron ms | cron RSS MB | cron 1% ms | cron 1% RSS MB | 1%/discover | state B/task',
 );
 const results: { bytes: number; discoverMs: number }[] = [];
 for (const sizeMb of sizes) {
@@ -145,6 +147,8 @@ for (const sizeMb of sizes) {
   const bytes = statSync(file).size;
   const floor: Sample[] = [];
   const discover: Sample[] = [];
+  // The same run without helper threads: whether they earn their place on this machine.
+  const oneThread: Sample[] = [];
   for (let round = 0; round < rounds; round += 1) {
     floor.push(measure(process.execPath, [path.join(ROOT, 'bench/floor.mjs'), file]));
     discover.push(
@@ -155,6 +159,18 @@ for (const sizeMb of sizes) {
         '--format',
         'json',
         ...extraArgs,
+      ]),
+    );
+    oneThread.push(
+      measure(path.join(ROOT, 'bin/afterburn.js'), [
+        'discover',
+        '--path',
+        file,
+        '--format',
+        'json',
+        ...extraArgs,
+        '--threads',
+        '1',
       ]),
     );
   }
@@ -171,6 +187,7 @@ for (const sizeMb of sizes) {
   const onePercent = cronAfterOnePercent(file, bytes);
   const floorMs = medianOf(floor.map((s) => s.ms));
   const discoverMs = medianOf(discover.map((s) => s.ms));
+  const oneThreadMs = medianOf(oneThread.map((s) => s.ms));
   results.push({ bytes, discoverMs });
   console.log(
     [
@@ -181,6 +198,12 @@ for (const sizeMb of sizes) {
       (bytes / MB / (discoverMs / 1000)).toFixed(0),
       Math.max(...floor.map((s) => s.rssMb)).toFixed(0),
       Math.max(...discover.map((s) => s.rssMb)).toFixed(0),
+      oneThreadMs.toFixed(0),
+      (oneThreadMs / floorMs).toFixed(2),
+      Math.max(...oneThread.map((s) => s.rssMb)).toFixed(0),
+      [floor, discover, oneThread]
+        .map((samples) => medianOf(samples.map((s) => s.cpuMs)).toFixed(0))
+        .join(' / '),
       medianOf(cron.map((s) => s.ms)).toFixed(0),
       Math.max(...cron.map((s) => s.rssMb)).toFixed(0),
       medianOf(onePercent.samples.map((s) => s.ms)).toFixed(0),

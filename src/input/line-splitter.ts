@@ -22,6 +22,12 @@ export const MAX_STRING_LENGTH = constants.MAX_STRING_LENGTH;
 export interface LineHandlers {
   /** A complete line, without its line terminator (LF or CRLF) and without a leading BOM. */
   line(text: string, lineNo: number): void;
+  /**
+   * When given, takes every line `line` would get, undecoded: `bytes[start, end)` is the line
+   * (valid UTF-8 without NUL, terminator and BOM removed), and `bytes` is only valid during the
+   * call. Sources with a fast path read their fields straight from the bytes.
+   */
+  lineBytes?(bytes: Buffer, start: number, end: number, lineNo: number): void;
   /** A line that is counted but never decoded. */
   rejected(reason: RejectedLineReason, lineNo: number, byteLength: number): void;
 }
@@ -148,6 +154,7 @@ export class LineSplitter {
       while (start <= end) start = this.splitLine(chunk, start, chunkOffset);
       return start;
     }
+    if (this.handlers.lineBytes !== undefined) return this.splitRunBytes(chunk, from, end, chunkOffset);
     const text = run.toString('utf8');
     let lineStart = 0;
     for (;;) {
@@ -159,6 +166,23 @@ export class LineSplitter {
       this.handlers.line(text.slice(lineStart, lineEnd), this.lineNo);
       if (newline === -1) break;
       lineStart = newline + 1;
+    }
+    this.consumed = chunkOffset + end + 1;
+    return end + 1;
+  }
+
+  /** splitRun's loop for lineBytes: the same lines (LF ends, CR stripped), as byte ranges. */
+  private splitRunBytes(chunk: Buffer, from: number, end: number, chunkOffset: number): number {
+    const lineBytes = this.handlers.lineBytes as NonNullable<LineHandlers['lineBytes']>;
+    let lineStart = from;
+    for (;;) {
+      const newline = lineStart > end ? -1 : chunk.indexOf(LF, lineStart);
+      const terminator = newline === -1 || newline > end ? end : newline;
+      const lineEnd = terminator > lineStart && chunk[terminator - 1] === CR ? terminator - 1 : terminator;
+      this.lineNo += 1;
+      lineBytes.call(this.handlers, chunk, lineStart, lineEnd, this.lineNo);
+      if (terminator === end) break;
+      lineStart = terminator + 1;
     }
     this.consumed = chunkOffset + end + 1;
     return end + 1;
@@ -219,6 +243,7 @@ export class LineSplitter {
       this.handlers.rejected('nul_bytes', this.lineNo, bytes.length);
       return;
     }
-    this.handlers.line(bytes.toString('utf8'), this.lineNo);
+    if (this.handlers.lineBytes !== undefined) this.handlers.lineBytes(bytes, 0, bytes.length, this.lineNo);
+    else this.handlers.line(bytes.toString('utf8'), this.lineNo);
   }
 }

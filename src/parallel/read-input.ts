@@ -6,6 +6,8 @@ import type { LineLocation } from '../sources/types.js';
 /** Whatever takes a source's lines: a source session, or export's collector. */
 export interface LineSink {
   acceptLine(text: string, location: LineLocation): void;
+  /** When present, lines arrive as bytes instead (see SourceSession.acceptBytes). */
+  readonly acceptBytes?: (bytes: Buffer, start: number, end: number, location: LineLocation) => void;
   rejectLine(location: LineLocation, reason: string): void;
 }
 
@@ -23,10 +25,17 @@ export function readInto(
   input: InputFile,
   options: ReadOptions & { maxLineBytes: number },
 ): Promise<ReadResult> {
+  const acceptBytes = sink.acceptBytes;
   return readLines(
     input,
     {
       line: (text, line) => sink.acceptLine(text, { input: input.name, line }),
+      ...(acceptBytes
+        ? {
+            lineBytes: (bytes: Buffer, start: number, end: number, line: number) =>
+              acceptBytes.call(sink, bytes, start, end, { input: input.name, line }),
+          }
+        : {}),
       rejected: (reason, line) =>
         sink.rejectLine({ input: input.name, line }, REJECTED_REASON[reason](options.maxLineBytes)),
     },

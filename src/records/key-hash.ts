@@ -46,3 +46,28 @@ export function hashKey(text: string): [number, number] {
 export function compareKeyHashes(hi: Uint32Array, lo: Uint32Array, a: number, b: number): number {
   return (hi[a] as number) - (hi[b] as number) || (lo[a] as number) - (lo[b] as number);
 }
+
+/**
+ * hashKeyInto of the ASCII text in `bytes[start, end)`, read from the bytes: for ASCII each byte
+ * is the UTF-16 code unit hashKeyInto reads, so both give the same hash. Only for ASCII ranges.
+ */
+export function hashAsciiKeyInto(
+  bytes: Uint8Array,
+  start: number,
+  end: number,
+  hi: Uint32Array,
+  lo: Uint32Array,
+  index: number,
+): void {
+  let a = 0x811c9dc5;
+  let b = 0x9747b28c;
+  for (let i = start; i < end; i += 1) {
+    const c = bytes[i] as number;
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x5bd1e995);
+    b ^= b >>> 15;
+  }
+  const length = end - start;
+  hi[index] = fmix32(a ^ length);
+  lo[index] = fmix32(b ^ Math.imul(length, 0x27d4eb2f));
+}

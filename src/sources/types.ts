@@ -22,6 +22,12 @@ export interface SourceDiagnostics {
 /** Reads the lines of one run; knows nothing about files, only text lines and their location. */
 export interface SourceSession<D> {
   acceptLine(text: string, location: LineLocation): void;
+  /**
+   * The same as acceptLine(bytes.toString('utf8', start, end), location), for a source that reads
+   * lines from their bytes (its fast path, src/fast-path). The bytes are valid UTF-8 without NUL,
+   * without the line terminator and a leading BOM, and are only valid during the call.
+   */
+  acceptBytes?(bytes: Buffer, start: number, end: number, location: LineLocation): void;
   /** A line rejected before decoding (too long, invalid UTF-8): counted as skipped. */
   rejectLine(location: LineLocation, reason: string): void;
   /**
@@ -111,6 +117,8 @@ export interface Source {
 
 export interface SealedSession {
   acceptLine(text: string, location: LineLocation): void;
+  /** Present when the source reads lines from their bytes (see SourceSession). */
+  readonly acceptBytes?: (bytes: Buffer, start: number, end: number, location: LineLocation) => void;
   rejectLine(location: LineLocation, reason: string): void;
   beginInput(saved: unknown): void;
   endInput(): unknown;
@@ -134,9 +142,15 @@ export function defineSource<D>(adapter: SourceAdapter<D>): Source {
     ...(adapter.checkSaved ? { checkSaved: adapter.checkSaved } : {}),
     open(diagnostics) {
       const session = adapter.open(diagnostics);
-      const { adoptSegment } = session;
+      const { adoptSegment, acceptBytes } = session;
       return {
         acceptLine: (text, location) => session.acceptLine(text, location),
+        ...(acceptBytes
+          ? {
+              acceptBytes: (bytes: Buffer, start: number, end: number, location: LineLocation) =>
+                acceptBytes.call(session, bytes, start, end, location),
+            }
+          : {}),
         rejectLine: (location, reason) => session.rejectLine(location, reason),
         // A source without incremental support reads every input as one stream.
         beginInput: (saved) => session.beginInput?.(saved),
@@ -168,7 +182,7 @@ export function pathEnvVarFor(sourceName: string): string {
 /** What a helper thread needs of a source: its line handling and the hand-off of what it read. */
 export type LineParser = Pick<
   Required<SourceSession<unknown>>,
-  'acceptLine' | 'rejectLine' | 'beginInput' | 'reserveBytes'
+  'acceptLine' | 'acceptBytes' | 'rejectLine' | 'beginInput' | 'reserveBytes'
 > & {
   /**
    * What this session read, to post to the main thread (whose session's adoptSegment takes it),

@@ -71,11 +71,28 @@ function referenceSplit(input: Buffer, options: SplitOptions): Split {
 }
 
 /** Feeds `input` to a LineSplitter cut at `cuts`, checking the counters between pushes. */
-function splitterSplit(input: Buffer, cuts: readonly number[], options: SplitOptions): Split {
+/** `asBytes`: lines go to the lineBytes handler (and are decoded here), never to `line`. */
+function splitterSplit(
+  input: Buffer,
+  cuts: readonly number[],
+  options: SplitOptions,
+  asBytes = false,
+): Split {
   const events: Event[] = [];
+  const line = (text: string, lineNo: number): void => {
+    events.push({ kind: 'line', text, lineNo });
+  };
   const splitter = new LineSplitter(
     {
-      line: (text, lineNo) => events.push({ kind: 'line', text, lineNo }),
+      line: asBytes
+        ? () => events.push({ kind: 'line', text: 'line() while lineBytes is given', lineNo: -1 })
+        : line,
+      ...(asBytes
+        ? {
+            lineBytes: (bytes: Buffer, start: number, end: number, lineNo: number) =>
+              line(bytes.toString('utf8', start, end), lineNo),
+          }
+        : {}),
       rejected: (reason, lineNo, byteLength) => events.push({ kind: 'rejected', reason, lineNo, byteLength }),
     },
     options,
@@ -145,6 +162,15 @@ describe('LineSplitter', () => {
         expect(splitterSplit(input, cuts, options)).toEqual(referenceSplit(input, options));
       }),
       { seed: 4242, numRuns: 1500 },
+    );
+  });
+
+  it('hands lineBytes the same lines as byte ranges, for any input cut into any chunks', () => {
+    fc.assert(
+      fc.property(caseArbitrary, ({ input, cuts, ...options }) => {
+        expect(splitterSplit(input, cuts, options, true)).toEqual(referenceSplit(input, options));
+      }),
+      { seed: 4243, numRuns: 1500 },
     );
   });
 

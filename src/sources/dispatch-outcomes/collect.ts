@@ -1,9 +1,11 @@
 import { jsonDepthExceeds, MAX_JSON_DEPTH } from '../../common/canonical-json.js';
 import { describeIssue } from '../../common/zod-issue.js';
+import { fastPathEnabled, lineText } from '../../fast-path/fallback.js';
 import type { DispatchDataset } from '../../records/records.js';
 import { parseJsonObject } from '../json-line.js';
 import { type SecondsSnapshot, SecondsTimestamps } from '../timestamp-units.js';
-import type { LineParser, SourceDiagnostics, SourceSession } from '../types.js';
+import type { LineLocation, LineParser, SourceDiagnostics, SourceSession } from '../types.js';
+import { createFastLines, type FastLines } from './fast-lines.js';
 import { RECORD_SCHEMAS } from './schema.js';
 import { concatSegments, type Segment, SegmentBuilder, type SegmentMark, segmentBuffers } from './segment.js';
 import { loadSegment, storeSegment } from './segment-state.js';
@@ -55,9 +57,10 @@ export interface SegmentCollector
 
 export function collectSegments(
   diagnostics: SourceDiagnostics,
-  options: { keepKeys?: boolean } = {},
+  options: { keepKeys?: boolean; fastPath?: boolean } = {},
 ): SegmentCollector {
   let builder = new SegmentBuilder(options);
+  const fast = (options.fastPath ?? fastPathEnabled()) ? sharedFastLines() : null;
   const parts: InputPart[] = [];
   const secondsTimestamps = new SecondsTimestamps();
   const currentPart = (): InputPart | undefined => parts[parts.length - 1];
@@ -69,40 +72,52 @@ export function collectSegments(
     diagnostics.skipped(location, reason);
   };
 
+  /** The slow path: JSON.parse and the zod schemas decide, and give the skip reasons. */
+  const handleText = (text: string, location: LineLocation) => {
+    if (text.trim() === '') {
+      builder.blank += 1;
+      return;
+    }
+    const line = parseJsonObject(text);
+    if ('problem' in line) return skip(location, line.problem);
+    const parsed = line.value;
+    const kind = parsed.kind;
+    if (kind !== 'dispatch' && kind !== 'finalize') {
+      skip(location, kind === undefined ? 'no "kind" field' : `unknown kind ${describeKind(kind)}`);
+      return;
+    }
+    if (kind === 'dispatch') {
+      const result = RECORD_SCHEMAS.dispatch.safeParse(parsed);
+      if (!result.success) return skip(location, `dispatch ${describeIssue(result.error)}`);
+      secondsTimestamps.check('ts_dispatched', result.data.ts_dispatched, location);
+      builder.addDispatch(result.data);
+      return;
+    }
+    const result = RECORD_SCHEMAS.finalize.safeParse(parsed);
+    if (!result.success) return skip(location, `finalize ${describeIssue(result.error)}`);
+    const suggestion = result.data.suggested_registry_edit;
+    if (suggestion != null && jsonDepthExceeds(suggestion)) {
+      return skip(
+        location,
+        `finalize suggested_registry_edit is nested deeper than ${MAX_JSON_DEPTH} levels`,
+      );
+    }
+    secondsTimestamps.check('ts_completed', result.data.ts_completed, location);
+    builder.addFinalize(result.data);
+  };
+
   return {
     acceptLine(text, location) {
-      reservation.sample(text);
+      reservation.sample(text.length + 1);
       builder.lines += 1;
-      if (text.trim() === '') {
-        builder.blank += 1;
-        return;
-      }
-      const line = parseJsonObject(text);
-      if ('problem' in line) return skip(location, line.problem);
-      const parsed = line.value;
-      const kind = parsed.kind;
-      if (kind !== 'dispatch' && kind !== 'finalize') {
-        skip(location, kind === undefined ? 'no "kind" field' : `unknown kind ${describeKind(kind)}`);
-        return;
-      }
-      if (kind === 'dispatch') {
-        const result = RECORD_SCHEMAS.dispatch.safeParse(parsed);
-        if (!result.success) return skip(location, `dispatch ${describeIssue(result.error)}`);
-        secondsTimestamps.check('ts_dispatched', result.data.ts_dispatched, location);
-        builder.addDispatch(result.data);
-        return;
-      }
-      const result = RECORD_SCHEMAS.finalize.safeParse(parsed);
-      if (!result.success) return skip(location, `finalize ${describeIssue(result.error)}`);
-      const suggestion = result.data.suggested_registry_edit;
-      if (suggestion != null && jsonDepthExceeds(suggestion)) {
-        return skip(
-          location,
-          `finalize suggested_registry_edit is nested deeper than ${MAX_JSON_DEPTH} levels`,
-        );
-      }
-      secondsTimestamps.check('ts_completed', result.data.ts_completed, location);
-      builder.addFinalize(result.data);
+      handleText(text, location);
+    },
+
+    acceptBytes(bytes, start, end, location) {
+      reservation.sample(end - start + 1);
+      builder.lines += 1;
+      if (fast?.accept(builder, secondsTimestamps, bytes, start, end, location)) return;
+      handleText(lineText(bytes, start, end), location);
     },
 
     rejectLine(location, reason) {
@@ -165,6 +180,14 @@ export function collectSegments(
   };
 }
 
+let fastLines: FastLines | null | undefined;
+
+/** One fast path per thread: its scanner is scratch space, and lines are handled one at a time. */
+function sharedFastLines(): FastLines | null {
+  if (fastLines === undefined) fastLines = createFastLines();
+  return fastLines;
+}
+
 /** Lines sampled before the storage for an input is sized from their average length and mix. */
 const SAMPLE_LINES = 2048;
 /** Room beyond the estimate, so a sample of shorter lines than the rest rarely spills. */
@@ -192,10 +215,11 @@ class Reservation {
     this.startFinalizes = this.builder.finalizeCount;
   }
 
-  sample(text: string): void {
+  /** `size` is the line's length with its terminator: bytes, or characters for a decoded line. */
+  sample(size: number): void {
     if (this.bytes === 0) return;
     // Characters stand in for bytes: exact for ASCII, an overestimate of lines otherwise.
-    this.chars += text.length + 1;
+    this.chars += size;
     this.lines += 1;
     if (this.lines < SAMPLE_LINES) return;
     const expectedLines = (this.bytes / this.chars) * this.lines * MARGIN;

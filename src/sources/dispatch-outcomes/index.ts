@@ -36,6 +36,7 @@ function open(diagnostics: SourceDiagnostics): SourceSession<DispatchDataset> {
   const collector = collectSegments(diagnostics);
   return {
     acceptLine: collector.acceptLine,
+    acceptBytes: collector.acceptBytes,
     rejectLine: collector.rejectLine,
     beginInput: collector.beginInput,
     endInput: collector.endInput,

@@ -11,7 +11,7 @@ const EpochMs = z.int().nonnegative().max(MAX_EPOCH_MS);
 const Key = z.string().min(1);
 
 /** Any JSON object. Kept as parsed: JSON.parse makes `__proto__` an own key, never a prototype. */
-const JsonObject = z.custom<Record<string, unknown>>(
+export const JsonObject = z.custom<Record<string, unknown>>(
   (value) => typeof value === 'object' && value !== null && !Array.isArray(value),
   { message: 'expected an object or null' },
 );

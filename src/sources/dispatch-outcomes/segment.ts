@@ -1,5 +1,5 @@
 import { canonicalJson } from '../../common/canonical-json.js';
-import { type ColumnSet, ColumnTable } from '../../records/column-table.js';
+import { type ColumnSet, type Columns, ColumnTable } from '../../records/column-table.js';
 import { hashKeyInto } from '../../records/key-hash.js';
 import { Dictionary } from '../../records/task-columns.js';
 import type { DispatchRecord, FinalizeRecord } from './schema.js';
@@ -67,7 +67,8 @@ export interface Segment {
   readonly keys?: { readonly attemptIds: readonly string[]; readonly fingerprints: readonly string[] };
 }
 
-const NO_REASONS = -1;
+/** The `reasons` cell of a dispatch without block reasons (none, or an empty list). */
+export const NO_REASONS = -1;
 const orNaN = (value: number | undefined): number => (value === undefined ? Number.NaN : value);
 
 /** Builds a segment a record (or a whole other segment) at a time. */
@@ -100,37 +101,32 @@ export class SegmentBuilder {
   }
 
   addDispatch(record: DispatchRecord): void {
-    const row = this.dispatches.addRow();
+    const row = this.addDispatchRow();
     const c = this.dispatches.columns;
     c.at[row] = record.ts_dispatched;
-    c.arm[row] = this.arms.id(record.agent);
+    c.arm[row] = this.armId(record.agent);
     c.allowed[row] = record.atomic_hook_outcome === 'allow' ? 1 : 0;
     hashKeyInto(record.attempt_id, c.idHi, c.idLo, row);
     hashKeyInto(record.prompt_fingerprint, c.fpHi, c.fpLo, row);
     const reasons = record.block_reasons;
     c.reasons[row] =
-      reasons === undefined || reasons.length === 0
-        ? NO_REASONS
-        : this.reasonLists.id(JSON.stringify(reasons));
+      reasons === undefined || reasons.length === 0 ? NO_REASONS : this.reasonListId(JSON.stringify(reasons));
     const rationalization = record.rationalization_match;
-    c.rationalization[row] = rationalization == null ? -1 : this.rationalizations.id(rationalization);
-    if (this.keys !== null) {
-      this.keys.attemptIds.push(record.attempt_id);
-      this.keys.fingerprints.push(record.prompt_fingerprint);
-    }
+    c.rationalization[row] = rationalization == null ? -1 : this.rationalizationId(rationalization);
+    this.keepKeys(record.attempt_id, record.prompt_fingerprint);
   }
 
   addFinalize(record: FinalizeRecord): void {
-    const row = this.finalizes.addRow();
+    const row = this.addFinalizeRow();
     const c = this.finalizes.columns;
     c.at[row] = record.ts_completed;
-    c.arm[row] = this.arms.id(record.agent);
+    c.arm[row] = this.armId(record.agent);
     hashKeyInto(record.prompt_fingerprint, c.fpHi, c.fpLo, row);
     if (record.attempt_id !== undefined) {
       c.hasId[row] = 1;
       hashKeyInto(record.attempt_id, c.idHi, c.idLo, row);
     }
-    c.status[row] = this.statuses.id(record.status);
+    c.status[row] = this.statusId(record.status);
     c.inputTokens[row] = orNaN(record.input_tokens);
     c.outputTokens[row] = orNaN(record.output_tokens);
     c.cacheReadTokens[row] = orNaN(record.cache_read_tokens);
@@ -139,7 +135,65 @@ export class SegmentBuilder {
     const passed = record.acceptance_passed;
     c.acceptance[row] = passed == null ? -1 : passed ? 1 : 0;
     const suggestion = record.suggested_registry_edit;
-    c.suggestion[row] = suggestion == null ? -1 : this.suggestions.id(canonicalJson(suggestion));
+    c.suggestion[row] = suggestion == null ? -1 : this.suggestionId(canonicalJson(suggestion));
+  }
+
+  // The pieces addDispatch and addFinalize are made of, for the fast path (fast-lines.ts), which
+  // writes a row's cells straight from a line's bytes: a new row (all cells zero) in the columns
+  // `dispatchColumns`/`finalizeColumns` return, and each dictionary's index of a string.
+
+  /** A new dispatch row, within `dispatchColumns`. */
+  addDispatchRow(): number {
+    return this.dispatches.addRow();
+  }
+
+  /** The columns the last addDispatchRow() wrote to. */
+  get dispatchColumns(): Columns<typeof DISPATCH_LAYOUT> {
+    return this.dispatches.columns;
+  }
+
+  /** A new finalize row, within `finalizeColumns`. */
+  addFinalizeRow(): number {
+    return this.finalizes.addRow();
+  }
+
+  /** The columns the last addFinalizeRow() wrote to. */
+  get finalizeColumns(): Columns<typeof FINALIZE_LAYOUT> {
+    return this.finalizes.columns;
+  }
+
+  armId(agent: string): number {
+    return this.arms.id(agent);
+  }
+
+  statusId(status: string): number {
+    return this.statuses.id(status);
+  }
+
+  /** `reasons` is the block reasons' JSON list (JSON.stringify of the array). */
+  reasonListId(reasons: string): number {
+    return this.reasonLists.id(reasons);
+  }
+
+  rationalizationId(rationalization: string): number {
+    return this.rationalizations.id(rationalization);
+  }
+
+  /** `suggestion` is the suggested registry edit's canonical JSON. */
+  suggestionId(suggestion: string): number {
+    return this.suggestions.id(suggestion);
+  }
+
+  /** Whether the dispatches' join keys are kept as text (export); see keepKeys. */
+  get keepsKeys(): boolean {
+    return this.keys !== null;
+  }
+
+  /** Keeps the last dispatch row's join keys as text, when the builder keeps them. */
+  keepKeys(attemptId: string, fingerprint: string): void {
+    if (this.keys === null) return;
+    this.keys.attemptIds.push(attemptId);
+    this.keys.fingerprints.push(fingerprint);
   }
 
   /**
