@@ -23,6 +23,11 @@ export const RollingRateData = z.object({
   fallback: z.boolean().optional(),
   /** Items of the scope seen so far (the scope's own count, even while the global window is used). */
   items: Count.optional(),
+  /**
+   * The rate over every item of the scope, not only the last window: what a log shorter than the
+   * window can still be compared on. A percentile has one only while its items fit the window.
+   */
+  whole_log_value: z.number().nullable().optional(),
 });
 export type RollingRateData = z.infer<typeof RollingRateData>;
 
