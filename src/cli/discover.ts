@@ -2,11 +2,13 @@ import { stat } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { toJson } from '../common/json.js';
 import { discover } from '../core/discover.js';
-import type { RunReport, Verdict } from '../findings/schema.js';
+import { evaluateGate, FAIL_ON, type FailOn, type GateRule } from '../core/gate.js';
+import type { RunReport } from '../findings/schema.js';
 import { FindingStore } from '../findings/store.js';
 import type { InputFile } from '../input/inputs.js';
 import { DEFAULT_MAX_LINE_BYTES } from '../input/read-lines.js';
 import { DEFAULT_PARALLEL_MIN_BYTES, MAX_DEFAULT_THREADS } from '../parallel/parallel-read.js';
+import { oneLine } from '../render/format.js';
 import { renderRunMarkdown } from '../render/markdown.js';
 import { renderRunTable } from '../render/table.js';
 import { findSource } from '../sources/registry.js';
@@ -23,6 +25,7 @@ import {
   boolean,
   choice,
   envOption,
+  fraction,
   nonEmpty,
   type OptionSpec,
   positiveInteger,
@@ -32,12 +35,10 @@ import {
 } from './options.js';
 import { Progress, showsProgress } from './progress.js';
 import { SkipReporter } from './skip-reporter.js';
+import { nothingAnalysed, warnIfMostlySkipped } from './skipped-run.js';
 import { inputPaths, sourceInputs } from './source-inputs.js';
 import { storeOptions } from './store-options.js';
 import { terminalOptions } from './terminal.js';
-
-export const FAIL_ON = ['never', 'fail', 'inconclusive'] as const;
-type FailOn = (typeof FAIL_ON)[number];
 
 /**
  * Ten points: a steady fall over a dozen tasks can pass (the exact one-sided Mann–Kendall test
@@ -46,6 +47,13 @@ type FailOn = (typeof FAIL_ON)[number];
  */
 export const DEFAULT_MIN_SAMPLES = 10;
 export const DEFAULT_ALPHA = 0.05;
+/**
+ * A PASS needs the fitted line to fall by at least 5% of its starting level over the span: on a
+ * long log the trend test finds significance in falls far too small to matter (a few tokens a
+ * day), and 5% is about the smallest change a cost review notices and a run-to-run wobble of
+ * token counts (a few percent) does not make on its own. README, Efficiency trend, says more.
+ */
+export const DEFAULT_MIN_EFFECT = 0.05;
 
 export const SOURCE: OptionSpec<string> = {
   flags: '--source <name>',
@@ -56,10 +64,25 @@ export const SOURCE: OptionSpec<string> = {
 };
 const FAIL_ON_OPTION: OptionSpec<FailOn> = {
   flags: '--fail-on <level>',
-  description: `exit 1 when the run verdict is at or below this level: ${FAIL_ON.join('|')}`,
+  description: `exit 1 when the run verdict is at or below this level, or nothing was analysed: ${FAIL_ON.join('|')}`,
   env: 'AFTERBURN_FAIL_ON',
   parse: choice(FAIL_ON),
   defaultDescription: 'never',
+};
+export const MIN_EFFECT: OptionSpec<number> = {
+  flags: '--min-effect <fraction>',
+  description:
+    'a PASS needs the Theil–Sen line to fall by at least this share of its starting level (0 turns it off)',
+  env: 'AFTERBURN_MIN_EFFECT',
+  parse: fraction,
+  defaultDescription: String(DEFAULT_MIN_EFFECT),
+};
+const GATE_ARMS: OptionSpec<boolean> = {
+  flags: '--gate-arms',
+  description: '--fail-on also fails when any arm’s verdict fails it, not only the global one',
+  env: 'AFTERBURN_GATE_ARMS',
+  parse: boolean,
+  defaultDescription: 'false',
 };
 const ALPHA: OptionSpec<number> = {
   flags: '--alpha <p>',
@@ -117,6 +140,8 @@ interface DiscoverFlags extends HealthSettingsFlags {
   store?: string;
   format?: string;
   failOn?: string;
+  gateArms?: boolean;
+  minEffect?: string;
   alpha?: string;
   minSamples?: string;
   requireAcceptance?: boolean;
@@ -134,12 +159,6 @@ export function optionalThreads(
 ): { threads?: number } {
   const threads = resolve(THREADS, flag, env, undefined);
   return threads === undefined ? {} : { threads };
-}
-
-export function gateFails(verdict: Verdict | null, failOn: FailOn): boolean {
-  if (failOn === 'fail') return verdict === 'fail';
-  if (failOn === 'inconclusive') return verdict === 'fail' || verdict === 'inconclusive';
-  return false;
 }
 
 export function defaultFormat(io: CliIo): OutputFormat {
@@ -178,7 +197,9 @@ export function registerDiscover(program: Command, io: CliIo, setExitCode: (code
     .addOption(envOption(STORE))
     .addOption(envOption(FORMAT))
     .addOption(envOption(FAIL_ON_OPTION))
+    .addOption(envOption(GATE_ARMS))
     .addOption(envOption(ALPHA))
+    .addOption(envOption(MIN_EFFECT))
     .addOption(envOption(MIN_SAMPLES))
     .addOption(envOption(REQUIRE_ACCEPTANCE))
     .addOption(envOption(MAX_LINE_BYTES))
@@ -190,9 +211,13 @@ export function registerDiscover(program: Command, io: CliIo, setExitCode: (code
     const source = findSource(resolve(SOURCE, flags.source, io.env, 'dispatch-outcomes'));
     const paths = inputPaths(source, flags.path, io, { guess: true });
     const format = resolve(FORMAT, flags.format, io.env, defaultFormat(io));
-    const failOn = resolve(FAIL_ON_OPTION, flags.failOn, io.env, 'never');
+    const gate: GateRule = {
+      failOn: resolve(FAIL_ON_OPTION, flags.failOn, io.env, 'never'),
+      gateArms: resolve(GATE_ARMS, flags.gateArms, io.env, false),
+    };
     const analysis = {
       alpha: resolve(ALPHA, flags.alpha, io.env, DEFAULT_ALPHA),
+      minEffect: resolve(MIN_EFFECT, flags.minEffect, io.env, DEFAULT_MIN_EFFECT),
       minSamples: resolve(MIN_SAMPLES, flags.minSamples, io.env, DEFAULT_MIN_SAMPLES),
       requireAcceptance: resolve(REQUIRE_ACCEPTANCE, flags.requireAcceptance, io.env, false),
       health: (await resolveHealthSettings(flags, io)).health,
@@ -252,12 +277,14 @@ export function registerDiscover(program: Command, io: CliIo, setExitCode: (code
     );
     progress?.finish();
     skips.finish();
+    warnIfMostlySkipped(report.counts, source, skips);
     io.stdout.write(await renderReport(report, format, io, new Date(io.now()).toISOString()));
-    if (github) await publishToGitHub(report, io);
-    if (gateFails(report.verdict, failOn)) {
-      io.stderr.write(`afterburn: gate failed: verdict ${report.verdict} (--fail-on ${failOn})\n`);
-      setExitCode(1);
-    }
+    const outcome = evaluateGate(report, gate, nothingAnalysed(report.counts, source, skips));
+    if (github) await publishToGitHub(report, io, { rule: gate, outcome });
+    for (const reason of outcome.reasons) io.stderr.write(`afterburn: gate failed: ${oneLine(reason)}\n`);
+    if (outcome.passedDespiteArms !== null)
+      io.stderr.write(`afterburn: ${oneLine(outcome.passedDespiteArms)}\n`);
+    if (outcome.failed) setExitCode(1);
   });
 }
 

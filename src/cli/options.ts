@@ -4,6 +4,7 @@ import { AfterburnError } from '../common/errors.js';
 export {
   boolean,
   choice,
+  fraction,
   nonEmpty,
   nonNegativeInteger,
   positiveInteger,
