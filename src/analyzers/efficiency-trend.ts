@@ -204,20 +204,20 @@ function describe(scope: string, stats: TrendStatistics, minSamples: number): st
   const p = `Mann–Kendall p = ${stats.pDecreasing.toPrecision(2)}`;
   const fall =
     stats.effect === null
-      ? 'by an unmeasurable share (the fitted line starts at or below 0)'
-      : `by ${formatShare(stats.effect)} over ${formatSpan(stats.spanDays)}`;
+      ? 'an unmeasurable share: the fitted line starts at or below 0'
+      : `${formatShare(stats.effect)} over ${formatSpan(stats.spanDays)}`;
   const uneven = unevenFall(stats);
   const facts = `(${slope}, ${p}, n = ${stats.n})`;
   switch (stats.verdict) {
     case 'pass':
       return uneven === null
-        ? `Input tokens per completed task are trending down for ${scope}: the fitted line falls ${fall} ${facts}.`
-        : `Input tokens per completed task fall on the fitted line for ${scope}, ${fall} ${facts}, but ${uneven}.`;
+        ? `Input tokens per completed task are trending down for ${scope}: the fitted line falls by ${fall} ${facts}.`
+        : `Input tokens per completed task fall on the fitted line for ${scope}, by ${fall} ${facts}, but ${uneven}.`;
     case 'fail':
       return `Input tokens per completed task are not trending down for ${scope}: ${stats.direction} ${facts}.`;
     default:
       if (stats.belowMinEffect) {
-        return `Input tokens per completed task fall significantly for ${scope}, but ${fall} is below the minimum effect of ${formatShare(stats.minEffect)} ${facts}${uneven === null ? '' : `; ${uneven}`}.`;
+        return `Input tokens per completed task fall significantly for ${scope}, but the fitted line's fall (${fall}) is below the minimum effect of ${formatShare(stats.minEffect)} ${facts}${uneven === null ? '' : `; ${uneven}`}.`;
       }
       return `Not enough completed tasks to judge the input-token trend for ${scope} (n = ${stats.n}; the verdict needs at least ${minSamples}).`;
   }
