@@ -10,10 +10,11 @@ import { DEFAULT_MAX_LINE_BYTES } from '../input/read-lines.js';
 import { DEFAULT_PARALLEL_MIN_BYTES, MAX_DEFAULT_THREADS } from '../parallel/parallel-read.js';
 import { oneLine } from '../render/format.js';
 import { renderRunMarkdown } from '../render/markdown.js';
+import { hideRejected } from '../render/review.js';
 import { renderRunTable } from '../render/table.js';
 import { findSource } from '../sources/registry.js';
 import { readBuildId } from './build-id.js';
-import { FORMAT, type OutputFormat, resolveStoreDir, STORE } from './common-options.js';
+import { FORMAT, type OutputFormat, resolveStoreDir, SHOW_REJECTED, STORE } from './common-options.js';
 import { githubEnabled, githubOption, publishToGitHub } from './github.js';
 import {
   addHealthSettingsOptions,
@@ -142,6 +143,7 @@ interface DiscoverFlags extends HealthSettingsFlags {
   failOn?: string;
   gateArms?: boolean;
   minEffect?: string;
+  showRejected?: boolean;
   alpha?: string;
   minSamples?: string;
   requireAcceptance?: boolean;
@@ -170,18 +172,23 @@ export function defaultFormat(io: CliIo): OutputFormat {
  * renderer (and d3 with it) is loaded only for HTML: most runs never need it.
  */
 export async function renderReport(
-  report: RunReport,
+  full: RunReport,
   format: OutputFormat,
   io: CliIo,
-  runAt?: string,
+  options: { runAt?: string; showRejected: boolean },
 ): Promise<string> {
-  if (format === 'json') return `${toJson(report, 2)}\n`;
-  if (format === 'markdown') return renderRunMarkdown(report);
+  if (format === 'json') return `${toJson(full, 2)}\n`;
+  // People's formats leave rejected findings out (and say how many); the JSON contract keeps them.
+  const { report, hiddenRejected } = hideRejected(full, options.showRejected);
+  if (format === 'markdown') return renderRunMarkdown(report, { hiddenRejected });
   if (format === 'html') {
     const { renderRunHtml } = await import('../render/html.js');
-    return renderRunHtml(report, runAt === undefined ? {} : { runAt });
+    return renderRunHtml(report, {
+      hiddenRejected,
+      ...(options.runAt === undefined ? {} : { runAt: options.runAt }),
+    });
   }
-  return renderRunTable(report, terminalOptions(io));
+  return renderRunTable(report, { ...terminalOptions(io), hiddenRejected });
 }
 
 export function registerDiscover(program: Command, io: CliIo, setExitCode: (code: number) => void): void {
@@ -196,6 +203,7 @@ export function registerDiscover(program: Command, io: CliIo, setExitCode: (code
     )
     .addOption(envOption(STORE))
     .addOption(envOption(FORMAT))
+    .addOption(envOption(SHOW_REJECTED))
     .addOption(envOption(FAIL_ON_OPTION))
     .addOption(envOption(GATE_ARMS))
     .addOption(envOption(ALPHA))
@@ -278,7 +286,12 @@ export function registerDiscover(program: Command, io: CliIo, setExitCode: (code
     progress?.finish();
     skips.finish();
     warnIfMostlySkipped(report.counts, source, skips);
-    io.stdout.write(await renderReport(report, format, io, new Date(io.now()).toISOString()));
+    io.stdout.write(
+      await renderReport(report, format, io, {
+        runAt: new Date(io.now()).toISOString(),
+        showRejected: resolve(SHOW_REJECTED, flags.showRejected, io.env, false),
+      }),
+    );
     const outcome = evaluateGate(report, gate, nothingAnalysed(report.counts, source, skips));
     if (github) await publishToGitHub(report, io, { rule: gate, outcome });
     for (const reason of outcome.reasons) io.stderr.write(`afterburn: gate failed: ${oneLine(reason)}\n`);
