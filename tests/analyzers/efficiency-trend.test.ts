@@ -156,7 +156,7 @@ describe('efficiency_trend', () => {
       expect(trend?.data.direction).toBe('decreasing');
       expect(trend?.data.mk_p_value as number).toBeLessThan(1e-6);
       expect(trend?.verdict).toBe('inconclusive');
-      const p = (trend?.data.mk_p_value as number).toPrecision(2);
+      const p = Number(trend?.data.mk_p_value).toPrecision(2);
       expect(trend?.description).toBe(
         `Input tokens per completed task fall significantly for all arms, but the fitted line's fall (4% over 199 days) is below the minimum effect of 5% (-1 tokens/day, Mann–Kendall p = ${p}, n = 200).`,
       );

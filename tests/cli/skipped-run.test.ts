@@ -1,3 +1,4 @@
+import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { SkipReporter } from '../../src/cli/skip-reporter.js';
 import {
@@ -25,8 +26,13 @@ const counts = (lines: number, blank: number, skipped: number, joined = 0) => ({
 
 function collecting(): { reporter: SkipReporter; text: () => string } {
   let text = '';
-  const stderr = { write: (chunk: string) => ((text += chunk), true) } as unknown as NodeJS.WritableStream;
-  return { reporter: new SkipReporter(stderr as never), text: () => text };
+  const stderr = new Writable({
+    write(chunk: Buffer | string, _encoding, done) {
+      text += chunk.toString();
+      done();
+    },
+  });
+  return { reporter: new SkipReporter(stderr), text: () => text };
 }
 
 describe('a run that skipped most of its lines', () => {
