@@ -115,6 +115,17 @@ export interface TrendStatistics {
   origin: number | null;
   firstDecileMedian: number | null;
   lastDecileMedian: number | null;
+  /**
+   * The fitted line's fall over the observed span, as a share of its level at the first time:
+   * −(slope · span) / intercept (0.12 = it fell 12%; negative: it rose). Null without a line or
+   * when the line starts at or below zero (no level to be a share of).
+   */
+  effect: number | null;
+  /** Days from the first to the last point. */
+  spanDays: number;
+  minEffect: number;
+  /** Significantly decreasing, but by less than minEffect: inconclusive rather than PASS. */
+  belowMinEffect: boolean;
 }
 
 /**
@@ -125,7 +136,7 @@ export interface TrendStatistics {
 export function trendStatistics(
   times: ArrayLike<number>,
   values: ArrayLike<number>,
-  options: { alpha: number; minSamples: number },
+  options: { alpha: number; minSamples: number; minEffect?: number },
 ): TrendStatistics {
   const n = values.length;
   const origin = n > 0 ? (times[0] as number) : 0;
@@ -137,7 +148,13 @@ export function trendStatistics(
     mk.pDecreasing <= options.alpha ? 'decreasing' : mk.pIncreasing <= options.alpha ? 'increasing' : 'flat';
   const tooFew =
     n < Math.max(options.minSamples, ABSOLUTE_MIN_SAMPLES) || minimumAchievablePDecreasing(n) > options.alpha;
-  const verdict: Verdict = tooFew ? 'inconclusive' : direction === 'decreasing' ? 'pass' : 'fail';
+  const spanDays = n > 0 ? (days[n - 1] as number) : 0;
+  const effect = fit === null || !(fit.intercept > 0) ? null : -(fit.slope * spanDays) / fit.intercept + 0;
+  const minEffect = options.minEffect ?? 0;
+  const bigEnough = minEffect <= 0 || (effect !== null && effect >= minEffect);
+  const belowMinEffect = !tooFew && direction === 'decreasing' && !bigEnough;
+  const verdict: Verdict =
+    tooFew || belowMinEffect ? 'inconclusive' : direction === 'decreasing' ? 'pass' : 'fail';
   return {
     n,
     verdict,
@@ -151,19 +168,57 @@ export function trendStatistics(
     origin: n > 0 ? origin : null,
     firstDecileMedian: first,
     lastDecileMedian: last,
+    effect,
+    spanDays,
+    minEffect,
+    belowMinEffect,
   };
 }
 
+/** Tokens per day: whole numbers when large, two significant digits when small (never "-0"). */
+function formatSlope(slope: number): string {
+  if (Math.abs(slope) >= 10) return formatInteger(slope);
+  return slope === 0 ? '0' : String(Number(slope.toPrecision(2)));
+}
+
+function formatShare(share: number): string {
+  return `${Number((share * 100).toPrecision(2))}%`;
+}
+
+function formatSpan(days: number): string {
+  return days >= 2 ? `${formatInteger(days)} days` : `${Number(days.toPrecision(2))} day(s)`;
+}
+
+/**
+ * The line's slope is down but the series' own summary (its decile medians) shows it rising: the
+ * text must not call that a downward trend without saying why the two disagree.
+ */
+function unevenFall(stats: TrendStatistics): string | null {
+  const { firstDecileMedian: first, lastDecileMedian: last } = stats;
+  if (stats.direction !== 'decreasing' || first === null || last === null || !(last > first)) return null;
+  return `the Theil–Sen slope is down but the last-decile median (${formatInteger(last)}) is above the first (${formatInteger(first)}): the fall is not uniform`;
+}
+
 function describe(scope: string, stats: TrendStatistics, minSamples: number): string {
-  const slope =
-    stats.theilSenSlope === null ? 'no slope' : `${formatInteger(stats.theilSenSlope)} tokens/day`;
+  const slope = stats.theilSenSlope === null ? 'no slope' : `${formatSlope(stats.theilSenSlope)} tokens/day`;
   const p = `Mann–Kendall p = ${stats.pDecreasing.toPrecision(2)}`;
+  const fall =
+    stats.effect === null
+      ? 'an unmeasurable share: the fitted line starts at or below 0'
+      : `${formatShare(stats.effect)} over ${formatSpan(stats.spanDays)}`;
+  const uneven = unevenFall(stats);
+  const facts = `(${slope}, ${p}, n = ${stats.n})`;
   switch (stats.verdict) {
     case 'pass':
-      return `Input tokens per completed task are trending down for ${scope} (${slope}, ${p}, n = ${stats.n}).`;
+      return uneven === null
+        ? `Input tokens per completed task are trending down for ${scope}: the fitted line falls by ${fall} ${facts}.`
+        : `Input tokens per completed task fall on the fitted line for ${scope}, by ${fall} ${facts}, but ${uneven}.`;
     case 'fail':
-      return `Input tokens per completed task are not trending down for ${scope}: ${stats.direction} (${slope}, ${p}, n = ${stats.n}).`;
+      return `Input tokens per completed task are not trending down for ${scope}: ${stats.direction} ${facts}.`;
     default:
+      if (stats.belowMinEffect) {
+        return `Input tokens per completed task fall significantly for ${scope}, but the fitted line's fall (${fall}) is below the minimum effect of ${formatShare(stats.minEffect)} ${facts}${uneven === null ? '' : `; ${uneven}`}.`;
+      }
       return `Not enough completed tasks to judge the input-token trend for ${scope} (n = ${stats.n}; the verdict needs at least ${minSamples}).`;
   }
 }
@@ -181,6 +236,7 @@ function seriesFinding(arm: string | null, series: Series, context: AnalyzerCont
   const id = findingId(context.source, EFFICIENCY_TREND, arm === null ? 'global' : `arm:${arm}`);
   const minSamples = Math.max(options.minSamples, ABSOLUTE_MIN_SAMPLES);
   const excludedNote = excluded > 0 ? `; ${excluded} completed task(s) without input_tokens left out` : '';
+  const uneven = unevenFall(stats);
   const deciles =
     stats.firstDecileMedian === null || stats.lastDecileMedian === null
       ? 'no points'
@@ -195,7 +251,7 @@ function seriesFinding(arm: string | null, series: Series, context: AnalyzerCont
     confidence: Math.min(1, Math.max(0, 1 - stats.pDecreasing)),
     frequency: stats.n,
     sessions: [],
-    evidence: `n = ${stats.n} (min ${minSamples}); ${deciles}; OLS ${stats.olsSlope === null ? 'n/a' : formatInteger(stats.olsSlope)} tokens/day${excludedNote}`,
+    evidence: `n = ${stats.n} (min ${minSamples}); ${deciles}; OLS ${stats.olsSlope === null ? 'n/a' : formatSlope(stats.olsSlope)} tokens/day; effect ${stats.effect === null ? 'n/a' : formatShare(stats.effect)} (min ${formatShare(stats.minEffect)})${uneven === null ? '' : `; ${uneven}`}${excludedNote}`,
     verification: verificationCommand(context.source, context.inputs, id),
     theme: 'efficiency',
     project_slug: null,
@@ -224,6 +280,8 @@ function seriesFinding(arm: string | null, series: Series, context: AnalyzerCont
       origin: stats.origin === null ? null : isoTime(stats.origin),
       daily: dailySummaries(times, tokens),
       cache_read_ratio_histogram: ratioHistogram(ratios),
+      effect: stats.effect,
+      min_effect: stats.minEffect,
     },
   };
 }

@@ -139,6 +139,7 @@ function rateFinding(
     down: metric.thresholds?.down ?? null,
     fallback: current?.fallback ?? false,
     items: series.items,
+    whole_log_value: series.wholeLog,
   };
   const id = findingId(context.source, ROLLING_RATE, `${metric.metric}:${scopeKind}:${series.scope ?? ''}`);
   const label = scopeLabel(scopeKind, series.scope);

@@ -10,6 +10,11 @@ export interface HealthSettings {
 export interface AnalysisOptions {
   /** One-sided significance level of the trend test. */
   readonly alpha: number;
+  /**
+   * A PASS needs the Theil–Sen line to fall by at least this share of its level at the start over
+   * the observed span (0.05 = 5%); a significant but smaller fall is inconclusive. Absent: 0.
+   */
+  readonly minEffect?: number;
   /** Fewer points than this give an inconclusive verdict. */
   readonly minSamples: number;
   /** Only tasks whose acceptance command passed count as completed. */

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { CliIo } from './io.js';
-import { choice, nonEmpty, type OptionSpec, resolve } from './options.js';
+import { boolean, choice, nonEmpty, type OptionSpec, resolve } from './options.js';
 
 export const DEFAULT_STORE = '.afterburn';
 
@@ -26,4 +26,13 @@ export const FORMAT: OptionSpec<OutputFormat> = {
   env: 'AFTERBURN_FORMAT',
   parse: choice(OUTPUT_FORMATS),
   defaultDescription: 'table on a terminal, json otherwise',
+};
+
+export const SHOW_REJECTED: OptionSpec<boolean> = {
+  flags: '--show-rejected',
+  description:
+    'table, markdown and HTML also show findings rejected with findings verify --reject (marked); JSON always has them',
+  env: 'AFTERBURN_SHOW_REJECTED',
+  parse: boolean,
+  defaultDescription: 'false: they are hidden and counted',
 };

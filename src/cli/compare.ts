@@ -2,13 +2,13 @@ import type { Command } from 'commander';
 import { AfterburnError } from '../common/errors.js';
 import { toJson } from '../common/json.js';
 import { loadBaseline } from '../health/baselines.js';
-import { compareSnapshots, renderDeltasMarkdown } from '../health/compare.js';
+import { compareSnapshots, renderDeltasMarkdown, unmeasuredGated } from '../health/compare.js';
 import { DEFAULT_LIMITS } from '../health/config.js';
 import { resolveStoreDir, STORE } from './common-options.js';
 import { addHealthOptions, type HealthFlags, resolveLimits, runHealth } from './health-options.js';
 import { MAX_DROP, MAX_RISE } from './health-settings.js';
 import type { CliIo } from './io.js';
-import { choice, envOption, nonEmpty, type OptionSpec, resolve } from './options.js';
+import { boolean, choice, envOption, nonEmpty, type OptionSpec, resolve } from './options.js';
 
 const COMPARE_FORMATS = ['markdown', 'json'] as const;
 const COMPARE_FORMAT: OptionSpec<(typeof COMPARE_FORMATS)[number]> = {
@@ -25,7 +25,17 @@ const BASELINE: OptionSpec<string> = {
   parse: nonEmpty,
 };
 
+const ALLOW_UNMEASURED: OptionSpec<boolean> = {
+  flags: '--allow-unmeasured',
+  description:
+    'pass even when a metric with a limit has no value on one side (a window not full and no whole-log value, too few samples, or missing)',
+  env: 'AFTERBURN_ALLOW_UNMEASURED',
+  parse: boolean,
+  defaultDescription: 'false: an unmeasured gated metric fails the compare',
+};
+
 interface CompareFlags extends HealthFlags {
+  allowUnmeasured?: boolean;
   baseline?: string;
   store?: string;
   format?: string;
@@ -48,6 +58,7 @@ export function registerCompare(program: Command, io: CliIo, setExitCode: (code:
     .addOption(envOption(COMPARE_FORMAT))
     .addOption(envOption(MAX_DROP).argParser(collect))
     .addOption(envOption(MAX_RISE).argParser(collect))
+    .addOption(envOption(ALLOW_UNMEASURED))
     .action(async (flags: CompareFlags) => {
       const name = resolve(BASELINE, flags.baseline, io.env, undefined);
       if (name === undefined) {
@@ -69,18 +80,32 @@ export function registerCompare(program: Command, io: CliIo, setExitCode: (code:
         );
       }
       const limits = resolveLimits(flags, io, run.config, DEFAULT_LIMITS);
+      const allowUnmeasured = resolve(ALLOW_UNMEASURED, flags.allowUnmeasured, io.env, false);
       const deltas = compareSnapshots(baseline.metrics, run.metrics, limits);
       const breached = deltas.filter((d) => d.breached);
+      const unmeasured = unmeasuredGated(deltas);
       if (format === 'json') {
         io.stdout.write(
-          `${toJson({ schema_version: 1, baseline: name, source: run.source, saved_at: baseline.saved_at, breached: breached.length, deltas }, 2)}\n`,
+          `${toJson({ schema_version: 1, baseline: name, source: run.source, saved_at: baseline.saved_at, breached: breached.length, unmeasured: unmeasured.length, allow_unmeasured: allowUnmeasured, deltas }, 2)}\n`,
         );
       } else {
-        io.stdout.write(renderDeltasMarkdown(name, deltas));
+        io.stdout.write(renderDeltasMarkdown(name, deltas, { allowUnmeasured }));
+      }
+      const wholeLog = deltas.filter((d) => d.basis === 'whole_log' && d.limit !== null);
+      if (wholeLog.length > 0) {
+        io.stderr.write(
+          `afterburn: note: ${wholeLog.map((d) => d.name).join(', ')} compared on whole-log values: a window is not full (${wholeLog[0]?.note?.replace(/^whole-log values compared: /, '')})\n`,
+        );
       }
       if (breached.length > 0) {
         io.stderr.write(
           `afterburn: gate failed: ${breached.map((d) => d.name).join(', ')} beyond the limit against baseline "${name}"\n`,
+        );
+        setExitCode(1);
+      }
+      if (unmeasured.length > 0 && !allowUnmeasured) {
+        io.stderr.write(
+          `afterburn: gate failed: ${unmeasured.map((d) => d.name).join(', ')} unmeasured against baseline "${name}" (${unmeasured[0]?.note?.replace(/^unmeasured: /, '')}): a gate never passes on what it could not measure; --allow-unmeasured lets it\n`,
         );
         setExitCode(1);
       }

@@ -2,17 +2,20 @@ import { stat } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { toJson } from '../common/json.js';
 import { discover } from '../core/discover.js';
+import { evaluateGate, FAIL_ON, type FailOn, type GateRule } from '../core/gate.js';
 import { cannotRunIncrementally } from '../core/incremental.js';
 import type { RunReport, Verdict } from '../findings/schema.js';
 import { FindingStore } from '../findings/store.js';
 import type { InputFile } from '../input/inputs.js';
 import { DEFAULT_MAX_LINE_BYTES } from '../input/read-lines.js';
 import { DEFAULT_PARALLEL_MIN_BYTES, MAX_DEFAULT_THREADS } from '../parallel/parallel-read.js';
+import { oneLine } from '../render/format.js';
 import { renderRunMarkdown } from '../render/markdown.js';
+import { hideRejected } from '../render/review.js';
 import { renderRunTable } from '../render/table.js';
 import { findSource } from '../sources/registry.js';
 import { readBuildId } from './build-id.js';
-import { FORMAT, type OutputFormat, resolveStoreDir, STORE } from './common-options.js';
+import { FORMAT, type OutputFormat, resolveStoreDir, SHOW_REJECTED, STORE } from './common-options.js';
 import { githubEnabled, githubNegation, githubOption, publishToGitHub } from './github.js';
 import {
   addHealthSettingsOptions,
@@ -24,6 +27,7 @@ import {
   boolean,
   choice,
   envOption,
+  fraction,
   negatedOption,
   nonEmpty,
   type OptionSpec,
@@ -34,12 +38,10 @@ import {
 } from './options.js';
 import { Progress, showsProgress, waitingNotice } from './progress.js';
 import { SkipReporter } from './skip-reporter.js';
+import { nothingAnalysed, warnIfMostlySkipped } from './skipped-run.js';
 import { inputPaths, sourceInputs } from './source-inputs.js';
 import { storeOptions } from './store-options.js';
 import { terminalOptions } from './terminal.js';
-
-export const FAIL_ON = ['never', 'fail', 'inconclusive'] as const;
-type FailOn = (typeof FAIL_ON)[number];
 
 /**
  * Ten points: a steady fall over a dozen tasks can pass (the exact one-sided Mann–Kendall test
@@ -48,6 +50,13 @@ type FailOn = (typeof FAIL_ON)[number];
  */
 export const DEFAULT_MIN_SAMPLES = 10;
 export const DEFAULT_ALPHA = 0.05;
+/**
+ * A PASS needs the fitted line to fall by at least 5% of its starting level over the span: on a
+ * long log the trend test finds significance in falls far too small to matter (a few tokens a
+ * day), and 5% is about the smallest change a cost review notices and a run-to-run wobble of
+ * token counts (a few percent) does not make on its own. README, Efficiency trend, says more.
+ */
+export const DEFAULT_MIN_EFFECT = 0.05;
 
 export const SOURCE: OptionSpec<string> = {
   flags: '--source <name>',
@@ -58,10 +67,25 @@ export const SOURCE: OptionSpec<string> = {
 };
 const FAIL_ON_OPTION: OptionSpec<FailOn> = {
   flags: '--fail-on <level>',
-  description: `exit 1 when the run verdict is at or below this level: ${FAIL_ON.join('|')}`,
+  description: `exit 1 when the run verdict is at or below this level, or nothing was analysed: ${FAIL_ON.join('|')}`,
   env: 'AFTERBURN_FAIL_ON',
   parse: choice(FAIL_ON),
   defaultDescription: 'never',
+};
+export const MIN_EFFECT: OptionSpec<number> = {
+  flags: '--min-effect <fraction>',
+  description:
+    'a PASS needs the Theil–Sen line to fall by at least this share of its starting level (0 turns it off)',
+  env: 'AFTERBURN_MIN_EFFECT',
+  parse: fraction,
+  defaultDescription: String(DEFAULT_MIN_EFFECT),
+};
+const GATE_ARMS: OptionSpec<boolean> = {
+  flags: '--gate-arms',
+  description: '--fail-on also fails when any arm’s verdict fails it, not only the global one',
+  env: 'AFTERBURN_GATE_ARMS',
+  parse: boolean,
+  defaultDescription: 'false',
 };
 const ALPHA: OptionSpec<number> = {
   flags: '--alpha <p>',
@@ -119,6 +143,9 @@ interface DiscoverFlags extends HealthSettingsFlags {
   store?: string;
   format?: string;
   failOn?: string;
+  gateArms?: boolean;
+  minEffect?: string;
+  showRejected?: boolean;
   alpha?: string;
   minSamples?: string;
   requireAcceptance?: boolean;
@@ -138,12 +165,6 @@ export function optionalThreads(
   return threads === undefined ? {} : { threads };
 }
 
-export function gateFails(verdict: Verdict | null, failOn: FailOn): boolean {
-  if (failOn === 'fail') return verdict === 'fail';
-  if (failOn === 'inconclusive') return verdict === 'fail' || verdict === 'inconclusive';
-  return false;
-}
-
 export function defaultFormat(io: CliIo): OutputFormat {
   return io.stdout.isTTY ? 'table' : 'json';
 }
@@ -153,18 +174,23 @@ export function defaultFormat(io: CliIo): OutputFormat {
  * renderer (and d3 with it) is loaded only for HTML: most runs never need it.
  */
 export async function renderReport(
-  report: RunReport,
+  full: RunReport,
   format: OutputFormat,
   io: CliIo,
-  runAt?: string,
+  options: { runAt?: string; showRejected: boolean },
 ): Promise<string> {
-  if (format === 'json') return `${toJson(report, 2)}\n`;
-  if (format === 'markdown') return renderRunMarkdown(report);
+  if (format === 'json') return `${toJson(full, 2)}\n`;
+  // People's formats leave rejected findings out (and say how many); the JSON contract keeps them.
+  const { report, hiddenRejected } = hideRejected(full, options.showRejected);
+  if (format === 'markdown') return renderRunMarkdown(report, { hiddenRejected });
   if (format === 'html') {
     const { renderRunHtml } = await import('../render/html.js');
-    return renderRunHtml(report, runAt === undefined ? {} : { runAt });
+    return renderRunHtml(report, {
+      hiddenRejected,
+      ...(options.runAt === undefined ? {} : { runAt: options.runAt }),
+    });
   }
-  return renderRunTable(report, terminalOptions(io));
+  return renderRunTable(report, { ...terminalOptions(io), hiddenRejected });
 }
 
 export function registerDiscover(program: Command, io: CliIo, setExitCode: (code: number) => void): void {
@@ -179,8 +205,11 @@ export function registerDiscover(program: Command, io: CliIo, setExitCode: (code
     )
     .addOption(envOption(STORE))
     .addOption(envOption(FORMAT))
+    .addOption(envOption(SHOW_REJECTED))
     .addOption(envOption(FAIL_ON_OPTION))
+    .addOption(envOption(GATE_ARMS))
     .addOption(envOption(ALPHA))
+    .addOption(envOption(MIN_EFFECT))
     .addOption(envOption(MIN_SAMPLES))
     .addOption(envOption(REQUIRE_ACCEPTANCE))
     .addOption(negatedOption(REQUIRE_ACCEPTANCE))
@@ -198,9 +227,13 @@ export function registerDiscover(program: Command, io: CliIo, setExitCode: (code
     if (incremental && !source.incremental) throw cannotRunIncrementally(source);
     const paths = inputPaths(source, flags.path, io, { guess: true });
     const format = resolve(FORMAT, flags.format, io.env, defaultFormat(io));
-    const failOn = resolve(FAIL_ON_OPTION, flags.failOn, io.env, 'never');
+    const gate: GateRule = {
+      failOn: resolve(FAIL_ON_OPTION, flags.failOn, io.env, 'never'),
+      gateArms: resolve(GATE_ARMS, flags.gateArms, io.env, false),
+    };
     const analysis = {
       alpha: resolve(ALPHA, flags.alpha, io.env, DEFAULT_ALPHA),
+      minEffect: resolve(MIN_EFFECT, flags.minEffect, io.env, DEFAULT_MIN_EFFECT),
       minSamples: resolve(MIN_SAMPLES, flags.minSamples, io.env, DEFAULT_MIN_SAMPLES),
       requireAcceptance: resolve(REQUIRE_ACCEPTANCE, flags.requireAcceptance, io.env, false),
       health: (await resolveHealthSettings(flags, io)).health,
@@ -263,12 +296,19 @@ export function registerDiscover(program: Command, io: CliIo, setExitCode: (code
     );
     progress?.finish();
     skips.finish();
-    io.stdout.write(await renderReport(report, format, io, new Date(io.now()).toISOString()));
-    if (github) await publishToGitHub(report, io);
-    if (gateFails(report.verdict, failOn)) {
-      io.stderr.write(`afterburn: gate failed: verdict ${report.verdict} (--fail-on ${failOn})\n`);
-      setExitCode(1);
-    }
+    warnIfMostlySkipped(report.counts, source, skips);
+    io.stdout.write(
+      await renderReport(report, format, io, {
+        runAt: new Date(io.now()).toISOString(),
+        showRejected: resolve(SHOW_REJECTED, flags.showRejected, io.env, false),
+      }),
+    );
+    const outcome = evaluateGate(report, gate, nothingAnalysed(report.counts, source, skips));
+    if (github) await publishToGitHub(report, io, { rule: gate, outcome });
+    for (const reason of outcome.reasons) io.stderr.write(`afterburn: gate failed: ${oneLine(reason)}\n`);
+    if (outcome.passedDespiteArms !== null)
+      io.stderr.write(`afterburn: ${oneLine(outcome.passedDespiteArms)}\n`);
+    if (outcome.failed) setExitCode(1);
   });
 }
 

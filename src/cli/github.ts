@@ -1,14 +1,14 @@
 import { appendFile } from 'node:fs/promises';
 import { AfterburnError } from '../common/errors.js';
 import type { RunReport } from '../findings/schema.js';
-import { annotationCommands, annotationsFor, stepSummary } from '../render/github.js';
+import { type AnnotationGate, annotationCommands, annotationsFor, stepSummary } from '../render/github.js';
 import type { CliIo } from './io.js';
 import { boolean, envOption, negatedOption, type OptionSpec, resolve } from './options.js';
 
 export const GITHUB: OptionSpec<boolean> = {
   flags: '--github',
   description:
-    'append a markdown summary to $GITHUB_STEP_SUMMARY and print ::error/::warning annotations (to stderr)',
+    'append a markdown summary to $GITHUB_STEP_SUMMARY and print annotations (to stderr): ::error for what fails the gate, ::warning for the rest',
   env: 'AFTERBURN_GITHUB',
   parse: boolean,
   defaultDescription: 'on when GITHUB_ACTIONS=true',
@@ -25,8 +25,8 @@ export function githubEnabled(flag: boolean | undefined, io: CliIo): boolean {
  * Annotations go to stderr, which the runner reads for workflow commands too, so stdout stays the
  * report (JSON when piped).
  */
-export async function publishToGitHub(report: RunReport, io: CliIo): Promise<void> {
-  const { lines, omitted } = annotationCommands(annotationsFor(report));
+export async function publishToGitHub(report: RunReport, io: CliIo, gate?: AnnotationGate): Promise<void> {
+  const { lines, omitted } = annotationCommands(annotationsFor(report, gate));
   for (const line of lines) io.stderr.write(`${line}\n`);
   if (omitted > 0)
     io.stderr.write(`afterburn: ${omitted} more annotation(s) not shown (GitHub shows 10 per step)\n`);

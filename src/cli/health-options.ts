@@ -17,6 +17,7 @@ import {
 import type { CliIo } from './io.js';
 import { envOption, resolve } from './options.js';
 import { SkipReporter } from './skip-reporter.js';
+import { warnIfMostlySkipped } from './skipped-run.js';
 import { inputPaths, sourceInputs } from './source-inputs.js';
 
 export interface HealthFlags extends HealthSettingsFlags {
@@ -72,6 +73,7 @@ export async function runHealth(flags: HealthFlags, io: CliIo): Promise<HealthRu
     stdin: io.stdin,
   });
   skips.finish();
+  warnIfMostlySkipped(counts, source, skips);
   return {
     source: source.name,
     inputs: source.expandInputs ? [...paths] : inputs.map((i) => i.name),

@@ -26,7 +26,10 @@ Environment variables (a flag beats its variable; a blank variable counts as uns
   AFTERBURN_OUT                     --out of report
   AFTERBURN_GITHUB                  --github (1/0, true/false; every boolean flag has a --no- form)
   AFTERBURN_FAIL_ON                 --fail-on
+  AFTERBURN_GATE_ARMS               --gate-arms (true/false)
   AFTERBURN_ALPHA                   --alpha
+  AFTERBURN_MIN_EFFECT              --min-effect (default 0.05)
+  AFTERBURN_SHOW_REJECTED           --show-rejected of discover and report (true/false)
   AFTERBURN_MIN_SAMPLES             --min-samples
   AFTERBURN_REQUIRE_ACCEPTANCE      --require-acceptance (true/false)
   AFTERBURN_MAX_LINE_BYTES          --max-line-bytes
@@ -43,12 +46,14 @@ Environment variables (a flag beats its variable; a blank variable counts as uns
   AFTERBURN_WINDOW, AFTERBURN_THRESHOLD  --window/--threshold (comma-separated metric=value)
   AFTERBURN_BASELINE                --baseline of compare
   AFTERBURN_MAX_DROP, AFTERBURN_MAX_RISE  --max-drop/--max-rise of compare
+  AFTERBURN_ALLOW_UNMEASURED        --allow-unmeasured of compare (true/false)
   AFTERBURN_DEBUG                   --debug (true/false)
   NO_COLOR, FORCE_COLOR, COLUMNS    terminal output (TERM=dumb also turns colour off)
   GITHUB_ACTIONS                    true turns --github on
   GITHUB_STEP_SUMMARY               the file --github appends the markdown summary to
 
-Exit codes: 0 ok, 1 a gate failed (--fail-on, or a compare limit), 2 usage, input, config or store error.`;
+Exit codes: 0 ok, 1 a gate failed (--fail-on, nothing analysed under --fail-on, or a compare limit or
+unmeasured metric), 2 usage, input, config or store error.`;
 
 const DEBUG: OptionSpec<boolean> = {
   flags: '--debug',

@@ -5,6 +5,7 @@ export {
   boolean,
   booleanFlagIn,
   choice,
+  fraction,
   nonEmpty,
   nonNegativeInteger,
   positiveInteger,

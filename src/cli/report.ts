@@ -5,7 +5,7 @@ import { loadStoredReport } from '../core/stored-report.js';
 import { writeFileAtomic } from '../findings/atomic-write.js';
 import { FindingStore } from '../findings/store.js';
 import { findSource } from '../sources/registry.js';
-import { FORMAT, type OutputFormat, resolveStoreDir, STORE } from './common-options.js';
+import { FORMAT, type OutputFormat, resolveStoreDir, SHOW_REJECTED, STORE } from './common-options.js';
 import { defaultFormat, renderReport, SOURCE } from './discover.js';
 import { githubEnabled, githubNegation, githubOption, publishToGitHub } from './github.js';
 import type { CliIo } from './io.js';
@@ -37,6 +37,7 @@ interface ReportFlags {
   format?: string;
   out?: string;
   github?: boolean;
+  showRejected?: boolean;
 }
 
 export function registerReport(program: Command, io: CliIo): void {
@@ -54,6 +55,7 @@ export function registerReport(program: Command, io: CliIo): void {
       }),
     )
     .addOption(envOption(OUT))
+    .addOption(envOption(SHOW_REJECTED))
     .addOption(githubOption())
     .addOption(githubNegation())
     .action(async (flags: ReportFlags) => {
@@ -69,7 +71,10 @@ export function registerReport(program: Command, io: CliIo): void {
       const github = githubEnabled(flags.github, io);
       const storeDir = resolveStoreDir(flags.store, io);
       const { report, at } = await loadStoredReport(new FindingStore(storeDir, { now: io.now }), source.name);
-      const text = await renderReport(report, format, io, at);
+      const text = await renderReport(report, format, io, {
+        runAt: at,
+        showRejected: resolve(SHOW_REJECTED, flags.showRejected, io.env, false),
+      });
       if (out === undefined) io.stdout.write(text);
       else {
         const target = path.resolve(io.cwd, out);

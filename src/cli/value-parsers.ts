@@ -20,6 +20,14 @@ export function probability(text: string): number {
   return value;
 }
 
+/** A share from 0 (inclusive: turns a minimum off) up to, not including, 1. */
+export function fraction(text: string): number {
+  const value = Number(text);
+  if (text === '' || !Number.isFinite(value) || value < 0 || value >= 1)
+    throw new Error('must be a number from 0 up to (not including) 1, e.g. 0.05 for 5%');
+  return value;
+}
+
 export function positiveInteger(text: string): number {
   const value = Number(text);
   if (!/^\d+$/.test(text) || !Number.isSafeInteger(value) || value < 1)

@@ -12,7 +12,7 @@ import {
 import type { FindingStore } from '../findings/store.js';
 import type { InputFile } from '../input/inputs.js';
 import { DEFAULT_PARALLEL_MIN_BYTES, helpersFor, readParallel } from '../parallel/parallel-read.js';
-import type { Source, SourceDiagnostics } from '../sources/types.js';
+import type { SealedSession, Source, SourceDiagnostics } from '../sources/types.js';
 import {
   analysisKey,
   CursorBook,
@@ -91,13 +91,23 @@ export async function analyze(
   // The notices the analysis prints, kept with it for a later run that reuses it.
   const notices: string[] = [];
   let analysing = false;
-  const session = request.source.open({
-    skipped: (location, reason) => request.diagnostics.skipped(location, reason),
+  // The line being parsed on this thread, so a skip can hand it on (the wrong-source hint).
+  let lineText: string | undefined;
+  const opened = request.source.open({
+    skipped: (location, reason) => request.diagnostics.skipped(location, reason, lineText),
     notice: (message) => {
       if (analysing) notices.push(message);
       request.diagnostics.notice?.(message);
     },
   });
+  const session: SealedSession = {
+    ...opened,
+    acceptLine: (text, location) => {
+      lineText = text;
+      opened.acceptLine(text, location);
+      lineText = undefined;
+    },
+  };
   const parallelMinBytes = request.parallelMinBytes ?? DEFAULT_PARALLEL_MIN_BYTES;
   // Started before any reading, so their modules are loaded by the time the first split is made.
   const { helpers, lastLarge } = await helpersFor(request.source.name, request.inputs, {

@@ -23,6 +23,11 @@ export const RollingRateData = z.object({
   fallback: z.boolean().optional(),
   /** Items of the scope seen so far (the scope's own count, even while the global window is used). */
   items: Count.optional(),
+  /**
+   * The rate over every item of the scope, not only the last window: what a log shorter than the
+   * window can still be compared on. A percentile has one only while its items fit the window.
+   */
+  whole_log_value: z.number().nullable().optional(),
 });
 export type RollingRateData = z.infer<typeof RollingRateData>;
 
@@ -110,6 +115,13 @@ export const EfficiencyTrendData = z.object({
   excluded_missing_input_tokens: Count.describe(
     'completed tasks left out because they carry no input_tokens',
   ),
+  // Added with --min-effect, so optional for stores written before it.
+  effect: z
+    .number()
+    .nullable()
+    .optional()
+    .describe("the Theil-Sen line's fall over the observed span, relative to its level at the start"),
+  min_effect: z.number().min(0).optional().describe('the smallest effect a PASS needs (--min-effect)'),
   // Chart data (added after the first release, so optional for stores written before it).
   theil_sen_intercept: z
     .number()

@@ -20,6 +20,8 @@ const StoredMetric = z.object({
   window: z.int().positive().nullable(),
   state: z.enum(['above', 'below', 'unknown']).nullable(),
   fallback: z.boolean(),
+  whole_log_value: z.number().nullable().optional(),
+  items: z.int().nonnegative().optional(),
 });
 
 export const Baseline = z.object({

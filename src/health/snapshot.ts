@@ -18,6 +18,13 @@ export interface SnapshotMetric {
   readonly window: number | null;
   readonly state: 'above' | 'below' | 'unknown' | null;
   readonly fallback: boolean;
+  /**
+   * The value over the whole log (a latency percentile's value is one already): what compare
+   * falls back on when a window is not full. Null when unknown; absent in older baselines.
+   */
+  readonly whole_log_value?: number | null;
+  /** Items of the scope in the log; absent in older baselines. */
+  readonly items?: number;
 }
 
 /** A finding fresh from an analyzer or read back from the store (its data is parsed here either way). */
@@ -47,6 +54,8 @@ export function snapshotOf(findings: readonly AnyFinding[]): SnapshotMetric[] {
         window: data.window,
         state: data.up === null ? null : data.state,
         fallback: data.fallback ?? false,
+        whole_log_value: data.whole_log_value ?? null,
+        items: data.items ?? data.n,
       });
     } else if (finding.type === LATENCY) {
       const data = LatencyData.parse(finding.data);
@@ -61,6 +70,8 @@ export function snapshotOf(findings: readonly AnyFinding[]): SnapshotMetric[] {
           window: null,
           state: null,
           fallback: false,
+          whole_log_value: data[p],
+          items: data.n,
         });
       }
     }

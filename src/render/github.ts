@@ -1,3 +1,4 @@
+import { findingFailsGate, type GateOutcome, type GateRule } from '../core/gate.js';
 import { ThresholdCrossedData } from '../findings/data.js';
 import type { RunReport } from '../findings/schema.js';
 import { renderRunMarkdown } from './markdown.js';
@@ -26,15 +27,45 @@ export function escapeProperty(text: string): string {
   return escapeData(text).replace(/:/g, '%3A').replace(/,/g, '%2C');
 }
 
-/** FAIL verdicts are errors, threshold breaches (upward crossings) warnings; errors first. */
-export function annotationsFor(report: RunReport): Annotation[] {
+/**
+ * The gate a run was held to, so annotation levels match it: `::error` only for what failed the
+ * gate (a job that exits 0 shows no error), `::warning` for every other FAIL verdict. Without one
+ * (`afterburn report` gates nothing) every annotation is a warning.
+ */
+export interface AnnotationGate {
+  readonly rule: GateRule;
+  readonly outcome: GateOutcome;
+}
+
+/** Gate failures are errors, other FAIL verdicts and upward threshold crossings warnings; errors first. */
+export function annotationsFor(report: RunReport, gate?: AnnotationGate): Annotation[] {
   const errors: Annotation[] = [];
   const warnings: Annotation[] = [];
-  for (const finding of report.findings) {
-    if (finding.verdict === 'fail') {
+  const failsGate = (finding: RunReport['findings'][number]): boolean =>
+    gate?.outcome.failed === true && findingFailsGate(finding, gate.rule);
+  const { findings } = report;
+  if (gate?.outcome.failed && !findings.some((f) => failsGate(f))) {
+    // Failed on nothing analysed, or on a missing verdict: no finding to hang the error on.
+    errors.push({
+      level: 'error',
+      title: 'afterburn gate failed',
+      message: gate.outcome.reasons.join('; '),
+    });
+  }
+  for (const finding of findings) {
+    const scope = finding.scope.arm ?? 'all arms';
+    if (failsGate(finding)) {
       errors.push({
         level: 'error',
-        title: `afterburn ${finding.type} FAIL: ${finding.scope.arm ?? 'all arms'}`,
+        title: `afterburn ${finding.type} ${(finding.verdict ?? 'no verdict').toUpperCase()}: ${scope}`,
+        message: finding.description,
+      });
+      continue;
+    }
+    if (finding.verdict === 'fail') {
+      warnings.push({
+        level: 'warning',
+        title: `afterburn ${finding.type} FAIL: ${scope}`,
         message: finding.description,
       });
       continue;

@@ -1,5 +1,6 @@
 import type { RunReport } from '../findings/schema.js';
 import { integer, oneLine, pValue, ratio, signedInteger } from './format.js';
+import { hiddenRejectedNote } from './review.js';
 import { slicedSections } from './sections.js';
 import { countsLines, reportView, sectionHeadings } from './view.js';
 
@@ -20,7 +21,7 @@ function table(headers: string[], rows: string[][]): string[] {
   ];
 }
 
-export function renderRunMarkdown(report: RunReport): string {
+export function renderRunMarkdown(report: RunReport, options: { hiddenRejected?: number } = {}): string {
   const view = reportView(report.findings);
   const headings = sectionHeadings(report, view);
   const verdict = report.verdict === null ? 'no verdict' : `**${report.verdict.toUpperCase()}**`;
@@ -124,5 +125,7 @@ export function renderRunMarkdown(report: RunReport): string {
       ),
     );
   }
+  const hidden = hiddenRejectedNote(options.hiddenRejected);
+  if (hidden !== null) out.push('', `_${hidden}_`);
   return `${out.join('\n')}\n`;
 }

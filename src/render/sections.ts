@@ -2,6 +2,7 @@ import { dollarsFromMicros } from '../common/money.js';
 import type { Finding } from '../findings/schema.js';
 import { formatValue, type SnapshotMetric, snapshotOf } from '../health/snapshot.js';
 import { integer, ratio } from './format.js';
+import { reviewMark } from './review.js';
 
 /**
  * Report sections for the finding types that come in slices (estimate_accuracy, outcome_rates,
@@ -55,7 +56,7 @@ function estimateSection(findings: readonly Finding[]): Section | null {
       const amount = d.metric === 'cost_usd_micros' ? dollarsFromMicros : integer;
       return [
         METRIC_LABEL[String(d.metric)] ?? String(d.metric),
-        scopeOf(d),
+        `${scopeOf(d)}${reviewMark(f)}`,
         String(num(d.n) ?? 0),
         String(num(d.missing) ?? 0),
         signedPercent(num(d.bias_pct)),
@@ -104,7 +105,7 @@ function outcomeSection(findings: readonly Finding[]): Section | null {
       ...names.map((name) => ({ header: name.toUpperCase(), align: 'right' as const })),
     ],
     rows: outcomes.map((f) => [
-      scopeOf(f.data),
+      `${scopeOf(f.data)}${reviewMark(f)}`,
       String(num(f.data.n) ?? 0),
       ...names.map((name) => share(num(obj(f.data.shares)[name]) ?? 0)),
     ]),
@@ -118,7 +119,7 @@ function pressureSection(findings: readonly Finding[]): Section | null {
       const utilization = obj(f.data.utilization);
       const retries = obj(f.data.retries);
       return [
-        scopeOf(f.data),
+        `${scopeOf(f.data)}${reviewMark(f)}`,
         String(num(f.data.n) ?? 0),
         ratio(num(utilization.p50)),
         ratio(num(utilization.p95)),
@@ -225,7 +226,7 @@ function crossingSection(findings: readonly Finding[]): Section | null {
   return {
     title: `Threshold crossings: latest ${shown.length} of ${crossings.length}`,
     columns: [{ header: 'AT' }, { header: 'CROSSING', flexible: true }],
-    rows: shown.map((f) => [f.first_seen ?? '', f.description]),
+    rows: shown.map((f) => [f.first_seen ?? '', `${f.description}${reviewMark(f)}`]),
   };
 }
 

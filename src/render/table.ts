@@ -1,6 +1,7 @@
 import { styleText } from 'node:util';
 import type { Finding, RunReport } from '../findings/schema.js';
 import { integer, oneLine, pValue, ratio, signedInteger } from './format.js';
+import { hiddenRejectedNote } from './review.js';
 import { slicedSections } from './sections.js';
 import { type Column, renderTextTable, truncate } from './text-table.js';
 import {
@@ -17,6 +18,8 @@ import {
 export interface TerminalOptions {
   readonly width: number;
   readonly color: boolean;
+  /** Rejected findings left out of the report (review.ts), for the closing line. */
+  readonly hiddenRejected?: number;
 }
 
 type Style = Parameters<typeof styleText>[0];
@@ -152,6 +155,8 @@ export function renderRunTable(report: RunReport, options: TerminalOptions): str
     out.push('', paint(options, 'bold', 'Other findings'));
     out.push(...section(view.others, OTHER_COLUMNS, options));
   }
+  const hidden = hiddenRejectedNote(options.hiddenRejected);
+  if (hidden !== null) out.push('', paint(options, 'dim', hidden));
   return `${out.join('\n')}\n`;
 }
 

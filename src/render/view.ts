@@ -1,4 +1,5 @@
 import { CountsShape, type Finding, type RunReport } from '../findings/schema.js';
+import { reviewMark } from './review.js';
 
 /**
  * The parts of a run report that the human renderers show, pulled out once so the table and
@@ -120,7 +121,7 @@ function trendRow(finding: Finding): TrendRow {
   const data = finding.data;
   const cache = data.cache_read_ratio as { p50?: unknown } | undefined;
   return {
-    scope: finding.scope.arm ?? 'all arms',
+    scope: `${finding.scope.arm ?? 'all arms'}${reviewMark(finding)}`,
     verdict: (finding.verdict ?? 'inconclusive').toUpperCase(),
     n: num(data.n) ?? 0,
     theilSen: num(data.theil_sen_slope),
@@ -148,7 +149,7 @@ export function reportView(findings: readonly Finding[]): ReportView {
     .map((f) => ({
       rank: num(f.data.rank) ?? 0,
       kind: String(f.data.kind),
-      value: String(f.data.value),
+      value: `${String(f.data.value)}${reviewMark(f)}`,
       count: f.frequency,
       remediation: String(f.data.remediation ?? ''),
     }));
@@ -163,12 +164,16 @@ export function reportView(findings: readonly Finding[]): ReportView {
     }));
   const others = findings
     .filter((f) => !SECTION_TYPES.has(f.type))
-    .map((f) => ({ type: f.type, scope: f.scope.arm ?? 'all', description: f.description }));
+    .map((f) => ({
+      type: f.type,
+      scope: `${f.scope.arm ?? 'all'}${reviewMark(f)}`,
+      description: f.description,
+    }));
   const latency = findings
     .filter((f) => f.type === 'latency')
     .sort(allArmsFirstThenByArm)
     .map((f) => ({
-      scope: f.scope.arm ?? 'all arms',
+      scope: `${f.scope.arm ?? 'all arms'}${reviewMark(f)}`,
       n: num(f.data.n) ?? 0,
       p50: num(f.data.p50),
       p95: num(f.data.p95),

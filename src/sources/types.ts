@@ -1,6 +1,7 @@
 import type { Analyzer, AnalyzerContext } from '../analyzers/types.js';
 import type { Counts, FindingDraft } from '../findings/schema.js';
 import { FLAT_LOG_LAYOUT, type InputFile, type LogFileLayout } from '../input/inputs.js';
+import { parseJsonObject } from './json-line.js';
 
 /** Where a line came from, for warnings a user can act on. */
 export interface LineLocation {
@@ -10,8 +11,12 @@ export interface LineLocation {
 }
 
 export interface SourceDiagnostics {
-  /** A line that was counted as skipped, with a short reason ("not valid JSON", …). */
-  skipped(location: LineLocation, reason: string): void;
+  /**
+   * A line that was counted as skipped, with a short reason ("not valid JSON", …). `text` is the
+   * line itself where the reader still holds it (lines read on this thread), so a caller can tell
+   * which source the skipped lines were meant for.
+   */
+  skipped(location: LineLocation, reason: string, text?: string): void;
   /**
    * One line about the input as a whole (e.g. timestamps that look like seconds), shown once per
    * run. Optional so a caller that only counts skips need not implement it.
@@ -94,6 +99,19 @@ export interface SourceAdapter<D> {
    * reuses the last analysis still refuse a damaged state.
    */
   readonly checkSaved?: (saved: unknown) => void;
+  /**
+   * What the gate counts as analysed (`discover --fail-on`): joined tasks for a source that joins,
+   * records for the rest. Default: every line that was neither blank nor skipped, as "records".
+   */
+  readonly analysed?: (counts: Counts) => number;
+  /** The noun of `analysed`, plural ("joined tasks"); default "records". */
+  readonly analysedNoun?: string;
+  /**
+   * Whether a parsed JSON line has this source's shape, for the wrong-source hint. Default: the
+   * line is not skipped by a fresh session. A source whose sessions accept any object (or judge a
+   * line by its file's place) gives its own test.
+   */
+  readonly recognises?: (record: Record<string, unknown>) => boolean;
   open(diagnostics: SourceDiagnostics): SourceSession<D>;
 }
 
@@ -112,6 +130,10 @@ export interface Source {
   readonly incremental: boolean;
   /** See SourceAdapter.checkSaved. */
   readonly checkSaved?: (saved: unknown) => void;
+  /** See SourceAdapter.analysed: what a gated run must have analysed more than none of. */
+  analysed(counts: Counts): { readonly count: number; readonly noun: string };
+  /** How many of `lines` (sampled skipped lines of another source) have this source's shape. */
+  recognisedCount(lines: readonly string[]): number;
   open(diagnostics: SourceDiagnostics): SealedSession;
 }
 
@@ -140,6 +162,11 @@ export function defineSource<D>(adapter: SourceAdapter<D>): Source {
     analyzers: adapter.analyzers.map((analyzer) => analyzer.meta),
     incremental: adapter.incremental === true,
     ...(adapter.checkSaved ? { checkSaved: adapter.checkSaved } : {}),
+    analysed: (counts) => ({
+      count: adapter.analysed?.(counts) ?? Math.max(0, counts.lines - counts.blank - counts.skipped),
+      noun: adapter.analysedNoun ?? 'records',
+    }),
+    recognisedCount: (lines) => recognisedCount(adapter, lines),
     open(diagnostics) {
       const session = adapter.open(diagnostics);
       const { adoptSegment, acceptBytes } = session;
@@ -193,3 +220,23 @@ export type LineParser = Pick<
 
 /** `keepKeys`: also keep the join keys as written (export prints them). */
 export type OpenLineParser = (diagnostics: SourceDiagnostics, options?: { keepKeys?: boolean }) => LineParser;
+
+/** See Source.recognisedCount. Lines are handed in one by one, so a sample stays cheap. */
+function recognisedCount<D>(adapter: SourceAdapter<D>, lines: readonly string[]): number {
+  const recognises = adapter.recognises;
+  if (recognises !== undefined) {
+    return lines.filter((line) => {
+      const parsed = parseJsonObject(line);
+      return 'value' in parsed && recognises(parsed.value);
+    }).length;
+  }
+  let skipped = 0;
+  const session = adapter.open({ skipped: () => (skipped += 1) });
+  let content = 0;
+  lines.forEach((line, index) => {
+    if (line.trim() === '') return;
+    content += 1;
+    session.acceptLine(line, { input: 'sample.jsonl', line: index + 1 });
+  });
+  return content - skipped;
+}

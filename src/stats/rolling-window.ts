@@ -16,6 +16,9 @@ export class RollingWindow {
   private ones = 0;
   private readonly sorted: Float64Array | null;
   private sortedCount = 0;
+  /** Every value pushed, and the non-zero ones among them: the whole series, not the window. */
+  private pushed = 0;
+  private pushedNonZero = 0;
 
   constructor(
     private readonly size: number,
@@ -26,6 +29,8 @@ export class RollingWindow {
   }
 
   push(value: number): void {
+    this.pushed += 1;
+    if (value !== 0) this.pushedNonZero += 1;
     if (this.count === this.size) {
       const leaving = this.ring[this.next] as number;
       this.ring[this.next] = value;
@@ -63,6 +68,17 @@ export class RollingWindow {
 
   get n(): number {
     return this.count;
+  }
+
+  /**
+   * The aggregate over every value pushed, window or not: what a log shorter than the window can
+   * still say. A share is always known; a quantile only while no value has left the window.
+   */
+  get wholeValue(): number | null {
+    if (this.pushed === 0) return null;
+    if (this.aggregate.kind === 'share') return this.pushedNonZero / this.pushed;
+    if (this.pushed !== this.count) return null;
+    return quantile7((this.sorted as Float64Array).subarray(0, this.sortedCount), this.aggregate.p);
   }
 
   get value(): number | null {

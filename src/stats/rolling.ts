@@ -70,6 +70,11 @@ export interface RollingSeries {
   readonly firstAt: number | null;
   /** The current value: the point after the last item; null when the scope has no items. */
   readonly current: RollingPoint | null;
+  /**
+   * The aggregate over every item of the scope (not only the last window): a rate is always known,
+   * a percentile while the scope has no more items than the window. Null without items.
+   */
+  readonly wholeLog: number | null;
 }
 
 /**
@@ -202,6 +207,7 @@ class ScopeState {
       crossings: this.crossings,
       firstAt: this.firstAt,
       current,
+      wholeLog: this.window.wholeValue,
     };
   }
 }

@@ -132,4 +132,86 @@ describe('efficiency_trend', () => {
   it('produces no trend finding when no task completed', () => {
     expect(trends(analyzeLines([dispatchLine()]).findings).size).toBe(0);
   });
+
+  describe('--min-effect', () => {
+    // 200 daily tasks, one token fewer each day: Mann–Kendall is as sure as it gets (p < 1e-6),
+    // but the fitted line falls 199 of 5000 tokens, 3.98%.
+    const slight = Array.from({ length: 200 }, (_, i) => 5000 - i);
+
+    it('reports the effect (the line’s fall over the span over its start level) and the minimum in data', () => {
+      const trend = trends(analyzeLines(taskSeries(slight), { minEffect: 0.05 }).findings).get(null);
+      expect(trend?.data.effect).toBeCloseTo(199 / 5000, 9);
+      expect(trend?.data.min_effect).toBe(0.05);
+      const steady = Array.from({ length: 12 }, (_, i) => 5000 - 100 * i);
+      const fall = trends(analyzeLines(taskSeries(steady), { minEffect: 0.05 }).findings).get(null);
+      // −100 tokens/day over 11 days from a start of 5000.
+      expect(fall?.data.effect).toBeCloseTo(1100 / 5000, 9);
+      expect(fall?.verdict).toBe('pass');
+      expect(fall?.description).toMatch(
+        /trending down for all arms: the fitted line falls by 22% over 11 days/,
+      );
+    });
+
+    it('a significant fall below the minimum effect is inconclusive, and says why', () => {
+      const trend = trends(analyzeLines(taskSeries(slight), { minEffect: 0.05 }).findings).get(null);
+      expect(trend?.data.direction).toBe('decreasing');
+      expect(trend?.data.mk_p_value as number).toBeLessThan(1e-6);
+      expect(trend?.verdict).toBe('inconclusive');
+      const p = Number(trend?.data.mk_p_value).toPrecision(2);
+      expect(trend?.description).toBe(
+        `Input tokens per completed task fall significantly for all arms, but the fitted line's fall (4% over 199 days) is below the minimum effect of 5% (-1 tokens/day, Mann–Kendall p = ${p}, n = 200).`,
+      );
+      expect(trend?.evidence).toContain('effect 4% (min 5%)');
+      // The same series passes when the minimum allows a 3.98% fall, or is turned off.
+      expect(trends(analyzeLines(taskSeries(slight), { minEffect: 0.035 }).findings).get(null)?.verdict).toBe(
+        'pass',
+      );
+      expect(trends(analyzeLines(taskSeries(slight), { minEffect: 0 }).findings).get(null)?.verdict).toBe(
+        'pass',
+      );
+    });
+
+    it('applies to each arm as to the whole', () => {
+      const lines = [
+        ...taskSeries(slight, { agent: 'slow' }),
+        ...taskSeries(
+          Array.from({ length: 200 }, (_, i) => 9000 - 20 * i),
+          { agent: 'fast' },
+        ),
+      ];
+      const byArm = trends(analyzeLines(lines, { minEffect: 0.05 }).findings);
+      expect(byArm.get('slow')?.verdict).toBe('inconclusive');
+      expect(byArm.get('slow')?.data.min_effect).toBe(0.05);
+      expect(byArm.get('fast')?.verdict).toBe('pass');
+      expect(byArm.get('fast')?.data.effect).toBeCloseTo((20 * 199) / 9000, 9);
+    });
+
+    it('never calls a series "trending down" when its decile medians rose; it says why the two disagree', () => {
+      // Low at both ends, a long fall in between: the slope is down, the last decile above the first.
+      const uneven = [
+        ...Array.from({ length: 10 }, () => 1000),
+        ...Array.from({ length: 80 }, (_, i) => 9000 - 80 * i),
+        ...Array.from({ length: 10 }, () => 1100),
+      ];
+      for (const minEffect of [0.05, 0.99]) {
+        const trend = trends(analyzeLines(taskSeries(uneven), { minEffect }).findings).get(null);
+        expect(trend?.data.direction).toBe('decreasing');
+        expect(trend?.data.last_decile_median as number).toBeGreaterThan(
+          trend?.data.first_decile_median as number,
+        );
+        expect(trend?.description).not.toMatch(/trending down/);
+        expect(trend?.description).toContain(
+          'the Theil–Sen slope is down but the last-decile median (1,100) is above the first (1,000): the fall is not uniform',
+        );
+        expect(trend?.evidence).toContain('the fall is not uniform');
+      }
+    });
+
+    it('never prints "-0 tokens/day" for a slope under one token a day', () => {
+      const tiny = Array.from({ length: 200 }, (_, i) => 5000 - 0.3 * i);
+      const trend = trends(analyzeLines(taskSeries(tiny), { minEffect: 0.05 }).findings).get(null);
+      expect(trend?.description).toContain('-0.3 tokens/day');
+      expect(trend?.description).not.toMatch(/-0 tokens/);
+    });
+  });
 });

@@ -112,6 +112,151 @@ describe('e2e: afterburn discover', () => {
     ).toBe(1);
   });
 
+  it('a gated run that joined no task exits 1 with one line saying why; --fail-on never still exits 0', async () => {
+    const dir = tempDir();
+    const empty = writeLog(dir, 'empty.jsonl', []);
+    writeFileSync(empty, '');
+    const noKind = writeLog(dir, 'nokind.jsonl', ['{"a":1}', '{"b":2}', '{"c":3}']);
+    for (const failOn of ['fail', 'inconclusive']) {
+      const run = await runCli(['discover', '--path', empty, '--fail-on', failOn], { cwd: dir });
+      expect(run.code).toBe(1);
+      expect(JSON.parse(run.stdout).verdict).toBeNull();
+      const gateLines = run.stderr.split('\n').filter((line) => line.includes('gate failed'));
+      expect(gateLines).toEqual([
+        `afterburn: gate failed: no joined tasks (0 lines read, 0 skipped) (--fail-on ${failOn}): a gate never passes on nothing`,
+      ]);
+    }
+    const ls = await runCli(['discover', '--path', '/bin/ls', '--fail-on', 'fail'], { cwd: dir });
+    expect(ls.code).toBe(1);
+    expect(ls.stderr).toMatch(
+      /afterburn: gate failed: no joined tasks \(\d+ lines read, \d+ skipped; most common skip reason: .+ \(\d+\)\) \(--fail-on fail\): a gate never passes on nothing$/m,
+    );
+    const kindless = await runCli(['discover', '--path', noKind], {
+      cwd: dir,
+      env: { AFTERBURN_FAIL_ON: 'fail' },
+    });
+    expect(kindless.code).toBe(1);
+    expect(kindless.stderr).toContain(
+      'gate failed: no joined tasks (3 lines read, 3 skipped; most common skip reason: no "kind" field (3)) (--fail-on fail)',
+    );
+    expect((await runCli(['discover', '--path', noKind, '--fail-on', 'never'], { cwd: dir })).code).toBe(0);
+    expect((await runCli(['discover', '--path', noKind], { cwd: dir })).code).toBe(0);
+  });
+
+  it('--fail-on inconclusive fails a run without a verdict; --fail-on fail does not (records were analysed)', async () => {
+    const dir = tempDir();
+    // A merge-queue log has records but no efficiency trend, so no verdict.
+    const merges = writeLog(
+      dir,
+      'q.jsonl',
+      Array.from({ length: 5 }, (_, i) =>
+        JSON.stringify({
+          work_item_id: `w${i}`,
+          project: 'p',
+          story_id: `s${i}`,
+          attempts: 1,
+          last_verdict: 'approved',
+          merged_at: new Date(T0 + i * DAY).toISOString(),
+        }),
+      ),
+    );
+    const args = ['discover', '--source', 'merge-queue', '--path', merges];
+    const strict = await runCli([...args, '--fail-on', 'inconclusive'], { cwd: dir });
+    expect(strict.code).toBe(1);
+    expect(strict.stderr).toContain(
+      'afterburn: gate failed: no global verdict (--fail-on inconclusive; a missing verdict counts as inconclusive)',
+    );
+    expect((await runCli([...args, '--fail-on', 'fail'], { cwd: dir })).code).toBe(0);
+  });
+
+  it('warns loudly when most lines are skipped and names the source they fit', async () => {
+    const dir = tempDir();
+    const events = Array.from({ length: 12 }, (_, i) =>
+      JSON.stringify({
+        event_id: `e${i}`,
+        timestamp: new Date(T0 + i * DAY).toISOString(),
+        harness: 'h',
+        outcome: 'success',
+        actual_input_tokens: 1000,
+      }),
+    );
+    const log = writeLog(dir, 'tasks.jsonl', events);
+    const wrong = await runCli(['discover', '--path', log], { cwd: dir });
+    expect(wrong.stderr).toContain(
+      'afterburn: warning: 12 of 12 non-blank lines were skipped; most common skip reason: no "kind" field (12): is --source dispatch-outcomes right? they look like task-completions records (12 of 12 sampled skipped lines fit): try --source task-completions',
+    );
+    const right = await runCli(['discover', '--source', 'task-completions', '--path', log], { cwd: dir });
+    expect(right.stderr).not.toMatch(/non-blank lines were skipped/);
+    const binary = await runCli(['discover', '--path', '/bin/ls'], { cwd: dir });
+    expect(binary.stderr).toMatch(
+      /non-blank lines were skipped; .*is --source dispatch-outcomes right\? no other source reads them either/,
+    );
+    // The health commands read logs too and warn alike.
+    const metrics = await runCli(['metrics', '--path', log], { cwd: dir });
+    expect(metrics.stderr).toContain('try --source task-completions');
+  });
+
+  it('--gate-arms fails the gate on a failing arm; without it the gate passes and says which arms fail', async () => {
+    const cwd = tempDir();
+    // The fixture: global PASS, coder PASS, reviewer FAIL, planner INCONCLUSIVE.
+    const global = await runCli(['discover', '--path', FIXTURE, '--fail-on', 'fail'], { cwd });
+    expect(global.code).toBe(0);
+    expect(global.stderr).toContain(
+      'afterburn: gate passed (global verdict pass); 1 of 3 arms fail: reviewer - use --gate-arms to gate on them',
+    );
+    const arms = await runCli(['discover', '--path', FIXTURE, '--fail-on', 'fail', '--gate-arms'], { cwd });
+    expect(arms.code).toBe(1);
+    expect(arms.stderr).toContain(
+      'afterburn: gate failed: 1 of 3 arms fail: reviewer (--fail-on fail --gate-arms)',
+    );
+    const byVariable = await runCli(['discover', '--path', FIXTURE], {
+      cwd,
+      env: { AFTERBURN_FAIL_ON: 'inconclusive', AFTERBURN_GATE_ARMS: 'true' },
+    });
+    expect(byVariable.code).toBe(1);
+    expect(byVariable.stderr).toContain(
+      '2 of 3 arms fail --fail-on inconclusive: planner (inconclusive), reviewer (fail) (--fail-on inconclusive --gate-arms)',
+    );
+    const bad = await runCli(['discover', '--path', FIXTURE, '--fail-on', 'fail'], {
+      cwd,
+      env: { AFTERBURN_GATE_ARMS: 'maybe' },
+    });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/invalid AFTERBURN_GATE_ARMS "maybe"/);
+  });
+
+  it('--min-effect (and its variable) turns a significant but small fall from PASS into INCONCLUSIVE', async () => {
+    const dir = tempDir();
+    const slight = writeLog(dir, 'slight.jsonl', taskSeries(Array.from({ length: 60 }, (_, i) => 5000 - i)));
+    const byDefault = await runCli(['discover', '--path', slight, '--fail-on', 'inconclusive'], { cwd: dir });
+    expect(byDefault.code).toBe(1);
+    const report = JSON.parse(byDefault.stdout);
+    expect(report.verdict).toBe('inconclusive');
+    const global = report.findings.find(
+      (f: { type: string; scope: { arm: string | null } }) =>
+        f.type === 'efficiency_trend' && f.scope.arm === null,
+    );
+    expect(global.data.min_effect).toBe(0.05);
+    expect(global.data.effect).toBeCloseTo(59 / 5000, 9);
+    expect(global.description).toMatch(/below the minimum effect of 5%/);
+    const off = await runCli(
+      ['discover', '--path', slight, '--min-effect', '0', '--fail-on', 'inconclusive'],
+      {
+        cwd: dir,
+      },
+    );
+    expect(off.code).toBe(0);
+    expect(JSON.parse(off.stdout).verdict).toBe('pass');
+    const viaEnv = await runCli(['discover', '--path', slight], {
+      cwd: dir,
+      env: { AFTERBURN_MIN_EFFECT: '0.01' },
+    });
+    expect(JSON.parse(viaEnv.stdout).verdict).toBe('pass');
+    const bad = await runCli(['discover', '--path', slight, '--min-effect', '5%'], { cwd: dir });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/invalid --min-effect "5%"/);
+  });
+
   it('re-running on the same input never duplicates a finding and keeps its status', async () => {
     const cwd = tempDir();
     const first = JSON.parse((await runCli(['discover', '--path', FIXTURE], { cwd })).stdout);
@@ -210,7 +355,11 @@ describe('e2e: afterburn discover', () => {
     expect(result.code).toBe(0);
     const warnings = result.stderr.trim().split('\n');
     expect(warnings.filter((l) => l.includes('skipped: not valid JSON'))).toHaveLength(20);
-    expect(warnings.at(-1)).toMatch(/5 more skipped line\(s\) not shown \(25 in all/);
+    expect(warnings.at(-2)).toMatch(/5 more skipped line\(s\) not shown \(25 in all/);
+    // 25 of 27 lines skipped: the run says so loudly, last.
+    expect(warnings.at(-1)).toMatch(
+      /^afterburn: warning: 25 of 27 non-blank lines were skipped; most common skip reason: not valid JSON \(25\)/,
+    );
     expect(JSON.parse(result.stdout).counts.skipped).toBe(25);
   });
 

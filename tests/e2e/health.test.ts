@@ -185,6 +185,112 @@ describe('afterburn baseline save / compare', () => {
     ).toEqual(['ms_elapsed_p95']);
   });
 
+  it('on a log shorter than the window compares whole-log values and says so; a collapsed completion rate exits 1', async () => {
+    const cwd = tempDir();
+    // 30 tasks: the completion_rate window (100) never fills, so its windowed value is undefined.
+    const base = dispatchLog(
+      cwd,
+      'base.jsonl',
+      30,
+      () => true,
+      () => 1000,
+    );
+    expect((await runCli(['baseline', 'save', 'short', '--path', base], { cwd })).code).toBe(0);
+    const collapsed = dispatchLog(
+      cwd,
+      'collapsed.jsonl',
+      30,
+      (i) => i % 3 === 0,
+      () => 1000,
+    );
+    const run = await runCli(['compare', '--baseline', 'short', '--path', collapsed, '--format', 'json'], {
+      cwd,
+    });
+    expect(run.code).toBe(1);
+    const report = JSON.parse(run.stdout) as {
+      breached: number;
+      unmeasured: number;
+      deltas: { name: string; basis: string; baseline: number; current: number; breached: boolean }[];
+    };
+    const rate = report.deltas.find((d) => d.name === 'completion_rate');
+    expect(rate).toMatchObject({ basis: 'whole_log', baseline: 1, breached: true });
+    expect(rate?.current).toBeCloseTo(1 / 3, 9);
+    expect(report.breached).toBeGreaterThan(0);
+    expect(run.stderr).toMatch(
+      /completion_rate compared on whole-log values: a window is not full \(the baseline holds 30 of a 100-item window/,
+    );
+    expect(run.stderr).toMatch(/gate failed: completion_rate beyond the limit/);
+    // The same short log against itself: measured on the whole log, nothing breached.
+    const same = await runCli(['compare', '--baseline', 'short', '--path', base, '--format', 'markdown'], {
+      cwd,
+    });
+    expect(same.code, same.stderr).toBe(0);
+    expect(same.stdout).toMatch(/\| completion_rate \| 1 \| 1 \| 0 \| drop ≤ 0\.02 \| ok \(whole log\) \|/);
+    expect(same.stdout).toContain(
+      '- completion_rate: whole-log values compared: the baseline holds 30 of a 100-item window',
+    );
+  });
+
+  it('an unmeasured gated metric fails the compare unless --allow-unmeasured (or its variable) says otherwise', async () => {
+    const cwd = tempDir();
+    const base = dispatchLog(
+      cwd,
+      'base.jsonl',
+      30,
+      () => true,
+      () => 1000,
+    );
+    await runCli(['baseline', 'save', 'b', '--path', base], { cwd });
+    // A current log with nothing in it measures nothing: before, that was "0 breached", exit 0.
+    writeFileSync(path.join(cwd, 'empty.jsonl'), '');
+    const empty = await runCli(['compare', '--baseline', 'b', '--path', 'empty.jsonl', '--format', 'json'], {
+      cwd,
+    });
+    expect(empty.code).toBe(1);
+    const report = JSON.parse(empty.stdout) as {
+      breached: number;
+      unmeasured: number;
+      deltas: { name: string; basis: string }[];
+    };
+    expect(report.breached).toBe(0);
+    expect(report.unmeasured).toBeGreaterThan(0);
+    expect(report.deltas.find((d) => d.name === 'completion_rate')?.basis).toBe('unmeasured');
+    expect(empty.stderr).toMatch(
+      /gate failed: .*completion_rate.* unmeasured against baseline "b" \(.*the current log has no such metric\)/,
+    );
+    const allowed = await runCli(
+      ['compare', '--baseline', 'b', '--path', 'empty.jsonl', '--allow-unmeasured', '--format', 'markdown'],
+      {
+        cwd,
+      },
+    );
+    expect(allowed.code).toBe(0);
+    expect(allowed.stdout).toMatch(
+      /\| completion_rate \| 1 \| undefined \| n\/a \| drop ≤ 0\.02 \| unmeasured \(allowed\) \|/,
+    );
+    const byVariable = await runCli(['compare', '--baseline', 'b', '--path', 'empty.jsonl'], {
+      cwd,
+      env: { AFTERBURN_ALLOW_UNMEASURED: 'true' },
+    });
+    expect(byVariable.code).toBe(0);
+    // Too few samples for a latency percentile on either side: unmeasured too.
+    const few = dispatchLog(
+      cwd,
+      'few.jsonl',
+      4,
+      () => true,
+      () => 1000,
+    );
+    await runCli(['baseline', 'save', 'few', '--path', few], { cwd });
+    const latency = await runCli(['compare', '--baseline', 'few', '--path', few, '--format', 'json'], {
+      cwd,
+    });
+    expect(latency.code).toBe(1);
+    const deltas = (JSON.parse(latency.stdout) as { deltas: { name: string; basis: string }[] }).deltas;
+    expect(deltas.find((d) => d.name === 'ms_elapsed_p95')?.basis).toBe('unmeasured');
+    expect(deltas.find((d) => d.name === 'completion_rate')?.basis).toBe('whole_log');
+  });
+
   it('exits 2 on a bad config, an unknown baseline, or a baseline of another source', async () => {
     const cwd = tempDir();
     const file = mergeLog(cwd, 10, () => true);

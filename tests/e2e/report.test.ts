@@ -81,9 +81,10 @@ describe('e2e: afterburn report', () => {
     JSON.parse(result.stdout);
     expect(result.stdout).not.toContain('::');
     const annotations = result.stderr.split('\n').filter((line) => line.startsWith('::'));
+    // The reviewer arm fails, but the gate is on the global verdict (PASS): a warning, not an error.
     expect(annotations).toEqual([
       expect.stringMatching(
-        /^::error title=afterburn efficiency_trend FAIL%3A reviewer::Input tokens .* not trending down/,
+        /^::warning title=afterburn efficiency_trend FAIL%3A reviewer::Input tokens .* not trending down/,
       ),
     ]);
     const written = readFileSync(summary, 'utf8');
@@ -94,6 +95,25 @@ describe('e2e: afterburn report', () => {
     });
     expect(off.stderr).not.toContain('::');
     expect(readFileSync(summary, 'utf8')).toBe(written);
+    // Gated on every arm, the same FAIL fails the job, so it is an error.
+    const gated = await runCli(
+      ['discover', '--path', 'outcomes.jsonl', '--format', 'json', '--fail-on', 'fail', '--gate-arms'],
+      { cwd, env: { GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: summary } },
+    );
+    expect(gated.code).toBe(1);
+    expect(gated.stderr.split('\n').filter((line) => line.startsWith('::'))).toEqual([
+      expect.stringMatching(/^::error title=afterburn efficiency_trend FAIL%3A reviewer::/),
+    ]);
+    // A gate that fails on nothing analysed says so as an error too.
+    writeFileSync(path.join(cwd, 'empty.jsonl'), '');
+    const nothing = await runCli(['discover', '--path', 'empty.jsonl', '--fail-on', 'fail'], {
+      cwd,
+      env: { GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: summary },
+    });
+    expect(nothing.code).toBe(1);
+    expect(nothing.stderr).toContain(
+      '::error title=afterburn gate failed::no joined tasks (0 lines read, 0 skipped) (--fail-on fail): a gate never passes on nothing',
+    );
   });
 
   it('renders an event source (task-completions) with its own sections in every format', async () => {

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { evaluateGate } from '../../src/core/gate.js';
 import type { Finding, RunReport } from '../../src/findings/schema.js';
 import {
   annotationCommands,
@@ -69,27 +70,48 @@ describe('GitHub workflow commands', () => {
     );
   });
 
-  it('annotates FAIL verdicts as errors and upward threshold crossings as warnings, errors first', () => {
+  it('annotates what fails the gate as errors, other FAIL verdicts and upward crossings as warnings, errors first', () => {
     const crossing = finding({
       type: 'threshold_crossed',
       description: 'rate rose',
       data: { metric: 'deny_rate', direction: 'up', value: 0.4, at: '2026-01-01T00:00:00.000Z', index: 3 },
     });
     const fall = finding({ description: 'flat: not down', verdict: 'fail', scope: { arm: 'a:b,c' } });
-    const annotations = annotationsFor(
-      report([
-        crossing,
-        finding({ verdict: 'pass' }),
-        fall,
-        { ...crossing, data: { ...crossing.data, direction: 'down' } },
-      ]),
-    );
+    const run = report([
+      crossing,
+      finding({ verdict: 'pass' }),
+      fall,
+      { ...crossing, data: { ...crossing.data, direction: 'down' } },
+    ]);
+    const rule = { failOn: 'fail', gateArms: true } as const;
+    const annotations = annotationsFor(run, { rule, outcome: evaluateGate(run, rule, null) });
     expect(annotations.map((a) => a.level)).toEqual(['error', 'warning']);
     const { lines } = annotationCommands(annotations);
     expect(lines[0]).toBe('::error title=afterburn efficiency_trend FAIL%3A a%3Ab%2Cc::flat: not down');
     expect(lines[1]).toMatch(
       /^::warning title=afterburn threshold_crossed%3A deny_rate crossed its threshold::rate rose$/,
     );
+    // The arm's FAIL does not fail a gate on the global verdict only, nor a run without a gate.
+    const globalOnly = { failOn: 'fail', gateArms: false } as const;
+    const passed = annotationsFor(run, { rule: globalOnly, outcome: evaluateGate(run, globalOnly, null) });
+    expect(passed.map((a) => [a.level, a.message])).toEqual([
+      ['warning', 'rate rose'],
+      ['warning', 'flat: not down'],
+    ]);
+    expect(annotationsFor(run).map((a) => a.level)).toEqual(['warning', 'warning']);
+  });
+
+  it('a gate failed on nothing analysed is one error annotation saying why', () => {
+    const empty = report([]);
+    const rule = { failOn: 'fail', gateArms: false } as const;
+    const outcome = evaluateGate(empty, rule, 'no joined tasks (0 lines read, 0 skipped)');
+    expect(annotationsFor(empty, { rule, outcome })).toEqual([
+      {
+        level: 'error',
+        title: 'afterburn gate failed',
+        message: 'no joined tasks (0 lines read, 0 skipped) (--fail-on fail): a gate never passes on nothing',
+      },
+    ]);
   });
 
   it(`prints at most ${MAX_ANNOTATIONS} annotations and counts the rest`, () => {

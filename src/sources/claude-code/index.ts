@@ -142,6 +142,15 @@ export const claudeCodeAdapter: SourceAdapter<ClaudeCodeDataset> = {
   defaultPaths: claudeCodeDefaultPaths,
   logFiles: CLAUDE_CODE_LAYOUT,
   analyzers: [efficiencyTrend, subagentFriction, latency],
+  analysed: (counts) => counts.joined,
+  analysedNoun: 'joined tasks',
+  // Sessions count any object as a line of an unknown type: a transcript line has a known one.
+  recognises: (record) => {
+    const envelope = LineEnvelope.safeParse(record);
+    if (!envelope.success || envelope.data.sessionId === undefined) return false;
+    const type = envelope.data.type;
+    return type === 'assistant' || type === 'user' || (type !== undefined && OTHER_LINE_TYPES.has(type));
+  },
   open,
 };
 

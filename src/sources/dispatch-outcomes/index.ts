@@ -67,6 +67,8 @@ export const dispatchOutcomesAdapter: SourceAdapter<DispatchDataset> = {
   defaultPaths: () => [],
   analyzers: [efficiencyTrend, gateFriction, registrySuggestions, dispatchHealth, latency],
   incremental: true,
+  analysed: (counts) => counts.joined,
+  analysedNoun: 'joined tasks',
   checkSaved: (saved) => {
     loadSegment(saved, DISPATCH_OUTCOMES);
   },

@@ -164,6 +164,8 @@ export const workrailAdapter: SourceAdapter<WorkrailDataset> = {
   defaultPaths: workrailDefaultPaths,
   expandInputs: expandWorkrailInputs,
   analyzers: WORKRAIL_ANALYZERS,
+  // Sessions judge a line by the file it is in: the sample is judged by its shape alone.
+  recognises: (record) => EventEnvelope.safeParse(record).success || SegmentClosed.safeParse(record).success,
   open,
 };
 
