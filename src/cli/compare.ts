@@ -8,7 +8,7 @@ import { resolveStoreDir, STORE } from './common-options.js';
 import { addHealthOptions, type HealthFlags, resolveLimits, runHealth } from './health-options.js';
 import { MAX_DROP, MAX_RISE } from './health-settings.js';
 import type { CliIo } from './io.js';
-import { boolean, choice, envOption, nonEmpty, type OptionSpec, resolve } from './options.js';
+import { boolean, choice, envOption, negatedOption, nonEmpty, type OptionSpec, resolve } from './options.js';
 
 const COMPARE_FORMATS = ['markdown', 'json'] as const;
 const COMPARE_FORMAT: OptionSpec<(typeof COMPARE_FORMATS)[number]> = {
@@ -59,6 +59,7 @@ export function registerCompare(program: Command, io: CliIo, setExitCode: (code:
     .addOption(envOption(MAX_DROP).argParser(collect))
     .addOption(envOption(MAX_RISE).argParser(collect))
     .addOption(envOption(ALLOW_UNMEASURED))
+    .addOption(negatedOption(ALLOW_UNMEASURED))
     .action(async (flags: CompareFlags) => {
       const name = resolve(BASELINE, flags.baseline, io.env, undefined);
       if (name === undefined) {

@@ -9,7 +9,7 @@ import { FORMAT, type OutputFormat, resolveStoreDir, SHOW_REJECTED, STORE } from
 import { defaultFormat, renderReport, SOURCE } from './discover.js';
 import { githubEnabled, githubNegation, githubOption, publishToGitHub } from './github.js';
 import type { CliIo } from './io.js';
-import { envOption, nonEmpty, type OptionSpec, resolve } from './options.js';
+import { envOption, negatedOption, nonEmpty, type OptionSpec, resolve } from './options.js';
 
 const OUT: OptionSpec<string> = {
   flags: '--out <file>',
@@ -56,6 +56,7 @@ export function registerReport(program: Command, io: CliIo): void {
     )
     .addOption(envOption(OUT))
     .addOption(envOption(SHOW_REJECTED))
+    .addOption(negatedOption(SHOW_REJECTED))
     .addOption(githubOption())
     .addOption(githubNegation())
     .action(async (flags: ReportFlags) => {

@@ -12,7 +12,7 @@ import {
 import type { FindingStore } from '../findings/store.js';
 import type { InputFile } from '../input/inputs.js';
 import { DEFAULT_PARALLEL_MIN_BYTES, helpersFor, readParallel } from '../parallel/parallel-read.js';
-import type { SealedSession, Source, SourceDiagnostics } from '../sources/types.js';
+import type { LineLocation, SealedSession, Source, SourceDiagnostics } from '../sources/types.js';
 import {
   analysisKey,
   CursorBook,
@@ -92,9 +92,10 @@ export async function analyze(
   const notices: string[] = [];
   let analysing = false;
   // The line being parsed on this thread, so a skip can hand it on (the wrong-source hint).
-  let lineText: string | undefined;
+  // A thunk, so a line that arrives as bytes is decoded only when it is skipped.
+  let lineText: (() => string) | undefined;
   const opened = request.source.open({
-    skipped: (location, reason) => request.diagnostics.skipped(location, reason, lineText),
+    skipped: (location, reason) => request.diagnostics.skipped(location, reason, lineText?.()),
     notice: (message) => {
       if (analysing) notices.push(message);
       request.diagnostics.notice?.(message);
@@ -103,10 +104,19 @@ export async function analyze(
   const session: SealedSession = {
     ...opened,
     acceptLine: (text, location) => {
-      lineText = text;
+      lineText = () => text;
       opened.acceptLine(text, location);
       lineText = undefined;
     },
+    ...(opened.acceptBytes
+      ? {
+          acceptBytes: (bytes: Buffer, start: number, end: number, location: LineLocation) => {
+            lineText = () => bytes.toString('utf8', start, end);
+            opened.acceptBytes?.(bytes, start, end, location);
+            lineText = undefined;
+          },
+        }
+      : {}),
   };
   const parallelMinBytes = request.parallelMinBytes ?? DEFAULT_PARALLEL_MIN_BYTES;
   // Started before any reading, so their modules are loaded by the time the first split is made.

@@ -1,4 +1,4 @@
-import { cpSync } from 'node:fs';
+import { cpSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Readable, Writable } from 'node:stream';
 import type { Command } from 'commander';
@@ -76,17 +76,39 @@ interface Family {
   isOn: (out: Outcome) => boolean;
   /** Variables the command needs, e.g. to make the flag's effect visible. */
   baseEnv?: Record<string, string>;
+  /** The flag decides a gate, so its effect is the exit code (1 or 0) rather than the output. */
+  gates?: boolean;
 }
 
-let seeded: { store: string; id: string };
+let seeded: { store: string; id: string; rejected: string; baselineDir: string };
 
 beforeAll(async () => {
   const dir = tempDir();
   const out = await runIn(dir, ['discover', '--path', FIXTURE, '--format', 'json']);
   expect(out.code, out.stderr).toBe(0);
   const report = JSON.parse(out.stdout) as { findings: { id: string }[] };
-  seeded = { store: path.join(dir, '.afterburn'), id: report.findings[0]?.id ?? '' };
+  const id = report.findings[0]?.id ?? '';
+  // A store with one finding rejected, for --show-rejected.
+  const rejected = path.join(tempDir(), 'store');
+  cpSync(path.join(dir, '.afterburn'), rejected, { recursive: true });
+  const verify = await runIn(dir, ['findings', 'verify', id, '--reject', '--store', rejected]);
+  expect(verify.code, verify.stderr).toBe(0);
+  // A baseline and a current log that measures nothing, for --allow-unmeasured.
+  const baselineDir = tempDir();
+  const saved = await runIn(baselineDir, ['baseline', 'save', 'b', '--path', FIXTURE]);
+  expect(saved.code, saved.stderr).toBe(0);
+  writeFileSync(path.join(baselineDir, 'empty.jsonl'), '');
+  seeded = { store: path.join(dir, '.afterburn'), id, rejected, baselineDir };
 });
+
+/** A copy of the store with a rejected finding. */
+function rejectedStore(dir: string): string {
+  const store = path.join(dir, 'store');
+  cpSync(seeded.rejected, store, { recursive: true });
+  return store;
+}
+
+const REJECTED_HIDDEN = /--show-rejected shows/;
 
 /** A copy of the seeded store, so a run that changes it leaves the next run the same start. */
 function seededStore(dir: string): string {
@@ -171,6 +193,45 @@ const FAMILIES: Family[] = [
     isOn: (out) => out.stdout.includes('"gen_ai.agent.name"'),
   },
   {
+    name: 'discover --gate-arms',
+    command: 'discover',
+    flag: '--gate-arms',
+    env: 'AFTERBURN_GATE_ARMS',
+    // The fixture's global verdict passes while one arm fails: only a gate on every arm fails.
+    argv: () => ['discover', '--path', FIXTURE, '--format', 'json', '--fail-on', 'fail'],
+    isOn: (out) => out.code === 1,
+    gates: true,
+  },
+  {
+    name: 'discover --show-rejected',
+    command: 'discover',
+    flag: '--show-rejected',
+    env: 'AFTERBURN_SHOW_REJECTED',
+    argv: (dir) => ['discover', '--path', FIXTURE, '--store', rejectedStore(dir), '--format', 'markdown'],
+    isOn: (out) => !REJECTED_HIDDEN.test(out.stdout + out.stderr),
+  },
+  {
+    name: 'report --show-rejected',
+    command: 'report',
+    flag: '--show-rejected',
+    env: 'AFTERBURN_SHOW_REJECTED',
+    argv: (dir) => ['report', '--store', rejectedStore(dir), '--format', 'markdown'],
+    isOn: (out) => !REJECTED_HIDDEN.test(out.stdout + out.stderr),
+  },
+  {
+    name: 'compare --allow-unmeasured',
+    command: 'compare',
+    flag: '--allow-unmeasured',
+    env: 'AFTERBURN_ALLOW_UNMEASURED',
+    argv: (dir) => {
+      cpSync(seeded.baselineDir, dir, { recursive: true });
+      return ['compare', '--baseline', 'b', '--path', path.join(dir, 'empty.jsonl'), '--format', 'json'];
+    },
+    // Nothing measured fails the compare unless unmeasured metrics are allowed.
+    isOn: (out) => out.code === 0,
+    gates: true,
+  },
+  {
     name: '--debug (any command)',
     command: 'afterburn',
     flag: '--debug',
@@ -195,7 +256,7 @@ describe.each(FAMILIES)('$name', (family) => {
   it.each(cases)('%s', async (_label, flags, env, on) => {
     const dir = tempDir();
     const out = await runIn(dir, [...family.argv(dir), ...flags], { ...family.baseEnv, ...env });
-    if (family.flag !== '--debug') expect(out.code, out.stderr).toBe(0);
+    if (family.flag !== '--debug' && !family.gates) expect(out.code, out.stderr).toBe(0);
     expect(family.isOn(out), out.stderr).toBe(on);
   });
 

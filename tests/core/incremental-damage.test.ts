@@ -75,8 +75,8 @@ describe('a damaged incremental state', () => {
     await run(file, store, true);
     appendFileSync(file, log.subarray(half));
     const expected = results(await run(file, path.join(dir, 'full'), false));
-    const stateFile = currentFile(store, 'state/dispatch-outcomes.state');
-    const pristine = readFileSync(stateFile);
+    const pristine = readFileSync(currentFile(store, 'state/dispatch-outcomes.state'));
+
     const headerEnd = 56 + pristine.readUInt32LE(20);
     const next = random(20261207);
     // Half the flips in the prefix and JSON header, half in the columns.
@@ -88,7 +88,8 @@ describe('a damaged incremental state', () => {
     for (const position of positions) {
       const damaged = Buffer.from(pristine);
       damaged[position] = (damaged[position] ?? 0) ^ (1 << Math.floor(next() * 8));
-      writeFileSync(stateFile, damaged);
+      // Each run commits a new store generation: damage the state of the current one.
+      writeFileSync(currentFile(store, 'state/dispatch-outcomes.state'), damaged);
       const said: Said = { notices: [], warnings: [] };
       const report = await run(file, store, true, said);
       expect(results(report), `bit flipped at byte ${position}`).toEqual(expected);

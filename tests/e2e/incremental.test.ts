@@ -69,7 +69,13 @@ describe('discover --incremental (real binary)', () => {
     expect(report.counts).toEqual(full.counts);
     expect(report.counts_this_run).toEqual(full.counts);
     const stateFile = currentFile(store, 'state/dispatch-outcomes.state');
-    expect((decodeStateFile(readFileSync(stateFile)) as { schema_version: number }).schema_version).toBe(4);
+    expect(
+      (
+        decodeStateFile(readFileSync(currentFile(store, 'state/dispatch-outcomes.state'))) as {
+          schema_version: number;
+        }
+      ).schema_version,
+    ).toBe(4);
   }
 
   it('rebuilds a truncated state file from the logs, with one warning', async () => {
@@ -120,13 +126,19 @@ describe('discover --incremental (real binary)', () => {
     const report = JSON.parse(again.stdout);
     expect(report.counts).toEqual(first.counts);
     expect(report.counts_this_run).toEqual(first.counts);
-    expect((decodeStateFile(readFileSync(stateFile)) as { schema_version: number }).schema_version).toBe(4);
+    expect(
+      (
+        decodeStateFile(readFileSync(currentFile(store, 'state/dispatch-outcomes.state'))) as {
+          schema_version: number;
+        }
+      ).schema_version,
+    ).toBe(4);
     // The older file is gone once the new one is written.
     expect(existsSync(legacyFile)).toBe(false);
     // A state file of another format (version 3 wrote format 1, whose word here is its header length).
     const otherFormat = Buffer.from(current);
     otherFormat.writeUInt32LE(1, 16);
-    writeFileSync(stateFile, otherFormat);
+    writeFileSync(currentFile(store, 'state/dispatch-outcomes.state'), otherFormat);
     const third = await runCli(args);
     expect(third.code).toBe(0);
     expect(third.stderr).toMatch(

@@ -1,6 +1,12 @@
+import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DamagedStateFile, decodeStateFile, encodeStateFile } from '../../src/findings/state-file.js';
+import {
+  DamagedStateFile,
+  decodeStateFile,
+  encodeStateFile,
+  STATE_FILE_FORMAT,
+} from '../../src/findings/state-file.js';
 
 const fileOf = (value: unknown): Buffer => Buffer.concat(encodeStateFile(value));
 
@@ -73,18 +79,22 @@ describe('state files', () => {
     const cases: [Buffer, RegExp][] = [
       [Buffer.from('{"schema_version":2}'), /not a state file/],
       [file.subarray(0, 20), /truncated header/],
-      [file.subarray(0, file.length - 8), /truncated attachment/],
-      [Buffer.concat([file, Buffer.alloc(8)]), /bytes after the last attachment/],
+      // The checksum covers the whole file, so a cut or a tail is caught by it first.
+      [file.subarray(0, file.length - 8), /checksum mismatch/],
+      [Buffer.concat([file, Buffer.alloc(8)]), /checksum mismatch/],
     ];
     for (const [bytes, message] of cases) {
       expect(() => decodeStateFile(bytes)).toThrow(DamagedStateFile);
       expect(() => decodeStateFile(bytes)).toThrow(message);
     }
+    // A well-formed file (right prefix, format and checksum) whose value names a missing attachment.
     const header = Buffer.from(JSON.stringify({ attachments: [], value: { $bytes: 0 } }));
+    const body = Buffer.concat([header, Buffer.alloc((8 - (header.length % 8)) % 8)]);
     const prefix = Buffer.alloc(24);
     prefix.write('afterburn-state\n', 'latin1');
-    prefix.writeUInt32LE(header.length, 16);
-    const padded = Buffer.concat([prefix, header, Buffer.alloc((8 - (header.length % 8)) % 8)]);
+    prefix.writeUInt32LE(STATE_FILE_FORMAT, 16);
+    prefix.writeUInt32LE(header.length, 20);
+    const padded = Buffer.concat([prefix, createHash('sha256').update(body).digest(), body]);
     expect(() => decodeStateFile(padded)).toThrow(/no attachment 0/);
   });
 });
