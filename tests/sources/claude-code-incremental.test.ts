@@ -64,7 +64,7 @@ function fullRun(files: readonly [string, string[]][]) {
   const session = claudeCodeAdapter.open(quiet);
   for (const [name, lines] of files) {
     session.beginInput?.(undefined);
-    lines.forEach((text, index) => session.acceptLine(text, { input: name, line: index + 1 }));
+    for (const [index, text] of lines.entries()) session.acceptLine(text, { input: name, line: index + 1 });
   }
   return session.finish();
 }
@@ -76,10 +76,10 @@ describe('claude-code per-file state', () => {
     for (const [name, lines] of FILES) {
       fast.beginInput(undefined);
       full.beginInput(undefined);
-      lines.forEach((text, index) => {
+      for (const [index, text] of lines.entries()) {
         fast.acceptLine(text, { input: name, line: index + 1 });
         full.acceptLine(text, { input: name, line: index + 1 });
-      });
+      }
     }
     const a = summarize(fast.inputs(), quiet);
     const b = summarize(full.inputs(), quiet);

@@ -149,7 +149,10 @@ function open(diagnostics: SourceDiagnostics): SourceSession<ClaudeCodeDataset> 
     finish() {
       if (finished) throw new Error('finish() was already called');
       finished = true;
-      return summarize(reader.inputs(), diagnostics);
+      const whole = summarize(reader.inputs(), diagnostics);
+      // As if the lines read this run were the whole log; its notices were shown once already.
+      const thisRun = summarize(reader.inputsThisRun(), { skipped: () => {} });
+      return { ...whole, countsThisRun: thisRun.counts };
     },
   };
 }

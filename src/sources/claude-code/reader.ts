@@ -82,8 +82,9 @@ function occurrences(text: string, needle: string): number {
  * from its skim, exactly as a parse would count it (see skim.ts for the one difference).
  */
 export class TranscriptReader {
-  private readonly done: InputState[] = [];
+  private readonly done: { restored: SavedInputState | null; fresh: InputState }[] = [];
   private current = new InputState();
+  private restored: SavedInputState | null = null;
   private kindOf: { input: string; kind: FileKind } | null = null;
   /** Ids of ordinary (non-agent) tool calls seen in this input: their results are plain messages. */
   private ordinary = new Set<string>();
@@ -96,20 +97,36 @@ export class TranscriptReader {
 
   beginInput(saved: unknown): void {
     this.closeInput();
-    if (saved !== undefined && saved !== null) this.current.merge(restoreInput(saved));
+    if (saved !== undefined && saved !== null) this.restored = restoreInput(saved);
   }
 
+  /** The current input's state: what earlier runs kept of it, and what this run read. */
   endInput(): SavedInputState {
-    return this.current.save();
+    return this.whole(this.restored, this.current).save();
   }
 
   adopt(payload: unknown): void {
     this.current.merge(payload as SavedInputState);
   }
 
-  /** Every input read so far, the current one included. */
+  /** Every input read so far, the current one included, with what earlier runs kept of each. */
   inputs(): InputState[] {
-    return [...this.done, this.current];
+    return [...this.done, { restored: this.restored, fresh: this.current }].map(({ restored, fresh }) =>
+      this.whole(restored, fresh),
+    );
+  }
+
+  /** Only what this run read of each input (the run report's counts_this_run). */
+  inputsThisRun(): InputState[] {
+    return [...this.done.map(({ fresh }) => fresh), this.current];
+  }
+
+  private whole(restored: SavedInputState | null, fresh: InputState): InputState {
+    if (restored === null) return fresh;
+    const state = new InputState();
+    state.merge(restored);
+    state.merge(fresh.save());
+    return state;
   }
 
   rejectLine(location: LineLocation, reason: string): void {
@@ -131,9 +148,12 @@ export class TranscriptReader {
   }
 
   private closeInput(): void {
-    const state = this.current;
-    if (state.lines > 0 || state.calls.length > 0 || state.transcripts.size > 0) this.done.push(state);
+    const fresh = this.current;
+    if (this.restored !== null || fresh.lines > 0 || fresh.transcripts.size > 0) {
+      this.done.push({ restored: this.restored, fresh });
+    }
     this.current = new InputState();
+    this.restored = null;
     this.ordinary = new Set();
   }
 
