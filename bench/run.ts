@@ -13,6 +13,7 @@ import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { median } from '../src/stats/quantiles.js';
+import { claudeCodeBench } from './claude-code.js';
 import { generateLogFile } from './generate.js';
 
 /**
@@ -24,6 +25,9 @@ import { generateLogFile } from './generate.js';
  *   npm run bench                  64 MB, 256 MB and 1 GB, 3 rounds
  *   npm run bench -- --quick       4 MB and 16 MB, 2 rounds (smoke)
  *   npm run bench -- --sizes 64,1024 --rounds 5
+ *   npm run bench -- --only claude-code   the Claude Code case alone (bench/claude-code.ts)
+ * Then a Claude Code transcript tree (~500 MB over ~600 files; --quick: 24 MB over 60) against
+ * ccusage on the same tree, and an incremental run after one new session file.
  * Generated logs are cached in $BENCH_DIR (default $TMPDIR/afterburn-bench).
  */
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -135,88 +139,95 @@ function cronAfterOnePercent(file: string, bytes: number): { samples: Sample[]; 
   return { samples, stateBytesPerTask };
 }
 
+const only = argValue('--only');
 mkdirSync(benchDir, { recursive: true });
-console.log(`node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown cpu'})`);
-console.log(
-  'size MB | floor ms | discover ms | ratio | discover MB/s | floor RSS MB | discover RSS MB | 1-thread ms | 1-thread ratio | 1-thread RSS MB | CPU ms floor / discover / 1-thread | cron ms | cron RSS MB | cron 1% ms | cron 1% RSS MB | 1%/discover | state B/task',
-);
-const results: { bytes: number; discoverMs: number }[] = [];
-for (const sizeMb of sizes) {
-  const file = path.join(benchDir, `outcomes-${SEED}-${sizeMb}mb.jsonl`);
-  if (!existsSync(file)) generateLogFile(file, SEED, sizeMb * MB);
-  const bytes = statSync(file).size;
-  const floor: Sample[] = [];
-  const discover: Sample[] = [];
-  // The same run without helper threads: whether they earn their place on this machine.
-  const oneThread: Sample[] = [];
-  for (let round = 0; round < rounds; round += 1) {
-    floor.push(measure(process.execPath, [path.join(ROOT, 'bench/floor.mjs'), file]));
-    discover.push(
-      measure(path.join(ROOT, 'bin/afterburn.js'), [
-        'discover',
-        '--path',
-        file,
-        '--format',
-        'json',
-        ...extraArgs,
-      ]),
-    );
-    oneThread.push(
-      measure(path.join(ROOT, 'bin/afterburn.js'), [
-        'discover',
-        '--path',
-        file,
-        '--format',
-        'json',
-        ...extraArgs,
-        '--threads',
-        '1',
-      ]),
+if (only !== 'claude-code') {
+  console.log(`node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown cpu'})`);
+  console.log(
+    'size MB | floor ms | discover ms | ratio | discover MB/s | floor RSS MB | discover RSS MB | 1-thread ms | 1-thread ratio | 1-thread RSS MB | CPU ms floor / discover / 1-thread | cron ms | cron RSS MB | cron 1% ms | cron 1% RSS MB | 1%/discover | state B/task',
+  );
+  const results: { bytes: number; discoverMs: number }[] = [];
+  for (const sizeMb of sizes) {
+    const file = path.join(benchDir, `outcomes-${SEED}-${sizeMb}mb.jsonl`);
+    if (!existsSync(file)) generateLogFile(file, SEED, sizeMb * MB);
+    const bytes = statSync(file).size;
+    const floor: Sample[] = [];
+    const discover: Sample[] = [];
+    // The same run without helper threads: whether they earn their place on this machine.
+    const oneThread: Sample[] = [];
+    for (let round = 0; round < rounds; round += 1) {
+      floor.push(measure(process.execPath, [path.join(ROOT, 'bench/floor.mjs'), file]));
+      discover.push(
+        measure(path.join(ROOT, 'bin/afterburn.js'), [
+          'discover',
+          '--path',
+          file,
+          '--format',
+          'json',
+          ...extraArgs,
+        ]),
+      );
+      oneThread.push(
+        measure(path.join(ROOT, 'bin/afterburn.js'), [
+          'discover',
+          '--path',
+          file,
+          '--format',
+          'json',
+          ...extraArgs,
+          '--threads',
+          '1',
+        ]),
+      );
+    }
+    // A cron run: `discover --incremental` again on a log with nothing appended since the last one.
+    const store = mkdtempSync(path.join(tmpdir(), 'afterburn-bench-store-'));
+    const incremental = [
+      path.join(ROOT, 'bin/afterburn.js'),
+      ['discover', '--path', file, '--format', 'json', '--incremental', '--store', store, ...extraArgs],
+    ] as const;
+    measure(...incremental);
+    const cron: Sample[] = [];
+    for (let round = 0; round < rounds; round += 1) cron.push(measure(...incremental));
+    rmSync(store, { recursive: true, force: true });
+    const onePercent = cronAfterOnePercent(file, bytes);
+    const floorMs = medianOf(floor.map((s) => s.ms));
+    const discoverMs = medianOf(discover.map((s) => s.ms));
+    const oneThreadMs = medianOf(oneThread.map((s) => s.ms));
+    results.push({ bytes, discoverMs });
+    console.log(
+      [
+        (bytes / MB).toFixed(0),
+        floorMs.toFixed(0),
+        discoverMs.toFixed(0),
+        (discoverMs / floorMs).toFixed(2),
+        (bytes / MB / (discoverMs / 1000)).toFixed(0),
+        Math.max(...floor.map((s) => s.rssMb)).toFixed(0),
+        Math.max(...discover.map((s) => s.rssMb)).toFixed(0),
+        oneThreadMs.toFixed(0),
+        (oneThreadMs / floorMs).toFixed(2),
+        Math.max(...oneThread.map((s) => s.rssMb)).toFixed(0),
+        [floor, discover, oneThread]
+          .map((samples) => medianOf(samples.map((s) => s.cpuMs)).toFixed(0))
+          .join(' / '),
+        medianOf(cron.map((s) => s.ms)).toFixed(0),
+        Math.max(...cron.map((s) => s.rssMb)).toFixed(0),
+        medianOf(onePercent.samples.map((s) => s.ms)).toFixed(0),
+        Math.max(...onePercent.samples.map((s) => s.rssMb)).toFixed(0),
+        (medianOf(onePercent.samples.map((s) => s.ms)) / discoverMs).toFixed(2),
+        onePercent.stateBytesPerTask.toFixed(0),
+      ].join(' | '),
     );
   }
-  // A cron run: `discover --incremental` again on a log with nothing appended since the last one.
-  const store = mkdtempSync(path.join(tmpdir(), 'afterburn-bench-store-'));
-  const incremental = [
-    path.join(ROOT, 'bin/afterburn.js'),
-    ['discover', '--path', file, '--format', 'json', '--incremental', '--store', store, ...extraArgs],
-  ] as const;
-  measure(...incremental);
-  const cron: Sample[] = [];
-  for (let round = 0; round < rounds; round += 1) cron.push(measure(...incremental));
-  rmSync(store, { recursive: true, force: true });
-  const onePercent = cronAfterOnePercent(file, bytes);
-  const floorMs = medianOf(floor.map((s) => s.ms));
-  const discoverMs = medianOf(discover.map((s) => s.ms));
-  const oneThreadMs = medianOf(oneThread.map((s) => s.ms));
-  results.push({ bytes, discoverMs });
-  console.log(
-    [
-      (bytes / MB).toFixed(0),
-      floorMs.toFixed(0),
-      discoverMs.toFixed(0),
-      (discoverMs / floorMs).toFixed(2),
-      (bytes / MB / (discoverMs / 1000)).toFixed(0),
-      Math.max(...floor.map((s) => s.rssMb)).toFixed(0),
-      Math.max(...discover.map((s) => s.rssMb)).toFixed(0),
-      oneThreadMs.toFixed(0),
-      (oneThreadMs / floorMs).toFixed(2),
-      Math.max(...oneThread.map((s) => s.rssMb)).toFixed(0),
-      [floor, discover, oneThread]
-        .map((samples) => medianOf(samples.map((s) => s.cpuMs)).toFixed(0))
-        .join(' / '),
-      medianOf(cron.map((s) => s.ms)).toFixed(0),
-      Math.max(...cron.map((s) => s.rssMb)).toFixed(0),
-      medianOf(onePercent.samples.map((s) => s.ms)).toFixed(0),
-      Math.max(...onePercent.samples.map((s) => s.rssMb)).toFixed(0),
-      (medianOf(onePercent.samples.map((s) => s.ms)) / discoverMs).toFixed(2),
-      onePercent.stateBytesPerTask.toFixed(0),
-    ].join(' | '),
-  );
+  if (results.length >= 2) {
+    const first = results[0] as { bytes: number; discoverMs: number };
+    const last = results[results.length - 1] as { bytes: number; discoverMs: number };
+    console.log(
+      `growth: ${(last.bytes / first.bytes).toFixed(2)}x input -> ${(last.discoverMs / first.discoverMs).toFixed(2)}x discover time`,
+    );
+  }
 }
-if (results.length >= 2) {
-  const first = results[0] as { bytes: number; discoverMs: number };
-  const last = results[results.length - 1] as { bytes: number; discoverMs: number };
-  console.log(
-    `growth: ${(last.bytes / first.bytes).toFixed(2)}x input -> ${(last.discoverMs / first.discoverMs).toFixed(2)}x discover time`,
-  );
+
+if (only === undefined || only === 'claude-code') {
+  await claudeCodeBench({ benchDir, quick, rounds, extraArgs });
 }

@@ -286,7 +286,17 @@ function seriesFinding(arm: string | null, series: Series, context: AnalyzerCont
   };
 }
 
-export const efficiencyTrend: Analyzer<{ readonly tasks: readonly TaskRecord[] | TaskColumns }> = {
+/**
+ * What a point of the series counts: `input` (the default) is inputTokens as the source reports
+ * it; `prompt` adds the cached part (input + cache creation + cache read), for a source whose
+ * input_tokens leaves cached input out and is near zero on cached calls (Claude's API).
+ */
+export type SeriesTokens = 'input' | 'prompt';
+
+export const efficiencyTrend: Analyzer<{
+  readonly tasks: readonly TaskRecord[] | TaskColumns;
+  readonly seriesTokens?: SeriesTokens;
+}> = {
   meta: {
     id: EFFICIENCY_TREND,
     findingType: EFFICIENCY_TREND,
@@ -320,19 +330,22 @@ export const efficiencyTrend: Analyzer<{ readonly tasks: readonly TaskRecord[] |
     // The overall ratios in row order: their mean is a compensated sum, exact to the order.
     const ratios = { all: [] as number[], perGroup: names.map((): number[] => []) };
     let point = 0;
+    const wholePrompt = dataset.seriesTokens === 'prompt';
     for (let row = 0; row < tasks.length; row++) {
       const input = inputTokens[row] as number;
       if (!counted(row) || Number.isNaN(input)) continue;
+      const cacheRead = tasks.cacheReadTokens[row] as number;
+      const cacheCreation = tasks.cacheCreationTokens[row] as number;
       const group = groupOfArm[arm[row] as number] as number;
       at[point] = tasks.completedAt[row] as number;
-      tokens[point] = input;
+      tokens[point] = wholePrompt
+        ? input +
+          (Number.isNaN(cacheRead) ? 0 : cacheRead) +
+          (Number.isNaN(cacheCreation) ? 0 : cacheCreation)
+        : input;
       groupOfPoint[point] = group;
       point += 1;
-      const ratio = cacheReadRatioOf(
-        input,
-        tasks.cacheReadTokens[row] as number,
-        tasks.cacheCreationTokens[row] as number,
-      );
+      const ratio = cacheReadRatioOf(input, cacheRead, cacheCreation);
       if (ratio !== null) {
         ratios.all.push(ratio);
         (ratios.perGroup[group] as number[]).push(ratio);

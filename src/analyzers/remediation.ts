@@ -64,6 +64,11 @@ const RULES: readonly HintRule[] = [
   },
   {
     kinds: ['subagent_error'],
+    pattern: /invalid call/i,
+    hint: 'the Agent tool rejected the call before it ran: the prompt or skill that dispatches it must pass a prompt and a known subagent_type',
+  },
+  {
+    kinds: ['subagent_error'],
     pattern: /agent type not found/i,
     hint: 'use a subagent_type that exists: define it in .claude/agents/ or fix the spelling in the prompt or skill that dispatches it',
   },

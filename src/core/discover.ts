@@ -11,7 +11,15 @@ import {
 } from '../findings/schema.js';
 import type { FindingStore } from '../findings/store.js';
 import type { InputFile } from '../input/inputs.js';
-import { DEFAULT_PARALLEL_MIN_BYTES, helpersFor, readParallel } from '../parallel/parallel-read.js';
+import type { ReadResult } from '../input/read-lines.js';
+import { FilePool, wholeFileJobs } from '../parallel/file-pool.js';
+import type { ParseOutcome } from '../parallel/helper-protocol.js';
+import {
+  DEFAULT_PARALLEL_MIN_BYTES,
+  helpersFor,
+  readParallel,
+  replaySkips,
+} from '../parallel/parallel-read.js';
 import type { LineLocation, SealedSession, Source, SourceDiagnostics } from '../sources/types.js';
 import {
   analysisKey,
@@ -120,13 +128,30 @@ export async function analyze(
   };
   const parallelMinBytes = request.parallelMinBytes ?? DEFAULT_PARALLEL_MIN_BYTES;
   // Started before any reading, so their modules are loaded by the time the first split is made.
+  const startOf = (index: number): number | null =>
+    plans[index]?.action === 'reuse' ? null : (plans[index]?.saved?.offset ?? 0);
+  const wholeFiles = request.source.wholeFileParallel && session.adoptSegment !== undefined;
   const { helpers, lastLarge } = await helpersFor(request.source.name, request.inputs, {
     parallelMinBytes,
     ...(request.threads === undefined ? {} : { threads: request.threads }),
-    startOf: (index) => (plans[index]?.action === 'reuse' ? null : (plans[index]?.saved?.offset ?? 0)),
+    startOf,
+    wholeFiles,
   });
   const kept: SavedInput[] = [];
   try {
+    const pool =
+      wholeFiles && helpers.length > 0
+        ? await FilePool.start(
+            request.source.name,
+            await wholeFileJobs(request.inputs, {
+              maxLineBytes: request.maxLineBytes,
+              // A plain file may be mid-write: an incremental run leaves its unfinished last line.
+              emitPartial: !incremental,
+              startOf,
+            }),
+            helpers,
+          )
+        : null;
     for (const [index, input] of request.inputs.entries()) {
       const plan = plans[index] ?? null;
       if (plan?.action === 'reuse') {
@@ -137,19 +162,21 @@ export async function analyze(
       if (plan?.notice) request.incremental?.notice(plan.notice);
       const saved = plan?.saved ?? null;
       session.beginInput(saved?.segment);
-      const read = await readParallel(session, input, {
-        maxLineBytes: request.maxLineBytes,
-        parallelMinBytes,
-        helpers,
-        lastHelperUse: index === lastLarge,
-        diagnostics: request.diagnostics,
-        ...(request.stdin ? { stdin: request.stdin } : {}),
-        ...(request.onBytes ? { onBytes: (bytes: number) => request.onBytes?.(input, bytes) } : {}),
-        ...(request.onWaiting ? { onWaiting: () => request.onWaiting?.(input) } : {}),
-        ...(saved ? { start: saved.offset, firstLineNo: saved.lineNo + 1 } : {}),
-        // A plain file may be mid-write; a compressed one is complete once it exists.
-        emitPartial: !incremental || input.kind !== 'file' || input.pipe === true,
-      });
+      const read = pool?.has(index)
+        ? await adoptWholeFile(session, input, await pool.take(index), saved?.lineNo ?? 0, request)
+        : await readParallel(session, input, {
+            maxLineBytes: request.maxLineBytes,
+            parallelMinBytes,
+            helpers,
+            lastHelperUse: index === lastLarge,
+            diagnostics: request.diagnostics,
+            ...(request.stdin ? { stdin: request.stdin } : {}),
+            ...(request.onBytes ? { onBytes: (bytes: number) => request.onBytes?.(input, bytes) } : {}),
+            ...(request.onWaiting ? { onWaiting: () => request.onWaiting?.(input) } : {}),
+            ...(saved ? { start: saved.offset, firstLineNo: saved.lineNo + 1 } : {}),
+            // A plain file may be mid-write; a compressed one is complete once it exists.
+            emitPartial: !incremental || input.kind !== 'file' || input.pipe === true,
+          });
       // A pipe, like stdin, is read in full every time: there is no file to keep a cursor in.
       if (incremental && input.path !== null && input.kind !== 'stdin' && !input.pipe) {
         const segment = session.endInput();
@@ -182,6 +209,24 @@ export async function analyze(
           },
         }
       : {}),
+  };
+}
+
+/** Takes what the pool read of one file into the session, as if this thread had read it. */
+function adoptWholeFile(
+  session: SealedSession,
+  input: InputFile,
+  range: ParseOutcome,
+  linesBefore: number,
+  request: DiscoverRequest,
+): ReadResult {
+  (session.adoptSegment as NonNullable<SealedSession['adoptSegment']>)(range.payload, linesBefore);
+  replaySkips(request.diagnostics, input.name, linesBefore, range);
+  request.onBytes?.(input, range.bytesRead);
+  return {
+    lines: linesBefore + range.lines,
+    bytesRead: range.bytesRead,
+    consumedOffset: range.consumedOffset,
   };
 }
 

@@ -3,6 +3,7 @@ import { availableParallelism } from 'node:os';
 import type { InputFile } from '../input/inputs.js';
 import type { ReadOptions, ReadResult } from '../input/read-lines.js';
 import type { SealedSession, SourceDiagnostics } from '../sources/types.js';
+import type { ParseOutcome } from './helper-protocol.js';
 import { HelperThread } from './helper-thread.js';
 import { type LineSink, readInto } from './read-input.js';
 
@@ -107,19 +108,27 @@ export async function readParallel(
     const range = await pending;
     if (options.lastHelperUse) await (helpers[i] as HelperThread).close();
     adoptSegment.call(session, range.payload, lines);
-    for (const [line, reason] of range.skips) {
-      options.diagnostics.skipped({ input: input.name, line: lines + line }, reason);
-    }
-    // Beyond the detailed ones only the count matters (the reporter shows the first few only).
-    for (let k = 0; k < range.moreSkips; k += 1) {
-      options.diagnostics.skipped({ input: input.name, line: 0 }, 'skipped');
-    }
+    replaySkips(options.diagnostics, input.name, lines, range);
     lines += range.lines;
     bytesRead += range.bytesRead;
     consumedOffset = range.consumedOffset;
   }
   onBytes?.(bytesRead);
   return { lines, bytesRead, consumedOffset };
+}
+
+/** Shows a helper's skipped lines as this thread would have, numbered after `lineOffset` lines. */
+export function replaySkips(
+  diagnostics: SourceDiagnostics,
+  name: string,
+  lineOffset: number,
+  range: Pick<ParseOutcome, 'skips' | 'moreSkips'>,
+): void {
+  for (const [line, reason] of range.skips) {
+    diagnostics.skipped({ input: name, line: lineOffset + line }, reason);
+  }
+  // Beyond the detailed ones only the count matters (the reporter shows the first few only).
+  for (let k = 0; k < range.moreSkips; k += 1) diagnostics.skipped({ input: name, line: 0 }, 'skipped');
 }
 
 /**
@@ -160,10 +169,20 @@ export async function helpersFor(
     readonly parallelMinBytes: number;
     readonly threads?: number;
     readonly startOf?: (index: number) => number | null;
+    /** The source reads many files on many threads (FilePool): helpers serve every input. */
+    readonly wholeFiles?: boolean;
   },
 ): Promise<{ helpers: HelperThread[]; lastLarge: number }> {
   const threads = options.threads ?? defaultThreads();
   if (threads <= 1 || !HelperThread.supports(source)) return { helpers: [], lastLarge: -1 };
+  if (options.wholeFiles === true) {
+    const startOf = options.startOf ?? (() => 0);
+    const toRead = inputs.filter(
+      (input, index) => input.kind === 'file' && input.path !== null && startOf(index) !== null,
+    ).length;
+    // One file gains nothing from a pool; it is cut into ranges when it is large enough.
+    if (toRead >= 2) return { helpers: HelperThread.start(source, threads - 1), lastLarge: -1 };
+  }
   const lastLarge = await lastLargeFile(inputs, options.parallelMinBytes, options.startOf);
   return { helpers: lastLarge === -1 ? [] : HelperThread.start(source, threads - 1), lastLarge };
 }

@@ -7,4 +7,5 @@ import type { OpenLineParser } from './types.js';
  */
 export const PARALLEL_SOURCES: Readonly<Record<string, () => Promise<OpenLineParser>>> = {
   'dispatch-outcomes': async () => (await import('./dispatch-outcomes/collect.js')).collectSegments,
+  'claude-code': async () => (await import('./claude-code/reader.js')).openTranscriptParser,
 };

@@ -94,6 +94,11 @@ export interface SourceAdapter<D> {
   /** True when its sessions implement beginInput/endInput, so --incremental can keep its state. */
   readonly incremental?: boolean;
   /**
+   * True when a helper thread can read a whole input and hand over its state (adoptSegment):
+   * a run over many files then spreads them over the cores (core/file-pool.ts).
+   */
+  readonly wholeFileParallel?: boolean;
+  /**
    * Throws the error restoring `saved` (an endInput() result of an earlier run) would throw, but
    * only checks it: nothing is added to a session and `saved` is not changed. Lets a run that
    * reuses the last analysis still refuse a damaged state.
@@ -128,6 +133,8 @@ export interface Source {
   readonly analyzers: readonly Analyzer<never>['meta'][];
   /** Whether the source can keep compact state per input for --incremental. */
   readonly incremental: boolean;
+  /** See SourceAdapter.wholeFileParallel. */
+  readonly wholeFileParallel: boolean;
   /** See SourceAdapter.checkSaved. */
   readonly checkSaved?: (saved: unknown) => void;
   /** See SourceAdapter.analysed: what a gated run must have analysed more than none of. */
@@ -161,6 +168,7 @@ export function defineSource<D>(adapter: SourceAdapter<D>): Source {
     ...(adapter.expandInputs ? { expandInputs: adapter.expandInputs } : {}),
     analyzers: adapter.analyzers.map((analyzer) => analyzer.meta),
     incremental: adapter.incremental === true,
+    wholeFileParallel: adapter.wholeFileParallel === true,
     ...(adapter.checkSaved ? { checkSaved: adapter.checkSaved } : {}),
     analysed: (counts) => ({
       count: adapter.analysed?.(counts) ?? Math.max(0, counts.lines - counts.blank - counts.skipped),

@@ -235,12 +235,15 @@ const OPTIONS: AnalysisOptions = { alpha: 0.05, minSamples: 10, requireAcceptanc
 export function runClaudeCode(
   files: ReadonlyMap<string, readonly string[]> | Iterable<[string, readonly string[]]>,
   options: Partial<AnalysisOptions> = {},
+  notice?: (message: string) => void,
 ): { result: SourceResult<ClaudeCodeDataset>; findings: FindingDraft[]; skipped: string[] } {
   const skipped: string[] = [];
   const session = claudeCodeAdapter.open({
     skipped: (location, reason) => skipped.push(`${location.input}:${location.line}: ${reason}`),
+    ...(notice ? { notice } : {}),
   });
   for (const [name, lines] of files) {
+    session.beginInput?.(undefined);
     for (const [index, text] of lines.entries()) {
       session.acceptLine(text, { input: `projects/${name}`, line: index + 1 });
     }

@@ -13,6 +13,10 @@ describe('claude-code error reasons', () => {
     ['API Error: 529 {"type":"overloaded_error"}', 'rate limited or overloaded'],
     ['Permission to use Bash has been denied by a PreToolUse hook', 'permission denied'],
     ['Agent timed out after 600000ms', 'timed out'],
+    [
+      'InputValidationError: Agent failed due to the following issue:\nThe required parameter `prompt` is missing',
+      'invalid call',
+    ],
     ['ENOENT: no such file or directory', TOOL_ERROR],
     ['', TOOL_ERROR],
   ])('%j → %s', (message, reason) => {
@@ -21,6 +25,7 @@ describe('claude-code error reasons', () => {
 
   it('every reason has its own remediation hint; unknown errors get the generic one', () => {
     const reasons = [
+      'invalid call',
       'agent type not found',
       'interrupted',
       'context limit',

@@ -39,6 +39,7 @@ describe('claude-code source', () => {
         acceptancePassed: null,
         msElapsed: 91_000,
         sessionId: 'sess-1',
+        usageBasis: 'last_call',
       },
     ]);
     expect(JSON.stringify(result)).not.toContain('find the callers');
@@ -68,10 +69,10 @@ describe('claude-code source', () => {
     expectBalancedCounts(result.counts);
   });
 
-  it('usage in the result wins over the transcript', () => {
-    const { result } = run([call(1, { transcript: { responses: [{ input: 1 }] } })]);
-    expect(result.dataset.tasks[0]?.inputTokens).toBe(5000);
-    expect(result.counts.usage_from_result).toBe(1);
+  it("the transcript's sum wins over the result's usage, which is the subagent's last call only", () => {
+    const { result } = run([call(1, { transcript: { responses: [{ input: 1 }, { input: 2 }] } })]);
+    expect(result.dataset.tasks[0]).toMatchObject({ inputTokens: 3, usageBasis: 'transcript' });
+    expect(result.counts).toMatchObject({ usage_from_result: 0, usage_from_transcript: 1 });
   });
 
   it('a result without usage and without a transcript joins but has no tokens (left out of the trend, counted)', () => {
@@ -177,7 +178,7 @@ describe('claude-code source', () => {
     expect(byTime.map((t) => t.attemptNumber)).toEqual([1, 2]);
   });
 
-  it('tolerates unknown and torn lines: torn ones are skipped, unknown types counted, calls without a prompt skipped', () => {
+  it('tolerates unknown and torn lines: torn ones are skipped, unknown types counted, a call without a prompt is a dispatch', () => {
     const noPrompt = JSON.stringify({
       type: 'assistant',
       sessionId: 'sess-1',
@@ -196,12 +197,15 @@ describe('claude-code source', () => {
         noPrompt,
       ],
     );
-    expect(result.counts).toMatchObject({ skipped: 3, unknown_type: 2, blank: 1, other: 1, dispatch: 1 });
-    expect(skipped.map((s) => s.replace(/^.*: /, ''))).toEqual([
-      'not valid JSON',
-      'not a JSON object',
-      'Task/Agent tool_use without an id or a prompt',
-    ]);
+    expect(result.counts).toMatchObject({
+      skipped: 2,
+      unknown_type: 2,
+      blank: 1,
+      other: 1,
+      dispatch: 2,
+      unmatched_dispatch: 1,
+    });
+    expect(skipped.map((s) => s.replace(/^.*: /, ''))).toEqual(['not valid JSON', 'not a JSON object']);
     expectBalancedCounts(result.counts);
   });
 

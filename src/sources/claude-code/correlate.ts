@@ -1,14 +1,16 @@
 import type { FailureRecord, TaskRecord } from '../../records/records.js';
 import { errorReason } from './errors.js';
 import type { AgentResult } from './schema.js';
-import { fromUsage, type SubagentUsage, type TokenUsage } from './usage.js';
+import { fromUsage, type TokenUsage, type Transcript, type UsageBasis } from './usage.js';
 
 /** One Task/Agent tool_use: a dispatch. */
 export interface AgentCall {
   readonly toolUseId: string;
   readonly arm: string;
-  /** sha256 of the prompt text; the prompt itself is never kept. */
-  readonly fingerprint: string;
+  /** sha256 of the prompt text (the prompt itself is never kept); null when the call had none. */
+  readonly promptFingerprint: string | null;
+  /** sha256 of the call's type and description: the identity of a call the tool rejected. */
+  readonly identityFingerprint: string;
   readonly at: number | null;
   readonly sessionId: string | null;
 }
@@ -22,6 +24,11 @@ export interface ResultBlock {
   readonly errorMessage: string | null;
   /** The line's `toolUseResult` when it is an object and belongs to this block. */
   readonly result: AgentResult | null;
+}
+
+/** A subagent dispatch that finished, with where its tokens come from. */
+export interface SubagentTask extends TaskRecord {
+  readonly usageBasis: UsageBasis | null;
 }
 
 export interface CorrelationCounts {
@@ -38,10 +45,16 @@ export interface CorrelationCounts {
   duplicate_calls: number;
   async_launched: number;
   failed: number;
+  /** Tokens from the result's usage: the subagent's last API call only (usage_basis last_call). */
   usage_from_result: number;
+  /** Tokens summed over the subagent's own transcript (usage_basis transcript). */
   usage_from_transcript: number;
   no_usage: number;
   no_timestamp: number;
+  /** Background subagents joined through their own transcript. */
+  async_completed: number;
+  /** Calls the tool rejected before running them (no prompt, InputValidationError). */
+  rejected: number;
 }
 
 interface Candidate extends ResultBlock {
@@ -49,6 +62,7 @@ interface Candidate extends ResultBlock {
 }
 
 const ASYNC_LAUNCHED = 'async_launched';
+const INPUT_VALIDATION = /InputValidationError/;
 
 function isAsyncLaunch(block: ResultBlock): boolean {
   return block.result?.status === ASYNC_LAUNCHED;
@@ -95,7 +109,8 @@ export class TranscriptCorrelation {
   private readonly candidates: Candidate[] = [];
   private candidateLines = 0;
 
-  constructor(private readonly usage: SubagentUsage) {}
+  /** `transcripts`: every subagent's own transcript read, by agent id. */
+  constructor(private readonly transcripts: ReadonlyMap<string, Transcript>) {}
 
   addCall(call: AgentCall): void {
     this.callCount += 1;
@@ -109,7 +124,7 @@ export class TranscriptCorrelation {
     for (const block of blocks) this.candidates.push({ ...block, line });
   }
 
-  finish(): { counts: CorrelationCounts; tasks: TaskRecord[]; failures: FailureRecord[] } {
+  finish(): { counts: CorrelationCounts; tasks: SubagentTask[]; failures: FailureRecord[] } {
     const counts: CorrelationCounts = {
       dispatch: this.calls.size,
       finalize: 0,
@@ -126,6 +141,8 @@ export class TranscriptCorrelation {
       usage_from_transcript: 0,
       no_usage: 0,
       no_timestamp: 0,
+      async_completed: 0,
+      rejected: 0,
     };
     const byCall = new Map<string, Candidate[]>();
     const resultLines = new Set<number>();
@@ -147,88 +164,156 @@ export class TranscriptCorrelation {
     counts.results = resultLines.size;
     counts.other_results = this.candidateLines - resultLines.size;
 
-    const tasks: TaskRecord[] = [];
-    const failures: FailureRecord[] = [];
-    const attemptNumbers = this.attemptNumbers();
+    const ends: CallEnd[] = [];
+    const keyed: { call: AgentCall; taskKey: string }[] = [];
     for (const call of this.calls.values()) {
-      const results = byCall.get(call.toolUseId) ?? [];
-      const completions = results.filter((block) => !isAsyncLaunch(block)).sort(compareResults);
-      counts.async_launched += results.length - completions.length;
-      const chosen = completions[0];
-      if (chosen === undefined) {
-        counts.unmatched_dispatch += 1;
-        continue;
-      }
-      counts.finalize += completions.length;
-      counts.joined += 1;
-      counts.duplicates += completions.length - 1;
-      const failed = chosen.isError || chosen.errorMessage !== null;
-      const status = failed ? 'failed' : (chosen.result?.status ?? 'completed');
-      const duration =
-        chosen.result?.totalDurationMs ??
-        (chosen.at !== null && call.at !== null && chosen.at >= call.at ? chosen.at - call.at : null);
-      const completedAt = chosen.at ?? (call.at !== null && duration !== null ? call.at + duration : null);
-      if (failed) {
-        counts.failed += 1;
+      const end = this.endOf(call, byCall.get(call.toolUseId) ?? [], counts);
+      if (end !== null) ends.push(end);
+      keyed.push(end ?? { call, taskKey: call.promptFingerprint ?? call.identityFingerprint });
+    }
+    // Unmatched calls count too: a retry after a lost attempt is still the second attempt.
+    const attemptNumbers = attemptNumbersOf(keyed);
+    const tasks: SubagentTask[] = [];
+    const failures: FailureRecord[] = [];
+    for (const end of ends) {
+      const { call } = end;
+      if (end.failed) {
         failures.push({
           arm: call.arm,
-          at: completedAt,
-          reason: errorReason(chosen.errorMessage ?? ''),
+          at: end.completedAt,
+          reason: errorReason(end.errorMessage ?? ''),
           sessionId: call.sessionId,
         });
       }
-      const tokens = this.tokensOf(chosen, counts);
-      if (completedAt === null) {
+      const tokens = this.tokensOf(end, counts);
+      if (end.completedAt === null) {
         counts.no_timestamp += 1;
         continue;
       }
       tasks.push({
         arm: call.arm,
-        taskKey: call.fingerprint,
+        taskKey: end.taskKey,
         attemptNumber: attemptNumbers.get(call.toolUseId) ?? 1,
-        completedAt,
-        status,
-        inputTokens: tokens?.inputTokens ?? null,
-        cacheReadTokens: tokens?.cacheReadTokens ?? null,
-        cacheCreationTokens: tokens?.cacheCreationTokens ?? null,
+        completedAt: end.completedAt,
+        status: end.status,
+        inputTokens: tokens?.usage.inputTokens ?? null,
+        cacheReadTokens: tokens?.usage.cacheReadTokens ?? null,
+        cacheCreationTokens: tokens?.usage.cacheCreationTokens ?? null,
         acceptancePassed: null,
-        msElapsed: duration,
+        msElapsed: end.duration,
         sessionId: call.sessionId,
+        usageBasis: tokens?.basis ?? null,
       });
     }
     return { counts, tasks, failures };
   }
 
-  /** Usage from the result itself, else summed from the subagent's own transcript. */
-  private tokensOf(block: Candidate, counts: CorrelationCounts): TokenUsage | null {
-    const fromResult = block.result?.usage === undefined ? null : fromUsage(block.result.usage);
-    if (fromResult !== null) {
-      counts.usage_from_result += 1;
-      return fromResult;
+  /**
+   * How a call ended: its best completion, else (a background subagent) its own transcript's
+   * last line, else nothing (still running, or lost: unmatched).
+   */
+  private endOf(call: AgentCall, results: readonly Candidate[], counts: CorrelationCounts): CallEnd | null {
+    const completions = results.filter((block) => !isAsyncLaunch(block)).sort(compareResults);
+    const launches = results.filter(isAsyncLaunch);
+    counts.async_launched += launches.length;
+    const chosen = completions[0];
+    if (chosen === undefined) {
+      const launch = launches
+        .map((block) => ({ block, transcript: this.transcriptOf(block.result?.agentId) }))
+        .find(({ transcript }) => transcript?.last !== null && transcript !== undefined);
+      if (launch === undefined) {
+        counts.unmatched_dispatch += 1;
+        return null;
+      }
+      const transcript = launch.transcript as Transcript;
+      counts.finalize += 1;
+      counts.joined += 1;
+      counts.async_completed += 1;
+      return {
+        call,
+        taskKey: call.promptFingerprint ?? call.identityFingerprint,
+        failed: false,
+        errorMessage: null,
+        status: 'completed',
+        completedAt: transcript.last,
+        duration:
+          transcript.first !== null && transcript.last !== null ? transcript.last - transcript.first : null,
+        agentId: launch.block.result?.agentId,
+        resultUsage: null,
+      };
     }
-    const agentId = block.result?.agentId;
-    const fromTranscript = agentId === undefined ? null : this.usage.total(agentId);
+    counts.finalize += completions.length;
+    counts.joined += 1;
+    counts.duplicates += completions.length - 1;
+    const failed = chosen.isError || chosen.errorMessage !== null;
+    const rejected =
+      call.promptFingerprint === null || (failed && INPUT_VALIDATION.test(chosen.errorMessage ?? ''));
+    if (failed) counts.failed += 1;
+    if (rejected) counts.rejected += 1;
+    const duration =
+      chosen.result?.totalDurationMs ??
+      (chosen.at !== null && call.at !== null && chosen.at >= call.at ? chosen.at - call.at : null);
+    return {
+      call,
+      // A rejected call is known by its type and description: its text is never hashed.
+      taskKey: rejected ? call.identityFingerprint : (call.promptFingerprint as string),
+      failed,
+      errorMessage: chosen.errorMessage,
+      status: failed ? 'failed' : (chosen.result?.status ?? 'completed'),
+      completedAt: chosen.at ?? (call.at !== null && duration !== null ? call.at + duration : null),
+      duration,
+      agentId: chosen.result?.agentId,
+      resultUsage: chosen.result?.usage === undefined ? null : fromUsage(chosen.result.usage),
+    };
+  }
+
+  private transcriptOf(agentId: string | undefined): Transcript | undefined {
+    return agentId === undefined ? undefined : this.transcripts.get(agentId);
+  }
+
+  /**
+   * The subagent's tokens: summed over its own transcript, else (no transcript was read) the
+   * result's usage, which is its last API call only; the basis says which.
+   */
+  private tokensOf(end: CallEnd, counts: CorrelationCounts): { usage: TokenUsage; basis: UsageBasis } | null {
+    const fromTranscript = this.transcriptOf(end.agentId)?.total() ?? null;
     if (fromTranscript !== null) {
       counts.usage_from_transcript += 1;
-      return fromTranscript;
+      return { usage: fromTranscript, basis: 'transcript' };
+    }
+    if (end.resultUsage !== null) {
+      counts.usage_from_result += 1;
+      return { usage: end.resultUsage, basis: 'last_call' };
     }
     counts.no_usage += 1;
     return null;
   }
+}
 
-  /** A prompt dispatched again is a retry: number the calls of one fingerprint in time order. */
-  private attemptNumbers(): Map<string, number> {
-    const byFingerprint = new Map<string, AgentCall[]>();
-    for (const call of this.calls.values()) {
-      const list = byFingerprint.get(call.fingerprint);
-      if (list === undefined) byFingerprint.set(call.fingerprint, [call]);
-      else list.push(call);
-    }
-    const numbers = new Map<string, number>();
-    for (const list of byFingerprint.values()) {
-      list.sort((a, b) => compareNullableTimes(a.at, b.at) || (a.toolUseId < b.toolUseId ? -1 : 1));
-      for (const [index, call] of list.entries()) numbers.set(call.toolUseId, index + 1);
-    }
-    return numbers;
+interface CallEnd {
+  readonly call: AgentCall;
+  readonly taskKey: string;
+  readonly failed: boolean;
+  readonly errorMessage: string | null;
+  readonly status: string;
+  readonly completedAt: number | null;
+  readonly duration: number | null;
+  readonly agentId: string | undefined;
+  readonly resultUsage: TokenUsage | null;
+}
+
+/** A task dispatched again is a retry: number the calls of one task key in time order. */
+function attemptNumbersOf(ends: readonly { call: AgentCall; taskKey: string }[]): Map<string, number> {
+  const byKey = new Map<string, AgentCall[]>();
+  for (const { call, taskKey } of ends) {
+    const list = byKey.get(taskKey);
+    if (list === undefined) byKey.set(taskKey, [call]);
+    else list.push(call);
   }
+  const numbers = new Map<string, number>();
+  for (const list of byKey.values()) {
+    list.sort((a, b) => compareNullableTimes(a.at, b.at) || (a.toolUseId < b.toolUseId ? -1 : 1));
+    for (const [index, call] of list.entries()) numbers.set(call.toolUseId, index + 1);
+  }
+  return numbers;
 }

@@ -4,6 +4,8 @@
  * hints for these reasons live with the other hints in src/analyzers/remediation.ts.
  */
 const RULES: readonly { readonly pattern: RegExp; readonly reason: string }[] = [
+  // The tool refused the call before anything ran: a parameter missing or of the wrong type.
+  { pattern: /InputValidationError|required parameter .* is missing/i, reason: 'invalid call' },
   {
     pattern: /agent type .*(not found|does not exist)|unknown (agent|subagent) type|no such agent/i,
     reason: 'agent type not found',

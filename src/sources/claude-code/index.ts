@@ -2,32 +2,32 @@ import path from 'node:path';
 import { efficiencyTrend } from '../../analyzers/efficiency-trend.js';
 import { latency } from '../../analyzers/latency.js';
 import type { LogFileLayout } from '../../input/inputs.js';
-import type { FailureRecord, TaskRecord } from '../../records/records.js';
-import { LineTally } from '../counts.js';
-import { parseJsonObject } from '../json-line.js';
+import type { FailureRecord } from '../../records/records.js';
 import {
   defineSource,
   pathEnvVarFor,
   type SourceAdapter,
   type SourceDiagnostics,
   type SourceEnvironment,
+  type SourceResult,
   type SourceSession,
 } from '../types.js';
-import { TranscriptCorrelation } from './correlate.js';
-import { agentCalls, assistantUsage, resultBlocks } from './lines.js';
+import { type SubagentTask, TranscriptCorrelation } from './correlate.js';
+import type { InputState } from './input-state.js';
+import { restoreInput, TranscriptReader } from './reader.js';
 import { LineEnvelope, OTHER_LINE_TYPES } from './schema.js';
 import { subagentFriction } from './subagent-friction.js';
-import { SubagentUsage } from './usage.js';
+import { Transcript } from './usage.js';
 
 export const CLAUDE_CODE = 'claude-code';
 
 export interface ClaudeCodeDataset {
-  readonly tasks: readonly TaskRecord[];
+  /** Every finished dispatch, whatever its usage basis (latency, friction). */
+  readonly tasks: readonly SubagentTask[];
+  /** The efficiency series: one usage basis only (sources.md §2). */
+  readonly trendTasks: readonly SubagentTask[];
   readonly failures: readonly FailureRecord[];
 }
-
-/** `<session>/subagents/agent-<agentId>.jsonl`: every line there belongs to that subagent. */
-const SUBAGENT_FILE = /(?:^|[\\/])subagents[\\/]agent-([^\\/]+?)\.jsonl(?:\.gz)?$/;
 
 export const CLAUDE_CODE_LAYOUT: LogFileLayout = {
   recursive: true,
@@ -46,90 +46,113 @@ export function claudeCodeDefaultPaths(environment: SourceEnvironment): string[]
   return roots.map((root) => path.join(root, 'projects'));
 }
 
-function open(diagnostics: SourceDiagnostics): SourceSession<ClaudeCodeDataset> {
-  const usage = new SubagentUsage();
-  const correlation = new TranscriptCorrelation(usage);
-  const sessions = new Set<string>();
-  const tally = new LineTally(diagnostics);
-  const skip = tally.skip;
-  const counts = { tool_calls: 0, messages: 0, other: 0, unknown_type: 0 };
-  const subagents = new Set<string>();
-
-  const acceptAssistant = (line: Record<string, unknown>, envelope: LineEnvelope, agentId: string | null) => {
-    const { calls, invalid } = agentCalls(line, envelope);
-    if (invalid > 0 && calls.length === 0) return 'invalid';
-    for (const call of calls) correlation.addCall(call);
-    const message = assistantUsage(line);
-    if (agentId !== null && message?.usage !== undefined && envelope.isApiErrorMessage !== true) {
-      usage.add(agentId, message.id, envelope.requestId, message.usage);
+/** Every subagent's transcript over all inputs (one may be split over several reads). */
+function transcriptsOf(inputs: readonly InputState[]): Map<string, Transcript> {
+  const transcripts = new Map<string, Transcript>();
+  for (const input of inputs) {
+    for (const [agentId, transcript] of input.transcripts) {
+      const kept = transcripts.get(agentId);
+      if (kept === undefined) transcripts.set(agentId, Transcript.restore(transcript.save()));
+      else kept.merge(transcript.save());
     }
-    return calls.length > 0 ? 'call' : 'message';
-  };
+  }
+  return transcripts;
+}
 
+/**
+ * The trend never mixes bases: transcript sums where any exist, else the last-call numbers. The
+ * tasks left out are counted (trend_left_out_last_call).
+ */
+function trendTasksOf(tasks: readonly SubagentTask[]): SubagentTask[] {
+  const anyTranscript = tasks.some((task) => task.usageBasis === 'transcript');
+  if (!anyTranscript) return [...tasks];
+  return tasks.filter((task) => task.usageBasis !== 'last_call');
+}
+
+/** Joins what every input read: the run's counts and dataset. */
+export function summarize(
+  inputs: readonly InputState[],
+  diagnostics: SourceDiagnostics,
+): SourceResult<ClaudeCodeDataset> {
+  const transcripts = transcriptsOf(inputs);
+  const correlation = new TranscriptCorrelation(transcripts);
+  const sessions = new Set<string>();
+  const subagents = new Set<string>();
+  const compactions = new Set<string>();
+  const lines = { lines: 0, blank: 0, skipped: 0, toolCalls: 0, messages: 0, other: 0, unknownType: 0 };
+  for (const input of inputs) {
+    for (const key of Object.keys(lines) as (keyof typeof lines)[]) lines[key] += input[key];
+    for (const session of input.sessions) sessions.add(session);
+    for (const agentId of input.subagents) subagents.add(agentId);
+    for (const agentId of input.compactions) compactions.add(agentId);
+    for (const call of input.calls) correlation.addCall(call);
+    for (const blocks of input.results) correlation.addResultLine(blocks);
+  }
+  const orphans = [...transcripts.values()].filter(
+    (transcript) => transcript.parent === null || !sessions.has(transcript.parent),
+  );
+  if (orphans.length > 0) {
+    const example = orphans[0] as Transcript;
+    diagnostics.notice?.(
+      `${orphans.length} subagent transcript(s) whose parent session was not read (e.g. agent ${example.agentId} of session ${example.parent ?? 'unknown'}): counted in orphan_subagent_transcripts, not as dispatches`,
+    );
+  }
+  const joined = correlation.finish();
+  const { other_results, ...correlationCounts } = joined.counts;
+  const trendTasks = trendTasksOf(joined.tasks);
   return {
-    acceptLine(text, location) {
-      if (!tally.hasContent(text)) return;
-      const parsed = parseJsonObject(text);
-      if ('problem' in parsed) return skip(location, parsed.problem);
-      const record = parsed.value;
-      const envelope = LineEnvelope.parse(record);
-      const fromFile = SUBAGENT_FILE.exec(location.input)?.[1];
-      const agentId = fromFile ?? (envelope.isSidechain === true ? (envelope.agentId ?? null) : null);
-      if (agentId !== null) subagents.add(agentId);
-      else if (envelope.sessionId !== undefined) sessions.add(envelope.sessionId);
-      if (envelope.type === 'assistant') {
-        const kind = acceptAssistant(record, envelope, agentId);
-        if (kind === 'invalid') return skip(location, 'Task/Agent tool_use without an id or a prompt');
-        if (kind === 'call') counts.tool_calls += 1;
-        else counts.messages += 1;
-        return;
-      }
-      if (envelope.type === 'user') {
-        const blocks = resultBlocks(record, envelope);
-        if (blocks.length === 0) counts.messages += 1;
-        else {
-          correlation.addResultLine(blocks);
-        }
-        return;
-      }
-      if (envelope.type !== undefined && OTHER_LINE_TYPES.has(envelope.type)) counts.other += 1;
-      else counts.unknown_type += 1;
+    counts: {
+      lines: lines.lines,
+      blank: lines.blank,
+      skipped: lines.skipped,
+      dispatch: correlationCounts.dispatch,
+      finalize: correlationCounts.finalize,
+      joined: correlationCounts.joined,
+      denied: 0,
+      unmatched_dispatch: correlationCounts.unmatched_dispatch,
+      unmatched_finalize: correlationCounts.unmatched_finalize,
+      duplicates: correlationCounts.duplicates,
+      sessions: sessions.size,
+      subagent_transcripts: subagents.size,
+      tool_calls: lines.toolCalls,
+      results: correlationCounts.results,
+      messages: lines.messages + other_results,
+      other: lines.other,
+      unknown_type: lines.unknownType,
+      duplicate_calls: correlationCounts.duplicate_calls,
+      async_launched: correlationCounts.async_launched,
+      failed: correlationCounts.failed,
+      usage_from_result: correlationCounts.usage_from_result,
+      usage_from_transcript: correlationCounts.usage_from_transcript,
+      no_usage: correlationCounts.no_usage,
+      no_timestamp: correlationCounts.no_timestamp,
+      async_completed: correlationCounts.async_completed,
+      rejected: correlationCounts.rejected,
+      compactions: compactions.size,
+      orphan_subagent_transcripts: orphans.length,
+      trend_left_out_last_call: joined.tasks.length - trendTasks.length,
     },
+    dataset: { tasks: joined.tasks, trendTasks, failures: joined.failures },
+  };
+}
 
-    rejectLine(location, reason) {
-      tally.reject(location, reason);
-    },
+function open(diagnostics: SourceDiagnostics): SourceSession<ClaudeCodeDataset> {
+  const reader = new TranscriptReader(diagnostics);
+  let finished = false;
+  return {
+    acceptLine: (text, location) => reader.acceptLine(text, location),
+    rejectLine: (location, reason) => reader.rejectLine(location, reason),
+    beginInput: (saved) => reader.beginInput(saved),
+    endInput: () => reader.endInput(),
+    adoptSegment: (payload) => reader.adopt(payload),
 
     finish() {
-      const joined = correlation.finish();
-      const { other_results, ...correlationCounts } = joined.counts;
-      return {
-        counts: {
-          ...tally.lineCounts(),
-          dispatch: correlationCounts.dispatch,
-          finalize: correlationCounts.finalize,
-          joined: correlationCounts.joined,
-          denied: 0,
-          unmatched_dispatch: correlationCounts.unmatched_dispatch,
-          unmatched_finalize: correlationCounts.unmatched_finalize,
-          duplicates: correlationCounts.duplicates,
-          sessions: sessions.size,
-          subagent_transcripts: subagents.size,
-          tool_calls: counts.tool_calls,
-          results: correlationCounts.results,
-          messages: counts.messages + other_results,
-          other: counts.other,
-          unknown_type: counts.unknown_type,
-          duplicate_calls: correlationCounts.duplicate_calls,
-          async_launched: correlationCounts.async_launched,
-          failed: correlationCounts.failed,
-          usage_from_result: correlationCounts.usage_from_result,
-          usage_from_transcript: correlationCounts.usage_from_transcript,
-          no_usage: correlationCounts.no_usage,
-          no_timestamp: correlationCounts.no_timestamp,
-        },
-        dataset: { tasks: joined.tasks, failures: joined.failures },
-      };
+      if (finished) throw new Error('finish() was already called');
+      finished = true;
+      const whole = summarize(reader.inputs(), diagnostics);
+      // As if the lines read this run were the whole log; its notices were shown once already.
+      const thisRun = summarize(reader.inputsThisRun(), { skipped: () => {} });
+      return { ...whole, countsThisRun: thisRun.counts };
     },
   };
 }
@@ -141,7 +164,16 @@ export const claudeCodeAdapter: SourceAdapter<ClaudeCodeDataset> = {
   pathEnvVar: pathEnvVarFor(CLAUDE_CODE),
   defaultPaths: claudeCodeDefaultPaths,
   logFiles: CLAUDE_CODE_LAYOUT,
-  analyzers: [efficiencyTrend, subagentFriction, latency],
+  analyzers: [
+    // One usage basis, and the whole prompt: Claude's input_tokens leaves the cached part out.
+    {
+      meta: efficiencyTrend.meta,
+      analyze: (dataset, context) =>
+        efficiencyTrend.analyze({ tasks: dataset.trendTasks, seriesTokens: 'prompt' }, context),
+    },
+    subagentFriction,
+    latency,
+  ],
   analysed: (counts) => counts.joined,
   analysedNoun: 'joined tasks',
   // Sessions count any object as a line of an unknown type: a transcript line has a known one.
@@ -150,6 +182,11 @@ export const claudeCodeAdapter: SourceAdapter<ClaudeCodeDataset> = {
     if (!envelope.success || envelope.data.sessionId === undefined) return false;
     const type = envelope.data.type;
     return type === 'assistant' || type === 'user' || (type !== undefined && OTHER_LINE_TYPES.has(type));
+  },
+  incremental: true,
+  wholeFileParallel: true,
+  checkSaved: (saved) => {
+    restoreInput(saved);
   },
   open,
 };

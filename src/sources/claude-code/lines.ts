@@ -28,7 +28,17 @@ export function promptFingerprint(prompt: string): string {
   return createHash('sha256').update(prompt).digest('hex');
 }
 
-/** The Task/Agent calls of an assistant line; `invalid` counts calls without a usable prompt. */
+/**
+ * What identifies a call apart from its prompt: its type and description, hashed. A call the tool
+ * rejects (no prompt, InputValidationError) is known by this; its text is never kept.
+ */
+export function identityFingerprint(subagentType: string, description: string | undefined): string {
+  return createHash('sha256')
+    .update(`agent-call\u0000${subagentType}\u0000${description ?? ''}`)
+    .digest('hex');
+}
+
+/** The Task/Agent calls of an assistant line; `invalid` counts calls without an id. */
 export function agentCalls(
   line: JsonObject,
   envelope: LineEnvelope,
@@ -37,15 +47,18 @@ export function agentCalls(
   let invalid = 0;
   for (const block of contentBlocks(line.message)) {
     if (block.type !== 'tool_use' || typeof block.name !== 'string' || !AGENT_TOOLS.has(block.name)) continue;
-    const input = AgentCallInput.safeParse(block.input);
-    if (typeof block.id !== 'string' || block.id === '' || !input.success) {
+    if (typeof block.id !== 'string' || block.id === '') {
       invalid += 1;
       continue;
     }
+    const parsed = AgentCallInput.safeParse(isObject(block.input) ? block.input : {});
+    const input = parsed.success ? parsed.data : {};
+    const arm = input.subagent_type?.trim() || DEFAULT_SUBAGENT_TYPE;
     calls.push({
       toolUseId: block.id,
-      arm: input.data.subagent_type?.trim() || DEFAULT_SUBAGENT_TYPE,
-      fingerprint: promptFingerprint(input.data.prompt),
+      arm,
+      promptFingerprint: input.prompt === undefined ? null : promptFingerprint(input.prompt),
+      identityFingerprint: identityFingerprint(arm, input.description),
       at: parseTimestamp(envelope.timestamp),
       sessionId: envelope.sessionId ?? null,
     });

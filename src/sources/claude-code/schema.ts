@@ -29,9 +29,13 @@ export const AgentResult = z.object({
 });
 export type AgentResult = z.infer<typeof AgentResult>;
 
-/** The `input` of a Task/Agent tool_use: the prompt is required, it is the task's identity. */
+/**
+ * The `input` of a Task/Agent tool_use. The prompt is the task's identity; a call without one is
+ * still a dispatch (the tool rejects it, InputValidationError) and is identified by its type and
+ * description instead.
+ */
 export const AgentCallInput = z.object({
-  prompt: z.string(),
+  prompt: Text,
   subagent_type: Text,
   description: Text,
 });

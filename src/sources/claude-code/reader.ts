@@ -1,0 +1,306 @@
+import { AfterburnError } from '../../common/errors.js';
+import { describeIssue } from '../../common/zod-issue.js';
+import { parseJsonObject } from '../json-line.js';
+import type { LineLocation, LineParser, SourceDiagnostics } from '../types.js';
+import type { ResultBlock } from './correlate.js';
+import { InputState, SavedInputState } from './input-state.js';
+import { agentCalls, assistantUsage, resultBlocks } from './lines.js';
+import { LineEnvelope, OTHER_LINE_TYPES, parseTimestamp } from './schema.js';
+import { type Skim, skim } from './skim.js';
+import { usageTuple } from './usage.js';
+
+/** `<session>/subagents/agent-<agentId>.jsonl`: every line there belongs to that subagent. */
+const SUBAGENT_FILE = /(?:^|[\\/])subagents[\\/]agent-([^\\/]+?)\.jsonl(?:\.gz)?$/;
+/** `agent-acompact-*`: a context compaction's transcript, not a subagent's. */
+const COMPACTION = /^acompact-/;
+
+type FileKind =
+  | { readonly kind: 'session' }
+  | { readonly kind: 'subagent'; readonly agentId: string; readonly parentDir: string | null }
+  | { readonly kind: 'compaction'; readonly agentId: string };
+
+export function fileKind(input: string): FileKind {
+  const match = SUBAGENT_FILE.exec(input);
+  if (match === null) return { kind: 'session' };
+  const agentId = match[1] as string;
+  if (COMPACTION.test(agentId)) return { kind: 'compaction', agentId };
+  const dir = input.slice(0, match.index).split(/[\\/]/).at(-1);
+  return { kind: 'subagent', agentId, parentDir: dir === undefined || dir === '' ? null : dir };
+}
+
+/** Markers without which a line cannot hold a call, a result or usage (see `mayContribute`). */
+const AGENT_NAMES = ['"Task"', '"Agent"'];
+/** In a tool_result line: what an agent's result, an error or usage would carry. */
+const RESULT_MARKERS = ['"totalDurationMs"', '"is_error"', '"status"', '"usage"'];
+const TOOL_USE_ID = '"tool_use_id":"';
+const TOOL_USE_BLOCK = '"type":"tool_use","id":"';
+
+/** The envelope fields every line is counted by, from a skim or a parse. */
+interface Envelope {
+  readonly sessionId?: string | undefined;
+  readonly agentId?: string | undefined;
+  readonly isSidechain?: boolean | undefined;
+  readonly timestamp?: string | undefined;
+}
+
+function includesAny(text: string, needles: readonly string[]): boolean {
+  for (const needle of needles) if (text.includes(needle)) return true;
+  return false;
+}
+
+/**
+ * A copy of a short piece of a line that owns its characters: a slice would keep the whole
+ * decoded run of lines it came from alive for as long as the id is kept.
+ */
+function detach(value: string): string {
+  return JSON.parse(`"${value}"`) as string;
+}
+
+/** The string values that follow each occurrence of `prefix`; null when one holds an escape. */
+function valuesAfter(text: string, prefix: string): string[] | null {
+  const values: string[] = [];
+  for (let at = text.indexOf(prefix); at !== -1; at = text.indexOf(prefix, at + prefix.length)) {
+    const start = at + prefix.length;
+    const end = text.indexOf('"', start);
+    if (end === -1) return null;
+    const value = text.slice(start, end);
+    if (value.includes('\\')) return null;
+    values.push(detach(value));
+  }
+  return values;
+}
+
+function occurrences(text: string, needle: string): number {
+  let count = 0;
+  for (let at = text.indexOf(needle); at !== -1; at = text.indexOf(needle, at + needle.length)) count++;
+  return count;
+}
+
+/**
+ * Reads transcript lines into one InputState per input. A line is parsed only when it may hold
+ * an agent call, an agent's result, an error or a subagent's usage; every other line is counted
+ * from its skim, exactly as a parse would count it (see skim.ts for the one difference).
+ */
+export class TranscriptReader {
+  private readonly done: { restored: SavedInputState | null; fresh: InputState }[] = [];
+  private current = new InputState();
+  private restored: SavedInputState | null = null;
+  private kindOf: { input: string; kind: FileKind } | null = null;
+  /** Ids of ordinary (non-agent) tool calls seen in this input: their results are plain messages. */
+  private ordinary = new Set<string>();
+
+  /** `fastPath: false` parses every line (tests compare both ways). */
+  constructor(
+    private readonly diagnostics: SourceDiagnostics,
+    private readonly fastPath = true,
+  ) {}
+
+  beginInput(saved: unknown): void {
+    this.closeInput();
+    if (saved !== undefined && saved !== null) this.restored = restoreInput(saved);
+  }
+
+  /** The current input's state: what earlier runs kept of it, and what this run read. */
+  endInput(): SavedInputState {
+    return this.whole(this.restored, this.current).save();
+  }
+
+  adopt(payload: unknown): void {
+    this.current.merge(payload as SavedInputState);
+  }
+
+  /** Every input read so far, the current one included, with what earlier runs kept of each. */
+  inputs(): InputState[] {
+    return [...this.done, { restored: this.restored, fresh: this.current }].map(({ restored, fresh }) =>
+      this.whole(restored, fresh),
+    );
+  }
+
+  /** Only what this run read of each input (the run report's counts_this_run). */
+  inputsThisRun(): InputState[] {
+    return [...this.done.map(({ fresh }) => fresh), this.current];
+  }
+
+  private whole(restored: SavedInputState | null, fresh: InputState): InputState {
+    if (restored === null) return fresh;
+    const state = new InputState();
+    state.merge(restored);
+    state.merge(fresh.save());
+    return state;
+  }
+
+  rejectLine(location: LineLocation, reason: string): void {
+    this.current.lines += 1;
+    this.skip(location, reason);
+  }
+
+  acceptLine(text: string, location: LineLocation): void {
+    const state = this.current;
+    state.lines += 1;
+    if (text.trim() === '') {
+      state.blank += 1;
+      return;
+    }
+    const kind = this.kind(location.input);
+    const fast = this.fastPath ? skim(text) : null;
+    if (fast !== null && !this.mayContribute(text, fast, kind) && this.countLight(text, fast, kind)) return;
+    this.parseLine(text, location, kind);
+  }
+
+  private closeInput(): void {
+    const fresh = this.current;
+    if (this.restored !== null || fresh.lines > 0 || fresh.transcripts.size > 0) {
+      this.done.push({ restored: this.restored, fresh });
+    }
+    this.current = new InputState();
+    this.restored = null;
+    this.ordinary = new Set();
+  }
+
+  private skip(location: LineLocation, reason: string): void {
+    this.current.skipped += 1;
+    this.diagnostics.skipped(location, reason);
+  }
+
+  private kind(input: string): FileKind {
+    if (this.kindOf?.input !== input) this.kindOf = { input, kind: fileKind(input) };
+    return this.kindOf.kind;
+  }
+
+  /** The subagent a line belongs to: its file's, else an inline sidechain's own agentId. */
+  private agentOf(
+    kind: FileKind,
+    isSidechain: boolean | undefined,
+    agentId: string | undefined,
+  ): string | null {
+    if (kind.kind === 'subagent') return kind.agentId;
+    if (kind.kind === 'compaction') return null;
+    return isSidechain === true ? (agentId ?? null) : null;
+  }
+
+  private mayContribute(text: string, fast: Skim, kind: FileKind): boolean {
+    if (kind.kind === 'compaction') return false;
+    if (fast.type === 'assistant') {
+      if (includesAny(text, AGENT_NAMES)) return true;
+      return this.agentOf(kind, fast.isSidechain, fast.agentId) !== null && text.includes('"usage"');
+    }
+    if (fast.type !== 'user' || !text.includes('"tool_result"')) return false;
+    if (fast.toolUseResult === 'string' || includesAny(text, RESULT_MARKERS)) return true;
+    // A nested agentId is a subagent's result; a top-level one only names the line's own agent.
+    return occurrences(text, '"agentId"') > fast.agentIdKeys;
+  }
+
+  /** The envelope bookkeeping every line gets: its session or subagent, and its time. */
+  private register(kind: FileKind, fields: Envelope): void {
+    const state = this.current;
+    if (kind.kind === 'compaction') {
+      state.compactions.add(kind.agentId);
+      return;
+    }
+    const agentId = this.agentOf(kind, fields.isSidechain, fields.agentId);
+    if (agentId !== null) {
+      state.subagents.add(agentId);
+      const parent = fields.sessionId ?? (kind.kind === 'subagent' ? kind.parentDir : null) ?? null;
+      state.transcript(agentId).seen(parseTimestamp(fields.timestamp), parent);
+    } else if (fields.sessionId !== undefined) state.sessions.add(fields.sessionId);
+  }
+
+  /** Counts a line that cannot contribute from its skim; false when only a parse can read it. */
+  private countLight(text: string, fast: Skim, kind: FileKind): boolean {
+    const state = this.current;
+    const results = fast.type === 'user' && kind.kind !== 'compaction' && text.includes('"tool_result"');
+    const ids = results ? valuesAfter(text, TOOL_USE_ID) : [];
+    // An id with an escape in it, or written otherwise than Claude Code writes it: the parse reads it.
+    if (ids === null || (results && ids.length === 0)) return false;
+    this.register(kind, fast);
+    if (fast.type === 'assistant') {
+      state.messages += 1;
+      for (const id of valuesAfter(text, TOOL_USE_BLOCK) ?? []) this.ordinary.add(id);
+    } else if (fast.type === 'user') {
+      if (ids.every((id) => this.ordinary.has(id))) state.messages += 1;
+      else {
+        const at = parseTimestamp(fast.timestamp);
+        state.results.push(
+          ids.map(
+            (toolUseId): ResultBlock => ({ toolUseId, at, isError: false, errorMessage: null, result: null }),
+          ),
+        );
+      }
+    } else if (fast.type !== undefined && OTHER_LINE_TYPES.has(fast.type)) state.other += 1;
+    else state.unknownType += 1;
+    return true;
+  }
+
+  private parseLine(text: string, location: LineLocation, kind: FileKind): void {
+    const state = this.current;
+    const parsed = parseJsonObject(text);
+    if ('problem' in parsed) {
+      this.skip(location, parsed.problem);
+      return;
+    }
+    const record = parsed.value;
+    const envelope = LineEnvelope.parse(record);
+    this.register(kind, envelope);
+    if (kind.kind === 'compaction') {
+      if (envelope.type === 'assistant' || envelope.type === 'user') state.messages += 1;
+      else if (envelope.type !== undefined && OTHER_LINE_TYPES.has(envelope.type)) state.other += 1;
+      else state.unknownType += 1;
+      return;
+    }
+    if (envelope.type === 'assistant') {
+      const { calls, invalid } = agentCalls(record, envelope);
+      if (invalid > 0 && calls.length === 0) {
+        this.skip(location, 'Task/Agent tool_use without an id');
+        return;
+      }
+      state.calls.push(...calls);
+      const agentId = this.agentOf(kind, envelope.isSidechain, envelope.agentId);
+      const message = assistantUsage(record);
+      if (agentId !== null && message?.usage !== undefined && envelope.isApiErrorMessage !== true) {
+        state.transcript(agentId).add(message.id, envelope.requestId, usageTuple(message.usage));
+      }
+      if (calls.length > 0) state.toolCalls += 1;
+      else state.messages += 1;
+      return;
+    }
+    if (envelope.type === 'user') {
+      this.parseUser(record, envelope, kind);
+      return;
+    }
+    if (envelope.type !== undefined && OTHER_LINE_TYPES.has(envelope.type)) state.other += 1;
+    else state.unknownType += 1;
+  }
+
+  private parseUser(record: Record<string, unknown>, envelope: LineEnvelope, kind: FileKind): void {
+    const state = this.current;
+    const blocks = kind.kind === 'compaction' ? [] : resultBlocks(record, envelope);
+    if (blocks.length === 0) state.messages += 1;
+    else state.results.push(blocks);
+  }
+}
+
+/** A saved input state as an earlier run wrote it, or a `corrupt_store` error naming what is wrong. */
+export function restoreInput(saved: unknown): SavedInputState {
+  const parsed = SavedInputState.safeParse(saved);
+  if (parsed.success) return parsed.data;
+  throw new AfterburnError(
+    'corrupt_store',
+    `the incremental state of claude-code is corrupt (${describeIssue(parsed.error)})`,
+    { hint: 'delete the state file under <store>/state/ to re-read the logs from the start' },
+  );
+}
+
+/** The line handling alone: what a helper thread runs (parallel-sources.ts) to read a whole file. */
+export function openTranscriptParser(diagnostics: SourceDiagnostics): LineParser {
+  const reader = new TranscriptReader(diagnostics);
+  return {
+    acceptLine: (text, location) => reader.acceptLine(text, location),
+    // The same text the line splitter would decode: the skim works on strings.
+    acceptBytes: (bytes, start, end, location) =>
+      reader.acceptLine(bytes.toString('utf8', start, end), location),
+    rejectLine: (location, reason) => reader.rejectLine(location, reason),
+    beginInput: (saved) => reader.beginInput(saved),
+    reserveBytes: () => {},
+    handOffSegment: () => ({ payload: reader.endInput(), transfer: [] }),
+  };
+}
