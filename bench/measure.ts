@@ -10,6 +10,8 @@ const MB = 1024 * 1024;
 export interface Sample {
   ms: number;
   rssMb: number;
+  /** User + system CPU time of the process; NaN where no probe ran. */
+  cpuMs: number;
 }
 
 /**
@@ -44,7 +46,9 @@ export function measure(
     );
   }
   // A program that is not Node (ccusage's native binary) leaves no RSS probe file.
-  const rssMb = existsSync(rssFile) ? Number(readFileSync(rssFile, 'utf8').split(' ')[0]) / 1024 : Number.NaN;
+  const [rssKb, cpuMs] = existsSync(rssFile)
+    ? (readFileSync(rssFile, 'utf8').split(' ').map(Number) as [number, number])
+    : [Number.NaN, Number.NaN];
   rmSync(scratch, { recursive: true, force: true });
-  return { ms, rssMb };
+  return { ms, rssMb: rssKb / 1024, cpuMs };
 }

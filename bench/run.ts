@@ -11,10 +11,11 @@ import {
 } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { median } from '../src/stats/quantiles.js';
+import { currentFile } from '../tests/helpers/store.js';
 import { claudeCodeBench } from './claude-code.js';
 import { generateLogFile } from './generate.js';
+import { measure, type Sample } from './measure.js';
 
 /**
  * `npm run bench`: the real CLI (`discover`, all analyzers, store written) against the floor
@@ -44,44 +45,6 @@ const sizes = (argValue('--sizes') ?? (quick ? '4,16' : '64,256,1024')).split(',
 const rounds = Number(argValue('--rounds') ?? (quick ? 2 : 3));
 const extraArgs = argValue('--args')?.split(' ') ?? [];
 const benchDir = process.env.BENCH_DIR ?? path.join(tmpdir(), 'afterburn-bench');
-
-interface Sample {
-  ms: number;
-  rssMb: number;
-  /** CPU time of every thread: on a machine shared with other work, steadier than wall time. */
-  cpuMs: number;
-}
-
-/**
- * Runs a program as a shell would (so the CLI gets the node flags of its #! line) with the peak
- * RSS probe preloaded through NODE_OPTIONS.
- */
-function measure(program: string, args: readonly string[]): Sample {
-  const scratch = mkdtempSync(path.join(tmpdir(), 'afterburn-bench-run-'));
-  const rssFile = path.join(scratch, 'rss');
-  const preload = `--import=${pathToFileURL(path.join(ROOT, 'bench/rss.mjs')).href}`;
-  const started = process.hrtime.bigint();
-  const result = spawnSync(program, args, {
-    cwd: scratch,
-    env: {
-      ...process.env,
-      NODE_OPTIONS: [process.env.NODE_OPTIONS, preload].filter(Boolean).join(' '),
-      BENCH_RSS_FILE: rssFile,
-      AFTERBURN_STORE: path.join(scratch, 'store'),
-    },
-    stdio: ['ignore', 'ignore', 'pipe'],
-    maxBuffer: 64 * MB,
-  });
-  const ms = Number(process.hrtime.bigint() - started) / 1e6;
-  if (result.status !== 0) {
-    throw new Error(
-      `${program} ${args.join(' ')} exited ${result.status}: ${result.stderr.toString().slice(-2000)}`,
-    );
-  }
-  const [rssKb, cpuMs] = readFileSync(rssFile, 'utf8').split(' ').map(Number) as [number, number];
-  rmSync(scratch, { recursive: true, force: true });
-  return { ms, rssMb: rssKb / 1024, cpuMs };
-}
 
 /** The median of a bench's rounds (there is always at least one). */
 const medianOf = (values: number[]): number => median(values) as number;
@@ -132,7 +95,7 @@ function cronAfterOnePercent(file: string, bytes: number): { samples: Sample[]; 
         );
       }
       const tasks = (full as { finalize: number }).finalize;
-      stateBytesPerTask = statSync(path.join(store, 'state', 'dispatch-outcomes.state')).size / tasks;
+      stateBytesPerTask = statSync(currentFile(store, 'state/dispatch-outcomes.state')).size / tasks;
     }
     rmSync(scratch, { recursive: true, force: true });
   }
