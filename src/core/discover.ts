@@ -99,11 +99,16 @@ export async function analyze(
   // The notices the analysis prints, kept with it for a later run that reuses it.
   const notices: string[] = [];
   let analysing = false;
-  // The line being parsed on this thread, so a skip can hand it on (the wrong-source hint).
-  // A thunk, so a line that arrives as bytes is decoded only when it is skipped.
-  let lineText: (() => string) | undefined;
+  // The line being parsed on this thread, so a skip can hand it on (the wrong-source hint). A line
+  // that arrives as bytes is kept as its buffer and range, decoded only if it is skipped: nothing is
+  // allocated per line.
+  let lineText: string | undefined;
+  let lineBytes: Buffer | undefined;
+  let lineStart = 0;
+  let lineEnd = 0;
+  const currentLine = (): string | undefined => lineText ?? lineBytes?.toString('utf8', lineStart, lineEnd);
   const opened = request.source.open({
-    skipped: (location, reason) => request.diagnostics.skipped(location, reason, lineText?.()),
+    skipped: (location, reason) => request.diagnostics.skipped(location, reason, currentLine()),
     notice: (message) => {
       if (analysing) notices.push(message);
       request.diagnostics.notice?.(message);
@@ -112,16 +117,18 @@ export async function analyze(
   const session: SealedSession = {
     ...opened,
     acceptLine: (text, location) => {
-      lineText = () => text;
+      lineText = text;
       opened.acceptLine(text, location);
       lineText = undefined;
     },
     ...(opened.acceptBytes
       ? {
           acceptBytes: (bytes: Buffer, start: number, end: number, location: LineLocation) => {
-            lineText = () => bytes.toString('utf8', start, end);
+            lineBytes = bytes;
+            lineStart = start;
+            lineEnd = end;
             opened.acceptBytes?.(bytes, start, end, location);
-            lineText = undefined;
+            lineBytes = undefined;
           },
         }
       : {}),
