@@ -2,14 +2,8 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { AfterburnError } from '../common/errors.js';
 import { toJson } from '../common/json.js';
-import {
-  cleanStore,
-  commitGeneration,
-  currentGeneration,
-  type FileData,
-  readSnapshot,
-  type StoreSnapshot,
-} from './generations.js';
+import { commitGeneration, type FileData } from './generation-commit.js';
+import { cleanStore, currentGeneration } from './generations.js';
 import { type LockOptions, withStoreLock } from './lock.js';
 import type { Finding, FindingDraft, FindingStatus } from './schema.js';
 import { DamagedStateFile, decodeStateFile, encodeStateFile } from './state-file.js';
@@ -21,6 +15,7 @@ import {
   unknownFields,
 } from './store-file.js';
 import { nodeStoreFs, type StoreFs } from './store-fs.js';
+import { readSnapshot, type StoreSnapshot } from './store-snapshot.js';
 
 /**
  * The findings store: `findings.json` (the source of truth), the friction export
