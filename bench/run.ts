@@ -11,8 +11,8 @@ import {
 } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
+import { currentGenerationSync } from '../src/findings/generations.js';
 import { median } from '../src/stats/quantiles.js';
-import { currentFile } from '../tests/helpers/store.js';
 import { claudeCodeBench } from './claude-code.js';
 import { generateLogFile } from './generate.js';
 import { measure, type Sample } from './measure.js';
@@ -95,7 +95,8 @@ function cronAfterOnePercent(file: string, bytes: number): { samples: Sample[]; 
         );
       }
       const tasks = (full as { finalize: number }).finalize;
-      stateBytesPerTask = statSync(currentFile(store, 'state/dispatch-outcomes.state')).size / tasks;
+      stateBytesPerTask =
+        statSync(path.join(currentGenerationSync(store).dir, 'state/dispatch-outcomes.state')).size / tasks;
     }
     rmSync(scratch, { recursive: true, force: true });
   }

@@ -17,6 +17,7 @@
  * A store in the flat layout of afterburn before generations (files at the root, no CURRENT) is
  * read as it is and becomes gen-1 on its first commit.
  */
+import { readFileSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { AfterburnError } from '../common/errors.js';
@@ -53,12 +54,34 @@ export async function currentGeneration(storeDir: string): Promise<Generation> {
   try {
     text = await readFile(path.join(storeDir, CURRENT_FILE), 'utf8');
   } catch (error) {
-    const code = errnoCode(error);
-    if (code === 'ENOENT') return { name: null, number: 0, dir: storeDir };
-    throw new AfterburnError('corrupt_store', `cannot read ${path.join(storeDir, CURRENT_FILE)}: ${code}`, {
-      hint: 'check the permissions of the store directory (--store / AFTERBURN_STORE)',
-    });
+    return flatOrUnreadable(storeDir, error);
   }
+  return generationNamed(storeDir, text);
+}
+
+/**
+ * currentGeneration for synchronous callers outside the pipeline (the bench, tests that look at
+ * a store's files after a run): the same answer, the same errors.
+ */
+export function currentGenerationSync(storeDir: string): Generation {
+  let text: string;
+  try {
+    text = readFileSync(path.join(storeDir, CURRENT_FILE), 'utf8');
+  } catch (error) {
+    return flatOrUnreadable(storeDir, error);
+  }
+  return generationNamed(storeDir, text);
+}
+
+function flatOrUnreadable(storeDir: string, error: unknown): Generation {
+  const code = errnoCode(error);
+  if (code === 'ENOENT') return { name: null, number: 0, dir: storeDir };
+  throw new AfterburnError('corrupt_store', `cannot read ${path.join(storeDir, CURRENT_FILE)}: ${code}`, {
+    hint: 'check the permissions of the store directory (--store / AFTERBURN_STORE)',
+  });
+}
+
+function generationNamed(storeDir: string, text: string): Generation {
   const name = CURRENT_CONTENT.exec(text)?.[1];
   if (name === undefined) throw corruptPointer(storeDir, `does not name a generation`);
   return { name, number: Number(GENERATION_NAME.exec(name)?.[1]), dir: path.join(storeDir, name) };

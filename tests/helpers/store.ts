@@ -1,18 +1,13 @@
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import path from 'node:path';
+import { currentGenerationSync } from '../../src/findings/generations.js';
 
 /**
  * Where a store file is in the store's current generation (CURRENT names it); in a store of the
  * flat layout (no CURRENT), at the root. Resolve it again after every run that writes the store.
  */
 export function currentFile(storeDir: string, relative: string): string {
-  let generation: string;
-  try {
-    generation = readFileSync(path.join(storeDir, 'CURRENT'), 'utf8').trim();
-  } catch {
-    return path.join(storeDir, relative);
-  }
-  return path.join(storeDir, generation, relative);
+  return path.join(currentGenerationSync(storeDir).dir, relative);
 }
 
 /**
