@@ -111,10 +111,11 @@ function sliceFinding(
     scope: { arm: key, dimension },
   };
   const slice = { metric: options.metric, n, ...values, dimension, key };
-  // One branch per type, so each type's literal is checked against its own data schema.
+  // Latency's data schema takes only `ms`; TypeScript cannot tie options.unit to options.type
+  // inside one literal, so the two types are built apart.
   return options.type === 'latency'
-    ? { ...finding, type: options.type, data: { ...slice, unit: options.unit } }
-    : { ...finding, type: options.type, data: { ...slice, unit: options.unit } };
+    ? { ...finding, type: 'latency', data: { ...slice, unit: 'ms' } }
+    : { ...finding, type: 'distribution', data: { ...slice, unit: options.unit } };
 }
 
 /** Percentiles (R type 7) of a metric over all measurements, then per group, largest group first. */
