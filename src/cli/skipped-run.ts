@@ -1,5 +1,5 @@
 import type { Counts } from '../findings/schema.js';
-import { SOURCES } from '../sources/registry.js';
+import { bestFittingSource } from '../sources/registry.js';
 import type { Source } from '../sources/types.js';
 import type { SkipReporter } from './skip-reporter.js';
 
@@ -7,33 +7,6 @@ import type { SkipReporter } from './skip-reporter.js';
  * What a run that read mostly lines it could not use says about it: a wrong --source or --path
  * should be obvious, not a quiet "skipped" count in a report that still looks like a run.
  */
-
-/** At least this share of the sampled lines must fit a source before it is named. */
-const FIT_SHARE = 0.5;
-
-export interface SourceFit {
-  readonly source: string;
-  readonly fits: number;
-  readonly of: number;
-}
-
-/** The other source whose shape most sampled lines have; null when none fits half of them. */
-export function bestFittingSource(
-  sample: readonly string[],
-  current: string,
-  sources: readonly Source[] = SOURCES,
-): SourceFit | null {
-  if (sample.length === 0) return null;
-  let best: SourceFit | null = null;
-  for (const source of sources) {
-    if (source.name === current) continue;
-    const fits = source.recognisedCount(sample);
-    if (fits >= sample.length * FIT_SHARE && (best === null || fits > best.fits)) {
-      best = { source: source.name, fits, of: sample.length };
-    }
-  }
-  return best;
-}
 
 function reasonNote(skips: SkipReporter): string {
   const reason = skips.mostCommonReason();

@@ -1,14 +1,8 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { SkipReporter } from '../../src/cli/skip-reporter.js';
-import {
-  bestFittingSource,
-  mostlySkipped,
-  nothingAnalysed,
-  warnIfMostlySkipped,
-} from '../../src/cli/skipped-run.js';
+import { mostlySkipped, nothingAnalysed, warnIfMostlySkipped } from '../../src/cli/skipped-run.js';
 import { findSource } from '../../src/sources/registry.js';
-import { dispatchLine, finalizeLine } from '../helpers/records.js';
 import { taskEvent, toLines } from '../helpers/task-completions.js';
 
 const counts = (lines: number, blank: number, skipped: number, joined = 0) => ({
@@ -36,27 +30,6 @@ function collecting(): { reporter: SkipReporter; text: () => string } {
 }
 
 describe('a run that skipped most of its lines', () => {
-  it('names the source whose shape the skipped lines have', () => {
-    const events = toLines(Array.from({ length: 5 }, (_, i) => taskEvent({ event_id: `e${i}` })));
-    expect(bestFittingSource(events, 'dispatch-outcomes')).toEqual({
-      source: 'task-completions',
-      fits: 5,
-      of: 5,
-    });
-    const dispatch = [dispatchLine(), finalizeLine()];
-    expect(bestFittingSource(dispatch, 'task-completions')).toEqual({
-      source: 'dispatch-outcomes',
-      fits: 2,
-      of: 2,
-    });
-    // Any JSON object is a line of some type to a Claude Code session: it is named only for transcript lines.
-    expect(bestFittingSource(['{"a":1}', 'not json'], 'dispatch-outcomes')).toBeNull();
-    const transcript = JSON.stringify({ type: 'assistant', sessionId: 's1', message: { content: [] } });
-    expect(bestFittingSource([transcript], 'dispatch-outcomes')?.source).toBe('claude-code');
-    const workrail = JSON.stringify({ eventId: 'e', eventIndex: 0, sessionId: 's', kind: 'session_created' });
-    expect(bestFittingSource([workrail], 'dispatch-outcomes')?.source).toBe('workrail');
-  });
-
   it('warns loudly with the most common reason and the hint, only when most lines were skipped', () => {
     const { reporter, text } = collecting();
     const events = toLines(Array.from({ length: 3 }, (_, i) => taskEvent({ event_id: `e${i}` })));
