@@ -13,7 +13,7 @@ import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { BIN, FIXTURE, ROOT, tempDir } from '../helpers/cli.js';
+import { BIN, type CliResult, collectOutput, FIXTURE, ROOT, tempDir } from '../helpers/cli.js';
 import { T0 } from '../helpers/records.js';
 
 /**
@@ -79,19 +79,13 @@ function allRecipes(): { recipes: Recipe[]; unmarked: string[] } {
   return { recipes, unmarked };
 }
 
-interface Shell {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 /** Runs a script as a shell would, with only the PATH a user's machine has plus the project's bin. */
 function shell(
   script: string,
   options: { cwd: string; env?: Record<string, string>; shellPath?: string },
-): Promise<Shell> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(options.shellPath ?? 'bash', ['-e', '-c', script], {
+): Promise<CliResult> {
+  return collectOutput(
+    spawn(options.shellPath ?? 'bash', ['-e', '-c', script], {
       cwd: options.cwd,
       env: {
         PATH: `${path.join(options.cwd, 'node_modules/.bin')}:${path.dirname(process.execPath)}:/usr/local/bin:/usr/bin:/bin`,
@@ -104,18 +98,8 @@ function shell(
         ...options.env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      stdout += chunk;
-    });
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-      stderr += chunk;
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+    }),
+  );
 }
 
 /** A project that has installed afterburn: what `npm ci` in the user's repository leaves behind. */
@@ -271,7 +255,7 @@ const RUNNERS: Record<string, Runner> = {
       writeFileSync(path.join(dir, 'logs/outcomes.jsonl'), log);
       const summary = path.join(dir, 'step-summary.md');
       const env = { GITHUB_ACTIONS: 'true', CI: 'true', GITHUB_STEP_SUMMARY: summary };
-      const results: Shell[] = [];
+      const results: CliResult[] = [];
       let failed = false;
       for (const step of steps) {
         if (failed && step.if !== 'always()') continue;

@@ -3,7 +3,7 @@ import { chmodSync, copyFileSync, createWriteStream, mkdirSync, readFileSync, sy
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { BIN, baseEnv, type CliResult, FIXTURE, runCli, tempDir } from '../helpers/cli.js';
+import { BIN, baseEnv, type CliResult, collectOutput, FIXTURE, runCli, tempDir } from '../helpers/cli.js';
 
 /**
  * Named pipes, `<(cat x)` and /dev/stdin are read as streams, like stdin: never sized, split or
@@ -19,23 +19,9 @@ function fifo(dir: string, name = 'outcomes.jsonl'): string {
 
 /** Starts the binary; resolves when it exits. */
 function start(args: string[], cwd: string): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      cwd,
-      env: baseEnv(),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      stdout += chunk;
-    });
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-      stderr += chunk;
-    });
-    child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
-  });
+  return collectOutput(
+    spawn(process.execPath, [BIN, ...args], { cwd, env: baseEnv(), stdio: ['ignore', 'pipe', 'pipe'] }),
+  );
 }
 
 /** Opens the pipe for writing (which waits for its reader), writes the fixture and closes it. */

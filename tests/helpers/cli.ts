@@ -1,7 +1,8 @@
-import { spawn } from 'node:child_process';
+import { type ChildProcessByStdio, spawn } from 'node:child_process';
 import { chmodSync, cpSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import type { Readable, Writable } from 'node:stream';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
 export const BIN = path.join(ROOT, 'bin/afterburn.js');
@@ -55,13 +56,22 @@ export function runCli(
     user?: { uid: number; gid: number };
   } = {},
 ): Promise<CliResult> {
+  const child = spawn(process.execPath, [options.user ? binForAnyUser() : BIN, ...args], {
+    cwd: options.cwd ?? tempDir(),
+    env: baseEnv(options.env),
+    stdio: ['pipe', 'pipe', 'pipe'],
+    ...(options.user ?? {}),
+  });
+  const result = collectOutput(child);
+  child.stdin.end(options.stdin ?? '');
+  return result;
+}
+
+/** A started process's stdout and stderr as text, and how it ended; resolves when it exits. */
+export function collectOutput(
+  child: ChildProcessByStdio<Writable | null, Readable, Readable>,
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [options.user ? binForAnyUser() : BIN, ...args], {
-      cwd: options.cwd ?? tempDir(),
-      env: baseEnv(options.env),
-      stdio: ['pipe', 'pipe', 'pipe'],
-      ...(options.user ?? {}),
-    });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
@@ -72,6 +82,5 @@ export function runCli(
     });
     child.on('error', reject);
     child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
-    child.stdin.end(options.stdin ?? '');
   });
 }
