@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { chmodSync, cpSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { expect } from 'vitest';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
 export const BIN = path.join(ROOT, 'bin/afterburn.js');
@@ -74,4 +75,21 @@ export function runCli(
     child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
     child.stdin.end(options.stdin ?? '');
   });
+}
+
+/** Every user error: exit 2, exactly one line on stderr naming the problem and the fix, no stack trace. */
+export async function expectUsageError(
+  args: string[],
+  pattern: RegExp,
+  options: Parameters<typeof runCli>[1] = {},
+): Promise<string> {
+  const result = await runCli(args, options);
+  expect(result.code).toBe(2);
+  expect(result.stdout).toBe('');
+  const lines = result.stderr.trimEnd().split('\n');
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toMatch(/^afterburn: /);
+  expect(lines[0]).toMatch(pattern);
+  expect(result.stderr).not.toMatch(/\n\s+at /);
+  return lines[0] as string;
 }
