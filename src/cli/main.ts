@@ -110,6 +110,11 @@ function oneLine(text: string): string {
     .trim();
 }
 
+/** The reader of stdout closed the pipe (`afterburn … | head -1`). */
+function readerGone(error: unknown): boolean {
+  return (error as NodeJS.ErrnoException | null)?.code === 'EPIPE';
+}
+
 /** Runs the CLI and returns the exit code; never throws. */
 export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   let exitCode = 0;
@@ -129,6 +134,8 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     await program.parseAsync(argv as string[], { from: 'user' });
     return exitCode;
   } catch (error) {
+    // A command waiting for stdout to drain learns of the closed pipe as this error: nothing is wrong.
+    if (readerGone(error)) return exitCode;
     if (error instanceof CommanderError) {
       // Explicit --help/--version exit 0; help shown because a command was missing is a usage error.
       if (error.exitCode === 0) return 0;
@@ -161,10 +168,11 @@ export async function main(): Promise<void> {
     homeDir: os.homedir(),
     now: Date.now,
   };
-  // A reader that closes the pipe early (`| head`) is not an error.
+  // A reader that closes the pipe early (`| head`) is not an error. Exiting here would cut the run
+  // short with 0 before a gate is decided; instead Node drops what is still written to the closed
+  // stream, the command finishes, and its exit code stays its own (1 when its gate failed).
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-    throw error;
+    if (!readerGone(error)) throw error;
   });
   process.exitCode = await run(process.argv.slice(2), io);
 }
