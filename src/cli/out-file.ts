@@ -33,7 +33,7 @@ export function outWriteError(out: string, error: unknown): AfterburnError {
       'create it first, or choose an --out path in an existing directory',
     ],
     ENOTDIR: [`${dir} is not a directory`, 'choose an --out path in an existing directory'],
-    EISDIR: ['it is a directory', `give a file name, e.g. --out ${path.join(out, 'report.html')}`],
+    EISDIR: ['it is a directory', 'give the name of a file to write, inside it or elsewhere'],
     EACCES: ['permission denied', 'choose a directory you may write to, or fix its permissions'],
     EPERM: ['permission denied', 'choose a directory you may write to, or fix its permissions'],
     EROFS: ['the file system is read-only', 'choose an --out path on a writable file system'],

@@ -95,4 +95,11 @@ describe('e2e: stdout closed early (| head)', () => {
     expect(out.stderr).not.toMatch(/EPIPE|internal error/);
     expect(out.code).toBe(1);
   });
+
+  it('--help says so beside the exit codes', async () => {
+    const help = await runCli(['--help']);
+    expect(help.stdout).toMatch(
+      /Exit codes: [\s\S]*stdout closed early \(\| head\) is not an\s+error: the command finishes and keeps its own code/,
+    );
+  });
 });
