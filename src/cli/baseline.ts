@@ -20,8 +20,9 @@ export function registerBaseline(program: Command, io: CliIo): void {
     .addOption(envOption(STORE))
     .action(async (name: string, flags: HealthFlags & { store?: string }) => {
       checkBaselineName(name);
-      const run = await runHealth(flags, io);
+      // Checked before the log is read: a --store that cannot be one fails at once.
       const storeDir = resolveStoreDir(flags.store, io);
+      const run = await runHealth(flags, io);
       const file = await saveBaseline(storeDir, {
         name,
         source: run.source,

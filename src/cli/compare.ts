@@ -5,7 +5,13 @@ import { loadBaseline } from '../health/baselines.js';
 import { compareSnapshots, renderDeltasMarkdown, unmeasuredGated } from '../health/compare.js';
 import { DEFAULT_LIMITS } from '../health/config.js';
 import { resolveStoreDir, STORE } from './common-options.js';
-import { addHealthOptions, type HealthFlags, resolveLimits, runHealth } from './health-options.js';
+import {
+  addHealthOptions,
+  type HealthFlags,
+  limitOverrides,
+  resolveLimits,
+  runHealth,
+} from './health-options.js';
 import { MAX_DROP, MAX_RISE } from './health-settings.js';
 import type { CliIo } from './io.js';
 import { boolean, choice, envOption, negatedOption, nonEmpty, type OptionSpec, resolve } from './options.js';
@@ -67,6 +73,7 @@ export function registerCompare(program: Command, io: CliIo, setExitCode: (code:
           hint: 'pass --baseline <name> or set AFTERBURN_BASELINE',
         });
       }
+      const overrides = limitOverrides(flags, io);
       const storeDir = resolveStoreDir(flags.store, io);
       const format = resolve(COMPARE_FORMAT, flags.format, io.env, io.stdout.isTTY ? 'markdown' : 'json');
       const baseline = await loadBaseline(storeDir, name);
@@ -80,7 +87,7 @@ export function registerCompare(program: Command, io: CliIo, setExitCode: (code:
           },
         );
       }
-      const limits = resolveLimits(flags, io, run.config, DEFAULT_LIMITS);
+      const limits = resolveLimits(overrides, run.config, DEFAULT_LIMITS);
       const allowUnmeasured = resolve(ALLOW_UNMEASURED, flags.allowUnmeasured, io.env, false);
       const deltas = compareSnapshots(baseline.metrics, run.metrics, limits);
       const breached = deltas.filter((d) => d.breached);

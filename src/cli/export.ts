@@ -19,6 +19,7 @@ import { findSource } from '../sources/registry.js';
 import { optionalThreads, PARALLEL_MIN_BYTES, SOURCE, THREADS } from './discover.js';
 import type { CliIo } from './io.js';
 import { boolean, choice, envOption, negatedOption, nonEmpty, type OptionSpec, resolve } from './options.js';
+import { formatForOutFile, outWriteError } from './out-file.js';
 import { waitingNotice } from './progress.js';
 import { SkipReporter } from './skip-reporter.js';
 import { inputPaths } from './source-inputs.js';
@@ -92,7 +93,10 @@ export function registerExport(program: Command, io: CliIo): void {
         });
       }
       const out = resolve<string | undefined>(OUT, flags.out, io.env, undefined);
-      const format = resolve(EXPORT_FORMAT, flags.format, io.env, formatForFile(out) ?? 'ndjson');
+      const format =
+        resolve<ExportFormat | undefined>(EXPORT_FORMAT, flags.format, io.env, undefined) ??
+        formatForOutFile(out, FORMAT_BY_EXTENSION) ??
+        'ndjson';
       // Checked before reading: a long read must not end in a usage error.
       if (format === 'parquet' && out === undefined) {
         throw new AfterburnError('usage', 'export --format parquet needs --out <file>', {
@@ -124,27 +128,22 @@ export function registerExport(program: Command, io: CliIo): void {
         return;
       }
       let written = 0;
-      await replaceFileAtomic(
-        path.resolve(io.cwd, out),
-        async (handle) => {
+      try {
+        await replaceFileAtomic(path.resolve(io.cwd, out), async (handle) => {
           written =
             format === 'parquet'
               ? await (await import('../core/export-parquet.js')).writeParquetRows(handle, rows, names)
               : await writeTextRows(fileSink(handle), rows, format, names);
-        },
-        { intactHint: `no ${out} was written; choose a writable --out path in an existing directory` },
-      );
+        });
+      } catch (error) {
+        throw outWriteError(out, error);
+      }
       io.stderr.write(`afterburn: wrote ${written} ${format} rows to ${out}\n`);
     });
 }
 
 type TextFormat = Exclude<ExportFormat, 'parquet'>;
 type Sink = (text: string) => Promise<void>;
-
-/** With --out and no --format, the file's extension decides (attempts.parquet is Parquet). */
-function formatForFile(out: string | undefined): ExportFormat | undefined {
-  return out === undefined ? undefined : FORMAT_BY_EXTENSION[path.extname(out).toLowerCase()];
-}
 
 function stdoutSink(io: CliIo): Sink {
   return async (text) => {

@@ -1,11 +1,12 @@
 import type { Command } from 'commander';
 import { toJson } from '../common/json.js';
-import { FindingStatus } from '../findings/schema.js';
+import { FINDING_TYPES, FindingStatus } from '../findings/schema.js';
 import { FindingStore } from '../findings/store.js';
-import { renderFindingDetail, renderFindingsTable } from '../render/table.js';
-import { resolveStoreDir, STORE } from './common-options.js';
+import { renderFindingDetail, renderFindingsTable } from '../render/findings.js';
+import { existingStoreDir, STORE } from './common-options.js';
+import { defaultFormat } from './discover.js';
 import type { CliIo } from './io.js';
-import { boolean, choice, envOption, negatedOption, nonEmpty, type OptionSpec, resolve } from './options.js';
+import { boolean, choice, envOption, negatedOption, type OptionSpec, resolve } from './options.js';
 import { storeOptions } from './store-options.js';
 import { terminalOptions } from './terminal.js';
 
@@ -16,11 +17,18 @@ export const JSON_OUTPUT: OptionSpec<boolean> = {
   parse: boolean,
 };
 
+/** Like discover's --format: people get the table on a terminal, a pipe gets JSON; --json/--no-json decide. */
+const FINDINGS_JSON: OptionSpec<boolean> = {
+  ...JSON_OUTPUT,
+  description: 'print JSON (every field) instead of the human view',
+  defaultDescription: 'off on a terminal, on when stdout is not one',
+};
+
 const TYPE_FILTER: OptionSpec<string> = {
   flags: '--type <type>',
-  description: 'only findings of this type',
+  description: `only findings of this type: ${FINDING_TYPES.join('|')}`,
   env: 'AFTERBURN_TYPE',
-  parse: nonEmpty,
+  parse: choice(FINDING_TYPES),
 };
 const STATUS_FILTER: OptionSpec<string> = {
   flags: '--status <status>',
@@ -29,8 +37,13 @@ const STATUS_FILTER: OptionSpec<string> = {
   parse: choice(FindingStatus.options),
 };
 
+/** These commands only read or review a store: one that is not there is an error, not "no findings". */
 function openStore(io: CliIo, flag: string | undefined): FindingStore {
-  return new FindingStore(resolveStoreDir(flag, io), storeOptions(io));
+  return new FindingStore(existingStoreDir(flag, io), storeOptions(io));
+}
+
+function jsonWanted(io: CliIo, flag: boolean | undefined): boolean {
+  return resolve(FINDINGS_JSON, flag, io.env, defaultFormat(io) === 'json');
 }
 
 export function registerFindings(program: Command, io: CliIo): void {
@@ -41,34 +54,32 @@ export function registerFindings(program: Command, io: CliIo): void {
     .description('list stored findings (filter by --type and --status)')
     .addOption(envOption(TYPE_FILTER))
     .addOption(envOption(STATUS_FILTER))
-    .addOption(envOption(JSON_OUTPUT))
-    .addOption(negatedOption(JSON_OUTPUT))
+    .addOption(envOption(FINDINGS_JSON))
+    .addOption(negatedOption(FINDINGS_JSON))
     .addOption(envOption(STORE))
     .action(async (flags: { type?: string; status?: string; json?: boolean; store?: string }) => {
       const type = resolve<string | undefined>(TYPE_FILTER, flags.type, io.env, undefined);
       const status = resolve<string | undefined>(STATUS_FILTER, flags.status, io.env, undefined);
-      const json = resolve(JSON_OUTPUT, flags.json, io.env, false);
+      const json = jsonWanted(io, flags.json);
       const all = await openStore(io, flags.store).list();
       const selected = all.filter(
         (f) => (type === undefined || f.type === type) && (status === undefined || f.status === status),
       );
-      io.stdout.write(json ? `${toJson(selected, 2)}\n` : renderFindingsTable(selected, terminalOptions(io)));
+      io.stdout.write(
+        json ? `${toJson(selected, 2)}\n` : renderFindingsTable(selected, terminalOptions(io), all),
+      );
     });
 
   findings
     .command('show')
     .description('show one finding (an unambiguous id prefix of 4+ characters is enough)')
     .argument('<id>', 'finding id')
-    .addOption(envOption(JSON_OUTPUT))
-    .addOption(negatedOption(JSON_OUTPUT))
+    .addOption(envOption(FINDINGS_JSON))
+    .addOption(negatedOption(FINDINGS_JSON))
     .addOption(envOption(STORE))
     .action(async (id: string, flags: { json?: boolean; store?: string }) => {
       const finding = await openStore(io, flags.store).get(id);
-      io.stdout.write(
-        resolve(JSON_OUTPUT, flags.json, io.env, false)
-          ? `${toJson(finding, 2)}\n`
-          : renderFindingDetail(finding),
-      );
+      io.stdout.write(jsonWanted(io, flags.json) ? `${toJson(finding, 2)}\n` : renderFindingDetail(finding));
     });
 
   findings

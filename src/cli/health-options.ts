@@ -83,18 +83,29 @@ export async function runHealth(flags: HealthFlags, io: CliIo): Promise<HealthRu
   };
 }
 
+/** The --max-drop and --max-rise values, from flags or variables. */
+export interface LimitOverrides {
+  readonly drops: ReadonlyMap<string, number>;
+  readonly rises: ReadonlyMap<string, number>;
+}
+
+/** Parsed before any log is read, so a bad limit is exit 2 at once rather than after a long read. */
+export function limitOverrides(flags: { maxDrop?: string[]; maxRise?: string[] }, io: CliIo): LimitOverrides {
+  return {
+    drops: resolveRepeated(MAX_DROP, flags.maxDrop, io, undefined),
+    rises: resolveRepeated(MAX_RISE, flags.maxRise, io, undefined),
+  };
+}
+
 /** Limits: defaults, then the config file, then variables, then flags (each per metric). */
 export function resolveLimits(
-  flags: { maxDrop?: string[]; maxRise?: string[] },
-  io: CliIo,
+  overrides: LimitOverrides,
   config: HealthConfig,
   defaults: ReadonlyMap<string, Limit>,
 ): Map<string, Limit> {
   const limits = new Map<string, Limit>(defaults);
   for (const [name, limit] of Object.entries(config.limits ?? {})) limits.set(name, limit);
-  const drops = resolveRepeated(MAX_DROP, flags.maxDrop, io, undefined);
-  const rises = resolveRepeated(MAX_RISE, flags.maxRise, io, undefined);
-  for (const [name, amount] of drops) limits.set(name, { ...limits.get(name), max_drop: amount });
-  for (const [name, amount] of rises) limits.set(name, { ...limits.get(name), max_rise: amount });
+  for (const [name, amount] of overrides.drops) limits.set(name, { ...limits.get(name), max_drop: amount });
+  for (const [name, amount] of overrides.rises) limits.set(name, { ...limits.get(name), max_rise: amount });
   return limits;
 }

@@ -53,7 +53,8 @@ Environment variables (a flag beats its variable; a blank variable counts as uns
   GITHUB_STEP_SUMMARY               the file --github appends the markdown summary to
 
 Exit codes: 0 ok, 1 a gate failed (--fail-on, nothing analysed under --fail-on, or a compare limit or
-unmeasured metric), 2 usage, input, config or store error.`;
+unmeasured metric), 2 usage, input, config or store error. stdout closed early (| head) is not an
+error: the command finishes and keeps its own code.`;
 
 const DEBUG: OptionSpec<boolean> = {
   flags: '--debug',
@@ -110,6 +111,11 @@ function oneLine(text: string): string {
     .trim();
 }
 
+/** The reader of stdout closed the pipe (`afterburn … | head -1`). */
+function readerGone(error: unknown): boolean {
+  return (error as NodeJS.ErrnoException | null)?.code === 'EPIPE';
+}
+
 /** Runs the CLI and returns the exit code; never throws. */
 export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   let exitCode = 0;
@@ -129,6 +135,8 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     await program.parseAsync(argv as string[], { from: 'user' });
     return exitCode;
   } catch (error) {
+    // A command waiting for stdout to drain learns of the closed pipe as this error: nothing is wrong.
+    if (readerGone(error)) return exitCode;
     if (error instanceof CommanderError) {
       // Explicit --help/--version exit 0; help shown because a command was missing is a usage error.
       if (error.exitCode === 0) return 0;
@@ -161,10 +169,11 @@ export async function main(): Promise<void> {
     homeDir: os.homedir(),
     now: Date.now,
   };
-  // A reader that closes the pipe early (`| head`) is not an error.
+  // A reader that closes the pipe early (`| head`) is not an error. Exiting here would cut the run
+  // short with 0 before a gate is decided; instead Node drops what is still written to the closed
+  // stream, the command finishes, and its exit code stays its own (1 when its gate failed).
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-    throw error;
+    if (!readerGone(error)) throw error;
   });
   process.exitCode = await run(process.argv.slice(2), io);
 }

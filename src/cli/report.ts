@@ -1,6 +1,5 @@
 import path from 'node:path';
 import type { Command } from 'commander';
-import { AfterburnError } from '../common/errors.js';
 import { loadStoredReport } from '../core/stored-report.js';
 import { writeFileAtomic } from '../findings/atomic-write.js';
 import { FindingStore } from '../findings/store.js';
@@ -10,6 +9,7 @@ import { defaultFormat, renderReport, SOURCE } from './discover.js';
 import { githubEnabled, githubNegation, githubOption, publishToGitHub } from './github.js';
 import type { CliIo } from './io.js';
 import { envOption, negatedOption, nonEmpty, type OptionSpec, resolve } from './options.js';
+import { formatForOutFile, outWriteError } from './out-file.js';
 
 const OUT: OptionSpec<string> = {
   flags: '--out <file>',
@@ -25,11 +25,6 @@ const FORMAT_BY_EXTENSION: Record<string, OutputFormat> = {
   '.json': 'json',
   '.txt': 'table',
 };
-
-/** With --out and no --format, the file's extension decides (report.html is HTML). */
-function formatForFile(out: string | undefined): OutputFormat | undefined {
-  return out === undefined ? undefined : FORMAT_BY_EXTENSION[path.extname(out).toLowerCase()];
-}
 
 interface ReportFlags {
   source?: string;
@@ -62,13 +57,11 @@ export function registerReport(program: Command, io: CliIo): void {
     .action(async (flags: ReportFlags) => {
       const source = findSource(resolve(SOURCE, flags.source, io.env, 'dispatch-outcomes'));
       const out = resolve<string | undefined>(OUT, flags.out, io.env, undefined);
-      const fileFormat = formatForFile(out);
-      const format = resolve(
-        FORMAT,
-        flags.format,
-        io.env,
-        fileFormat ?? (out === undefined ? defaultFormat(io) : 'json'),
-      );
+      // With --out and no --format, the file's extension decides (report.html is HTML).
+      const format =
+        resolve<OutputFormat | undefined>(FORMAT, flags.format, io.env, undefined) ??
+        formatForOutFile(out, FORMAT_BY_EXTENSION) ??
+        defaultFormat(io);
       const github = githubEnabled(flags.github, io);
       const storeDir = resolveStoreDir(flags.store, io);
       const { report, at } = await loadStoredReport(new FindingStore(storeDir, { now: io.now }), source.name);
@@ -82,11 +75,7 @@ export function registerReport(program: Command, io: CliIo): void {
         try {
           await writeFileAtomic(target, text);
         } catch (error) {
-          throw new AfterburnError(
-            'report_write',
-            `cannot write ${out}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`,
-            { hint: 'choose a writable --out path in an existing directory' },
-          );
+          throw outWriteError(out, error);
         }
         io.stderr.write(`afterburn: wrote the ${format} report to ${out}\n`);
       }

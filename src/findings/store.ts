@@ -273,10 +273,22 @@ export class FindingStore {
   }
 }
 
+/** Shorter prefixes would match nearly everything (every id starts with its type). */
+const MIN_PREFIX = 4;
+
 function resolveId(findings: readonly Finding[], idOrPrefix: string): Finding {
   const exact = findings.find((f) => f.id === idOrPrefix);
   if (exact) return exact;
-  const matches = idOrPrefix.length >= 4 ? findings.filter((f) => f.id.startsWith(idOrPrefix)) : [];
+  if (idOrPrefix.length < MIN_PREFIX) {
+    throw new AfterburnError(
+      'unknown_finding',
+      `finding id prefix "${idOrPrefix}" is too short: it needs ${MIN_PREFIX}+ characters`,
+      {
+        hint: `give the id, or its first ${MIN_PREFIX} or more characters, as \`afterburn findings list\` shows them`,
+      },
+    );
+  }
+  const matches = findings.filter((f) => f.id.startsWith(idOrPrefix));
   if (matches.length === 1) return matches[0] as Finding;
   if (matches.length > 1) {
     throw new AfterburnError(

@@ -1,5 +1,5 @@
 import { styleText } from 'node:util';
-import type { Finding, RunReport } from '../findings/schema.js';
+import type { RunReport } from '../findings/schema.js';
 import { integer, oneLine, pValue, ratio, signedInteger } from './format.js';
 import { hiddenRejectedNote } from './review.js';
 import { slicedSections } from './sections.js';
@@ -158,67 +158,4 @@ export function renderRunTable(report: RunReport, options: TerminalOptions): str
   const hidden = hiddenRejectedNote(options.hiddenRejected);
   if (hidden !== null) out.push('', paint(options, 'dim', hidden));
   return `${out.join('\n')}\n`;
-}
-
-/** `findings list` as a table. */
-export function renderFindingsTable(findings: readonly Finding[], options: TerminalOptions): string {
-  if (findings.length === 0) return 'no findings\n';
-  const rows = findings.map((f) => [
-    f.id,
-    f.type,
-    f.status,
-    f.verdict?.toUpperCase() ?? '',
-    String(f.frequency),
-    oneLine(f.description),
-  ]);
-  const lines = renderTextTable(
-    [
-      { header: 'ID' },
-      { header: 'TYPE' },
-      { header: 'STATUS' },
-      { header: 'VERDICT' },
-      { header: 'FREQ', align: 'right' },
-      { header: 'DESCRIPTION', flexible: true },
-    ],
-    rows,
-    { width: options.width },
-  );
-  return `${lines.join('\n')}\n`;
-}
-
-/**
- * JSON.stringify escapes C0 controls but passes C1 controls and bidirectional overrides through
- * to the terminal; they can only occur inside strings, where a \u escape is equally valid JSON.
- */
-function terminalSafeJson(value: unknown): string {
-  return JSON.stringify(value, null, 2).replace(
-    /[\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g,
-    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
-  );
-}
-
-/** `findings show` for people. */
-export function renderFindingDetail(finding: Finding): string {
-  const lines = [
-    `${finding.id}  ${finding.type}  ${finding.status}${finding.verdict ? `  ${finding.verdict.toUpperCase()}` : ''}`,
-    oneLine(finding.description),
-    '',
-    `evidence:     ${oneLine(finding.evidence)}`,
-    `theme:        ${finding.theme}`,
-    `scope:        ${finding.scope.arm === null ? 'all arms' : oneLine(finding.scope.arm)}`,
-    `frequency:    ${finding.frequency} (confidence ${finding.confidence.toFixed(2)})`,
-    `seen:         ${finding.first_seen ?? '–'} … ${finding.last_seen ?? '–'}`,
-    `created:      ${finding.created_at}`,
-  ];
-  if (finding.verification) lines.push(`verify with:  ${oneLine(finding.verification)}`);
-  for (const note of finding.notes ?? [])
-    lines.push(`note:         ${note.at} ${note.status}${note.text ? `: ${oneLine(note.text)}` : ''}`);
-  lines.push(
-    '',
-    'data:',
-    ...terminalSafeJson(finding.data)
-      .split('\n')
-      .map((l) => `  ${l}`),
-  );
-  return `${lines.join('\n')}\n`;
 }

@@ -3,7 +3,7 @@ import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, writeFile
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FIXTURE, ROOT, runCli, tempDir } from '../helpers/cli.js';
+import { expectUsageError, FIXTURE, ROOT, runCli, tempDir } from '../helpers/cli.js';
 import { busyLog } from '../helpers/logs.js';
 
 /** Root reads any file whatever its mode, so as root the binary runs as `nobody` to see EACCES. */
@@ -31,23 +31,6 @@ function holdLock(storeDir: string): Promise<{ pid: number; release: () => Promi
       });
     });
   });
-}
-
-/** Every user error: exit 2, exactly one line on stderr naming the problem and the fix, no stack trace. */
-async function expectUsageError(
-  args: string[],
-  pattern: RegExp,
-  options: Parameters<typeof runCli>[1] = {},
-): Promise<string> {
-  const result = await runCli(args, options);
-  expect(result.code).toBe(2);
-  expect(result.stdout).toBe('');
-  const lines = result.stderr.trimEnd().split('\n');
-  expect(lines).toHaveLength(1);
-  expect(lines[0]).toMatch(/^afterburn: /);
-  expect(lines[0]).toMatch(pattern);
-  expect(result.stderr).not.toMatch(/\n\s+at /);
-  return lines[0] as string;
 }
 
 describe('e2e: error catalogue', () => {
@@ -227,11 +210,15 @@ describe('e2e: error catalogue', () => {
     expect(JSON.parse(result.stdout).counts).toMatchObject({ lines: 1, skipped: 1, dispatch: 0 });
     expect(result.stderr).toMatch(/far\.jsonl:1: skipped: dispatch field "ts_dispatched"/);
   });
-  it('unknown finding id', () =>
-    expectUsageError(
+  it('unknown finding id', async () => {
+    const cwd = tempDir();
+    expect((await runCli(['discover', '--path', FIXTURE], { cwd })).code).toBe(0);
+    await expectUsageError(
       ['findings', 'show', 'friction-0000000000000000'],
       /no finding with id "friction-0000000000000000".*findings list/,
-    ));
+      { cwd },
+    );
+  });
   it('--debug adds a stack trace', async () => {
     const result = await runCli(['--debug', 'discover', '--path', 'nope.jsonl']);
     expect(result.code).toBe(2);

@@ -267,7 +267,7 @@ describe('afterburn export --out', () => {
     expect(result.code).toBe(2);
     const lastLine = result.stderr.trimEnd().split('\n').at(-1);
     expect(lastLine).toMatch(
-      /^afterburn: could not write .*attempts\.parquet: EISDIR.*\(no attempts\.parquet was written; /,
+      /^afterburn: cannot write attempts\.parquet: it is a directory \(give the name of a file to write/,
     );
     expect(result.stderr).not.toMatch(/\n\s+at /);
     expect(readdirSync(dir)).toEqual(['attempts.parquet']);

@@ -134,7 +134,7 @@ describe('e2e: hostile data', () => {
     expect(html.stdout).not.toContain('<img');
     outputs.push(html.stdout, html.stderr);
 
-    const list = await runCli(['findings', 'list', '--store', 'store'], options);
+    const list = await runCli(['findings', 'list', '--no-json', '--store', 'store'], options);
     expect(list.stdout).not.toMatch(TERMINAL_UNSAFE);
     outputs.push(list.stdout, list.stderr);
     // One finding of each type, and the ones whose text is the terminal attack.
@@ -145,7 +145,7 @@ describe('e2e: hostile data', () => {
     for (const f of findings) if (JSON.stringify(f.data).includes('\\u001b')) sample.add(f.id);
     expect(sample.size).toBeGreaterThanOrEqual(4);
     for (const id of sample) {
-      const shown = await runCli(['findings', 'show', id, '--store', 'store'], options);
+      const shown = await runCli(['findings', 'show', id, '--no-json', '--store', 'store'], options);
       expect(shown.code).toBe(0);
       expect(shown.stdout).not.toMatch(TERMINAL_UNSAFE);
       outputs.push(shown.stdout);

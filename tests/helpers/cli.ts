@@ -3,6 +3,7 @@ import { chmodSync, cpSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Readable, Writable } from 'node:stream';
+import { expect } from 'vitest';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
 export const BIN = path.join(ROOT, 'bin/afterburn.js');
@@ -83,4 +84,21 @@ export function collectOutput(
     child.on('error', reject);
     child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
   });
+}
+
+/** Every user error: exit 2, exactly one line on stderr naming the problem and the fix, no stack trace. */
+export async function expectUsageError(
+  args: string[],
+  pattern: RegExp,
+  options: Parameters<typeof runCli>[1] = {},
+): Promise<string> {
+  const result = await runCli(args, options);
+  expect(result.code).toBe(2);
+  expect(result.stdout).toBe('');
+  const lines = result.stderr.trimEnd().split('\n');
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toMatch(/^afterburn: /);
+  expect(lines[0]).toMatch(pattern);
+  expect(result.stderr).not.toMatch(/\n\s+at /);
+  return lines[0] as string;
 }

@@ -1,0 +1,178 @@
+import type { Finding } from '../findings/schema.js';
+import { integer, oneLine, pValue, ratio, signedInteger } from './format.js';
+import type { TerminalOptions } from './table.js';
+import { renderTextTable, truncate } from './text-table.js';
+
+/**
+ * `findings list` and `findings show` for people. The list is one row per finding that fits 80
+ * columns (ids shortened, the scope shown so per-arm rows differ, one short headline per type);
+ * the detail is a summary of a screen or so. Both leave the full record to `--json`.
+ */
+
+/** Hex characters of the id's hash kept in the list: unique in practice, git-style. */
+const SHORT_HASH = 8;
+/** Longer scopes (arm or slice names come from the log) are cut, so the headline keeps its room. */
+const SCOPE_WIDTH = 16;
+
+/** "all arms", the arm, or `dimension=key` for a per-slice finding (scope.dimension). */
+export function scopeLabel(finding: Pick<Finding, 'scope'>): string {
+  const { arm, dimension } = finding.scope as { arm: string | null; dimension?: unknown };
+  if (arm === null) return 'all arms';
+  const name = oneLine(arm);
+  return typeof dimension === 'string' && dimension !== 'arm' ? `${oneLine(dimension)}=${name}` : name;
+}
+
+/**
+ * The shortest form of each id that `findings show` still resolves: the type part and
+ * SHORT_HASH hex characters, longer where two ids of `all` (the whole store) would share it.
+ */
+export function shortIds(ids: readonly string[], all: readonly string[]): Map<string, string> {
+  const result = new Map<string, string>();
+  for (const id of ids) {
+    const hash = id.lastIndexOf('-');
+    let length = hash < 0 ? id.length : Math.min(id.length, hash + 1 + SHORT_HASH);
+    while (length < id.length && all.some((other) => other !== id && other.startsWith(id.slice(0, length))))
+      length++;
+    result.set(id, id.slice(0, length));
+  }
+  return result;
+}
+
+const num = (value: unknown): number | null => (typeof value === 'number' ? value : null);
+
+/** One short line of what a finding says, by type; the description where a type has no headline. */
+export function headline(finding: Finding): string {
+  const d = finding.data;
+  switch (finding.type) {
+    case 'efficiency_trend':
+      return `${(finding.verdict ?? 'inconclusive').toUpperCase()} ${signedInteger(num(d.theil_sen_slope))} tokens/day, p ${pValue(num(d.mk_p_value))}`;
+    case 'friction':
+      return `${String(d.kind)}: ${String(d.value)}`;
+    case 'rolling_rate':
+      return `${String(d.metric)} ${ratio(num(d.value))} (n ${integer(num(d.n))}/${integer(num(d.window))})`;
+    case 'threshold_crossed':
+      return `${String(d.metric)} crossed ${String(d.direction)} at ${ratio(num(d.value))}`;
+    case 'latency':
+    case 'distribution':
+      return `${String(d.metric)} p50 ${integer(num(d.p50))}, p95 ${integer(num(d.p95))} ${String(d.unit ?? 'ms')}`;
+    case 'registry_suggestion':
+      return JSON.stringify(d.suggestion) ?? '';
+    default:
+      return finding.description;
+  }
+}
+
+/** `findings list` as a table; `all` is the whole store, so the shortened ids stay unambiguous. */
+export function renderFindingsTable(
+  findings: readonly Finding[],
+  options: TerminalOptions,
+  all: readonly Finding[] = findings,
+): string {
+  if (findings.length === 0) return 'no findings match\n';
+  const ids = shortIds(
+    findings.map((f) => f.id),
+    all.map((f) => f.id),
+  );
+  const rows = findings.map((f) => [
+    ids.get(f.id) ?? f.id,
+    f.status,
+    truncate(scopeLabel(f), SCOPE_WIDTH),
+    String(f.frequency),
+    oneLine(headline(f)),
+  ]);
+  const lines = renderTextTable(
+    [
+      { header: 'ID' },
+      { header: 'STATUS' },
+      { header: 'SCOPE' },
+      { header: 'N', align: 'right' },
+      { header: 'SUMMARY', flexible: true },
+    ],
+    rows,
+    { width: options.width },
+  );
+  const count = `${findings.length} finding${findings.length === 1 ? '' : 's'}`;
+  lines.push(
+    '',
+    truncate(`${count}; afterburn findings show <id> for one, --json for all fields`, options.width),
+  );
+  return `${lines.join('\n')}\n`;
+}
+
+/** A number of `data` as the renderers write it: p-values, slopes, counts and shares each their way. */
+function numberText(key: string, value: number): string {
+  if (key.includes('p_value')) return pValue(value);
+  if (key.includes('slope')) return signedInteger(value);
+  if (Number.isInteger(value) || Math.abs(value) >= 100) return integer(value);
+  return ratio(value);
+}
+
+function valueText(key: string, value: unknown): string | null {
+  if (typeof value === 'number') return numberText(key, value);
+  if (value === null) return '–';
+  if (typeof value === 'string' || typeof value === 'boolean') return oneLine(String(value));
+  if (Array.isArray(value)) return `${value.length} values (--json shows them)`;
+  if (typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>);
+    // A small flat object (percentiles, counts per arm) reads well on one line; a larger one does not.
+    if (entries.length > 8 || entries.some(([, v]) => typeof v === 'object' && v !== null))
+      return key === 'suggestion'
+        ? oneLine(JSON.stringify(value))
+        : `${entries.length} fields (--json shows them)`;
+    return entries.map(([k, v]) => `${oneLine(k)} ${valueText(k, v) ?? ''}`).join(', ') || '–';
+  }
+  return null;
+}
+
+const LABEL = 13;
+const field = (label: string, text: string): string => `${label.padEnd(LABEL)}${text}`;
+
+function reviewLines(finding: Finding): string[] {
+  const notes = finding.notes ?? [];
+  const lines = [
+    field(
+      'status',
+      finding.status === 'candidate'
+        ? `candidate (not reviewed: afterburn findings verify ${finding.id} [--reject] [--note …])`
+        : finding.status,
+    ),
+  ];
+  for (const note of notes)
+    lines.push(field('', `${note.at} ${note.status}${note.text ? `: ${oneLine(note.text)}` : ''}`));
+  return lines;
+}
+
+/** `findings show` for people: what it says, its numbers, evidence, the fix and its review. */
+export function renderFindingDetail(finding: Finding): string {
+  const lines = [
+    finding.id,
+    `${finding.type} · ${finding.source} · ${scopeLabel(finding)}`,
+    oneLine(finding.description),
+    '',
+  ];
+  if (finding.verdict) lines.push(field('verdict', finding.verdict.toUpperCase()));
+  lines.push(field('evidence', oneLine(finding.evidence)));
+  const remediation = finding.data.remediation;
+  if (typeof remediation === 'string' && remediation !== '')
+    lines.push(field('remediation', oneLine(remediation)));
+  lines.push(...reviewLines(finding));
+  lines.push(
+    field(
+      'confidence',
+      `${ratio(finding.confidence)} · frequency ${integer(finding.frequency)} · occurrences ${integer(finding.occurrences)}`,
+    ),
+    field('seen', `${finding.first_seen ?? '–'} … ${finding.last_seen ?? '–'}`),
+    field('created', finding.created_at),
+  );
+  if (finding.verification) lines.push(field('verify with', oneLine(finding.verification)));
+  const numbers = Object.entries(finding.data)
+    .filter(([key]) => key !== 'remediation')
+    .map(([key, value]) => [oneLine(key), valueText(key, value)] as const)
+    .filter((entry): entry is readonly [string, string] => entry[1] !== null);
+  if (numbers.length > 0) {
+    const width = Math.max(...numbers.map(([key]) => key.length)) + 2;
+    lines.push('', 'data:', ...numbers.map(([key, text]) => `  ${key.padEnd(width)}${text}`));
+  }
+  lines.push('', `all fields: afterburn findings show ${finding.id} --json`);
+  return `${lines.join('\n')}\n`;
+}
