@@ -96,11 +96,40 @@ export async function writeFileAtomic(
     path,
     async (handle) => {
       // A file handle's writeFile continues where the previous write ended.
-      if (Array.isArray(data)) for (const chunk of data) await handle.writeFile(chunk);
+      if (Array.isArray(data)) for (const batch of batches(data)) await handle.writeFile(batch);
       else await handle.writeFile(data as string | Uint8Array);
     },
     options,
   );
+}
+
+const BATCH_BYTES = 1024 * 1024;
+
+/**
+ * The chunks joined into writes of about 1 MiB: a state of many small inputs is many thousands of
+ * small columns, and one write call each cost more than the bytes (seconds for 10,000 files).
+ */
+export function* batches(chunks: readonly Uint8Array[]): Generator<Uint8Array> {
+  let pending: Uint8Array[] = [];
+  let pendingBytes = 0;
+  for (const chunk of chunks) {
+    if (chunk.byteLength >= BATCH_BYTES) {
+      if (pending.length > 0) yield Buffer.concat(pending, pendingBytes);
+      pending = [];
+      pendingBytes = 0;
+      yield chunk;
+      continue;
+    }
+    pending.push(chunk);
+    pendingBytes += chunk.byteLength;
+    if (pendingBytes >= BATCH_BYTES) {
+      yield Buffer.concat(pending, pendingBytes);
+      pending = [];
+      pendingBytes = 0;
+    }
+  }
+  if (pending.length > 0)
+    yield pending.length === 1 ? (pending[0] as Uint8Array) : Buffer.concat(pending, pendingBytes);
 }
 
 /**

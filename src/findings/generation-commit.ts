@@ -6,6 +6,7 @@ import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { AfterburnError } from '../common/errors.js';
 import {
+  batches,
   describeError,
   errnoCode,
   INTACT_HINT,
@@ -68,7 +69,7 @@ const NO_HARD_LINKS = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'EXDEV', 'EMLIN
 async function writeNewFile(fs: StoreFs, file: string, data: FileData): Promise<void> {
   const handle = await fs.open(file, 'wx', 0o666);
   try {
-    if (Array.isArray(data)) for (const chunk of data) await handle.writeFile(chunk);
+    if (Array.isArray(data)) for (const batch of batches(data)) await handle.writeFile(batch);
     else await handle.writeFile(data as string | Uint8Array);
     await handle.sync();
   } catch (error) {

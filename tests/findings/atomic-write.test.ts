@@ -7,6 +7,7 @@ import { AfterburnError } from '../../src/common/errors.js';
 import {
   type AtomicWriteFs,
   type AtomicWriteHandle,
+  batches,
   removeStaleTemporaries,
   writeFileAtomic,
 } from '../../src/findings/atomic-write.js';
@@ -158,5 +159,22 @@ describe('atomic write temporaries cleanup', () => {
 
   it('treats a missing directory as having nothing to clean', async () => {
     expect(await removeStaleTemporaries(join(dir, 'missing'), 0, Date.now())).toBe(0);
+  });
+});
+
+describe('batches', () => {
+  it('joins small chunks into writes of about 1 MiB, keeping every byte in order', () => {
+    const chunks = Array.from({ length: 3000 }, (_, i) => Buffer.from(`chunk-${i};`.repeat(40)));
+    chunks.splice(1500, 0, Buffer.alloc(2 * 1024 * 1024, 7));
+    const out = [...batches(chunks)];
+    expect(Buffer.concat(out).equals(Buffer.concat(chunks))).toBe(true);
+    expect(out.length).toBeLessThan(10);
+    expect(out.some((batch) => batch === chunks[1500])).toBe(true);
+  });
+
+  it('yields nothing for no chunks and a lone chunk as it is', () => {
+    expect([...batches([])]).toEqual([]);
+    const only = Buffer.from('x');
+    expect([...batches([only])][0]).toBe(only);
   });
 });
