@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Writes fixtures/outcomes.jsonl: a small, realistic dispatch-outcomes log, deterministic (seeded).
+// Writes fixtures/outcomes.jsonl: a small, realistic dispatch-outcomes log, deterministic (seeded),
+// with enough tasks that the default health windows are full.
 // Three arms with three different stories (coder gets cheaper, reviewer stays flat, planner has too
 // few tasks to judge), retries, denies, an unmatched dispatch and finalize, a duplicate finalize,
 // a finalize written before its dispatch, an older producer's finalize without attempt_id,
@@ -75,10 +76,40 @@ function task(day, agent, input, extra = {}) {
   return { at, fp, attempt };
 }
 
-// coder: 16 tasks over 30 days, input tokens falling from ~9k to ~4k.
-for (let i = 0; i < 16; i += 1) task(i * 2, 'coder', Math.round(9000 - i * 330 + noise(500)));
-// reviewer: 12 tasks, flat around 3k.
-for (let i = 0; i < 12; i += 1) task(i * 2 + 1, 'reviewer', Math.round(3000 + noise(450)));
+/** A task whose first attempt fails its acceptance command and whose second completes. */
+function retriedTask(day, agent, input) {
+  const at = START + day * DAY + Math.floor(random() * 8) * 3_600_000;
+  const fp = fingerprint();
+  lines.push(dispatch(at, agent, fp, `att_${counter}_1`));
+  lines.push(
+    finalize(at + 25 * 60_000, agent, fp, `att_${counter}_1`, Math.round(input * 1.1), {
+      status: 'failed',
+      acceptance_passed: false,
+      error: 'acceptance command exited 1',
+    }),
+  );
+  lines.push(dispatch(at + 45 * 60_000, agent, fp, `att_${counter}_2`));
+  lines.push(finalize(at + 90 * 60_000, agent, fp, `att_${counter}_2`, input));
+}
+
+// Enough tasks (100+) and dispatches that every health window (50 tasks, 100 dispatches) is full,
+// so the quick start shows real rates. Retries are rare early and more frequent in the last ten
+// days: first-pass success rises above its 0.85 up level and then sags below it again.
+const retried = (day, i) => (day >= 22 ? i % 3 === 0 : i % 13 === 6);
+// coder: 54 tasks over 30 days, input tokens falling from ~9k to ~4k.
+for (let i = 0; i < 54; i += 1) {
+  const day = Math.floor(i * 0.56);
+  const input = Math.round(9000 - i * 98 + noise(500));
+  if (retried(day, i)) retriedTask(day, 'coder', input);
+  else task(day, 'coder', input);
+}
+// reviewer: 40 tasks, flat around 3k.
+for (let i = 0; i < 40; i += 1) {
+  const day = Math.floor(i * 0.75);
+  const input = Math.round(3000 + noise(450));
+  if (retried(day, i + 1)) retriedTask(day, 'reviewer', input);
+  else task(day, 'reviewer', input);
+}
 // planner: 4 tasks only.
 for (let i = 0; i < 4; i += 1) task(i * 7 + 3, 'planner', Math.round(6000 + noise(800)));
 

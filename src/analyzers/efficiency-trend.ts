@@ -1,3 +1,4 @@
+import { plural, pText, slope } from '../common/format.js';
 import { findingId } from '../findings/id.js';
 import type { FindingDraft, Verdict } from '../findings/schema.js';
 import type { TaskRecord } from '../records/records.js';
@@ -176,17 +177,16 @@ export function trendStatistics(
 }
 
 /** Tokens per day: whole numbers when large, two significant digits when small (never "-0"). */
-function formatSlope(slope: number): string {
-  if (Math.abs(slope) >= 10) return formatInteger(slope);
-  return slope === 0 ? '0' : String(Number(slope.toPrecision(2)));
-}
+const formatSlope = (value: number): string => slope(value);
 
 function formatShare(share: number): string {
   return `${Number((share * 100).toPrecision(2))}%`;
 }
 
 function formatSpan(days: number): string {
-  return days >= 2 ? `${formatInteger(days)} days` : `${Number(days.toPrecision(2))} day(s)`;
+  return days >= 2
+    ? `${formatInteger(days)} days`
+    : `${Number(days.toPrecision(2))} ${days === 1 ? 'day' : 'days'}`;
 }
 
 /**
@@ -201,7 +201,7 @@ function unevenFall(stats: TrendStatistics): string | null {
 
 function describe(scope: string, stats: TrendStatistics, minSamples: number): string {
   const slope = stats.theilSenSlope === null ? 'no slope' : `${formatSlope(stats.theilSenSlope)} tokens/day`;
-  const p = `Mann–Kendall p = ${stats.pDecreasing.toPrecision(2)}`;
+  const p = `Mann–Kendall ${pText(stats.pDecreasing)}`;
   const fall =
     stats.effect === null
       ? 'an unmeasurable share: the fitted line starts at or below 0'
@@ -235,7 +235,8 @@ function seriesFinding(arm: string | null, series: Series, context: AnalyzerCont
   const scope = arm === null ? 'all arms' : `arm "${arm}"`;
   const id = findingId(context.source, EFFICIENCY_TREND, arm === null ? 'global' : `arm:${arm}`);
   const minSamples = Math.max(options.minSamples, ABSOLUTE_MIN_SAMPLES);
-  const excludedNote = excluded > 0 ? `; ${excluded} completed task(s) without input_tokens left out` : '';
+  const excludedNote =
+    excluded > 0 ? `; ${plural(excluded, 'completed task')} without input_tokens left out` : '';
   const uneven = unevenFall(stats);
   const deciles =
     stats.firstDecileMedian === null || stats.lastDecileMedian === null
@@ -247,7 +248,9 @@ function seriesFinding(arm: string | null, series: Series, context: AnalyzerCont
     source: context.source,
     description:
       describe(scope, stats, minSamples) +
-      (excluded > 0 ? ` ${excluded} completed task(s) had no input_tokens and were left out.` : ''),
+      (excluded > 0
+        ? ` ${plural(excluded, 'completed task')} had no input_tokens and ${excluded === 1 ? 'was' : 'were'} left out.`
+        : ''),
     confidence: Math.min(1, Math.max(0, 1 - stats.pDecreasing)),
     frequency: stats.n,
     sessions: [],

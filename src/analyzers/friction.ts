@@ -1,3 +1,4 @@
+import { plural } from '../common/format.js';
 import { findingId } from '../findings/id.js';
 import type { FindingDraft } from '../findings/schema.js';
 import { type FrictionKind, remediationHint } from './remediation.js';
@@ -22,9 +23,9 @@ export interface FrictionWording {
   /** `gate_friction` gives themes such as `gate_friction:block_reason`. */
   readonly themePrefix: string;
   readonly label: Readonly<Partial<Record<FrictionKind, string>>>;
-  /** Blocked units in a sentence, e.g. "denied dispatch(es)". */
+  /** One blocked unit, e.g. "denied dispatch" (a count of 1 reads "1 denied dispatch"). */
   readonly unit: string;
-  /** The units in the evidence line, e.g. "denied dispatches". */
+  /** Several of them, e.g. "denied dispatches". */
   readonly units: string;
   /** The whole the share is of, e.g. "denials". */
   readonly totalName: string;
@@ -91,7 +92,7 @@ function toFinding(
     id,
     type: FRICTION,
     source: context.source,
-    description: `${label} "${entry.value}" caused ${entry.count} ${wording.unit} (${percent(entry.count, total)} of ${wording.totalName}). Fix: ${remediation}.`,
+    description: `${label} "${entry.value}" caused ${plural(entry.count, wording.unit, wording.units)} (${percent(entry.count, total)} of ${wording.totalName}). Fix: ${remediation}.`,
     confidence: total === 0 ? 0 : entry.count / total,
     frequency: entry.count,
     sessions: [...entry.sessions].sort().slice(0, MAX_SESSIONS),

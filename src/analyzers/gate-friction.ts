@@ -7,7 +7,7 @@ export { FRICTION } from './friction.js';
 const WORDING: FrictionWording = {
   themePrefix: 'gate_friction',
   label: { block_reason: 'Block reason', rationalization: 'Rationalization' },
-  unit: 'denied dispatch(es)',
+  unit: 'denied dispatch',
   units: 'denied dispatches',
   totalName: 'denials',
 };

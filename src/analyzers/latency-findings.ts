@@ -1,3 +1,4 @@
+import { MISSING } from '../common/format.js';
 import { findingId } from '../findings/id.js';
 import type { FindingDraft } from '../findings/schema.js';
 import { LATENCY, latencyData } from './latency.js';
@@ -46,7 +47,7 @@ export function latencyFindings(
     const data = latencyData(metric, group.values);
     const id = findingId(context.source, LATENCY, `${metric}:${scopeKind}:${scope ?? ''}`);
     const label = scope === null ? 'overall' : `${scopeKind} "${scope}"`;
-    const ms = (value: number | null) => (value === null ? 'undefined' : `${formatInteger(value)} ms`);
+    const ms = (value: number | null) => (value === null ? MISSING : `${formatInteger(value)} ms`);
     const summary = `p50 ${ms(data.p50)}, p95 ${ms(data.p95)}, p99 ${ms(data.p99)} (n=${n}; a percentile p needs n ≥ 1/(1−p))`;
     return {
       id,

@@ -1,3 +1,4 @@
+import { decimal, stateNote } from '../common/format.js';
 import type { RollingRateData, ThresholdCrossedData } from '../findings/data.js';
 import { findingId } from '../findings/id.js';
 import type { FindingDraft } from '../findings/schema.js';
@@ -111,13 +112,12 @@ function scopeLabel(scopeKind: ScopeKind, scope: string | null): string {
   return scope === null ? 'overall' : `${scopeKind} "${scope}"`;
 }
 
+/** `0.8571 (n=50/50)`; a rate whose window is not full yet has no value: `– (n=23/50)`. */
 export function formatRate(value: number | null, n: number, window: number): string {
-  return value === null ? `undefined (n=${n}/${window})` : `${roundForDisplay(value)} (n=${n}/${window})`;
+  return `${decimal(value)} (n=${n}/${window})`;
 }
 
-export function roundForDisplay(value: number): string {
-  return String(Math.round(value * 10_000) / 10_000);
-}
+export const roundForDisplay = (value: number): string => decimal(value);
 
 function rateFinding(
   series: RollingSeries,
@@ -144,7 +144,7 @@ function rateFinding(
   const id = findingId(context.source, ROLLING_RATE, `${metric.metric}:${scopeKind}:${series.scope ?? ''}`);
   const label = scopeLabel(scopeKind, series.scope);
   const levels = metric.thresholds
-    ? `; ${data.state} (up at ${metric.thresholds.up}, down at ${metric.thresholds.down})`
+    ? `; ${stateNote(data.state, value, metric.thresholds.up, metric.thresholds.down)} (up at ${decimal(metric.thresholds.up)}, down at ${decimal(metric.thresholds.down)})`
     : '';
   const fallback = data.fallback ? ` (global window: only ${series.items} ${metric.unit} here)` : '';
   const leftOutCount = leftOut?.count(series.scope) ?? 0;
@@ -155,7 +155,8 @@ function rateFinding(
     type: ROLLING_RATE,
     source: context.source,
     description: `${metric.metric} ${label} over the last ${metric.window} ${metric.unit} = ${formatRate(value, n, metric.window)}${levels}.`,
-    confidence: metric.window === 0 ? 0 : Math.min(1, n / metric.window),
+    // A rate that could not be measured (window not full) is no evidence of anything yet.
+    confidence: value === null || metric.window === 0 ? 0 : Math.min(1, n / metric.window),
     frequency: n,
     sessions: [],
     evidence: `${metric.metric} = ${formatRate(value, n, metric.window)}${fallback}${leftOutNote}`,

@@ -49,12 +49,8 @@ export function verificationCommand(
   return `afterburn discover --source ${source} ${paths} --format json | jq '.findings[] | select(.id == "${findingId}")'`;
 }
 
-/** One formatter for every call: toLocaleString builds a new one each time. */
-const INTEGER_FORMAT = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
-
-export function formatInteger(value: number): string {
-  return INTEGER_FORMAT.format(Math.round(value));
-}
+/** Whole numbers with separators: the one formatter of src/common/format.ts. */
+export { integer as formatInteger } from '../common/format.js';
 
 export function percent(part: number, whole: number): string {
   return whole === 0 ? '0%' : `${Math.round((100 * part) / whole)}%`;

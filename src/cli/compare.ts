@@ -2,8 +2,9 @@ import type { Command } from 'commander';
 import { AfterburnError } from '../common/errors.js';
 import { toJson } from '../common/json.js';
 import { loadBaseline } from '../health/baselines.js';
-import { compareSnapshots, renderDeltasMarkdown, unmeasuredGated } from '../health/compare.js';
+import { compareSnapshots, unmeasuredGated } from '../health/compare.js';
 import { DEFAULT_LIMITS } from '../health/config.js';
+import { renderDeltasMarkdown } from '../render/compare.js';
 import { resolveStoreDir, STORE } from './common-options.js';
 import {
   addHealthOptions,

@@ -1,6 +1,7 @@
 import { appendFile } from 'node:fs/promises';
 import { AfterburnError } from '../common/errors.js';
 import type { RunReport } from '../findings/schema.js';
+import { plural } from '../render/format.js';
 import { type AnnotationGate, annotationCommands, annotationsFor, stepSummary } from '../render/github.js';
 import type { CliIo } from './io.js';
 import { boolean, envOption, negatedOption, type OptionSpec, resolve } from './options.js';
@@ -29,7 +30,9 @@ export async function publishToGitHub(report: RunReport, io: CliIo, gate?: Annot
   const { lines, omitted } = annotationCommands(annotationsFor(report, gate));
   for (const line of lines) io.stderr.write(`${line}\n`);
   if (omitted > 0)
-    io.stderr.write(`afterburn: ${omitted} more annotation(s) not shown (GitHub shows 10 per step)\n`);
+    io.stderr.write(
+      `afterburn: ${plural(omitted, 'more annotation')} not shown (GitHub shows 10 per step)\n`,
+    );
   const summaryPath = io.env.GITHUB_STEP_SUMMARY;
   if (summaryPath === undefined || summaryPath === '') {
     io.stderr.write('afterburn: GITHUB_STEP_SUMMARY is not set: no job summary written\n');

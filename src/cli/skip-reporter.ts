@@ -1,5 +1,5 @@
 import type { Writable } from 'node:stream';
-import { oneLine } from '../render/format.js';
+import { integer, oneLine, plural } from '../render/format.js';
 import type { LineLocation, SourceDiagnostics } from '../sources/types.js';
 
 /** Shows the first skipped lines on stderr, then only counts them, so a bad file cannot flood a terminal. */
@@ -43,7 +43,7 @@ export class SkipReporter implements SourceDiagnostics {
   finish(): void {
     if (this.count > SHOWN_SKIPS) {
       this.warn(
-        `${this.count - SHOWN_SKIPS} more skipped line(s) not shown (${this.count} in all; counts.skipped in the report)`,
+        `${plural(this.count - SHOWN_SKIPS, 'more skipped line')} not shown (${integer(this.count)} in all; counts.skipped in the report)`,
       );
     }
   }

@@ -22,6 +22,8 @@ const StoredMetric = z.object({
   fallback: z.boolean(),
   whole_log_value: z.number().nullable().optional(),
   items: z.int().nonnegative().optional(),
+  up: z.number().nullable().optional(),
+  down: z.number().nullable().optional(),
 });
 
 export const Baseline = z.object({

@@ -1,5 +1,5 @@
 import type { Limit } from './config.js';
-import { formatValue, type SnapshotMetric } from './snapshot.js';
+import type { SnapshotMetric } from './snapshot.js';
 
 /**
  * What a delta compares: the last windows of both logs, the whole logs (a window was not full on
@@ -87,55 +87,4 @@ export function compareSnapshots(
 /** Metrics with a limit that could not be compared: a gate must not pass on them unseen. */
 export function unmeasuredGated(deltas: readonly MetricDelta[]): MetricDelta[] {
   return deltas.filter((d) => d.limit !== null && d.basis === 'unmeasured');
-}
-
-function describeLimit(limit: Limit | null): string {
-  if (limit === null) return '';
-  const parts = [];
-  if (limit.max_drop !== undefined) parts.push(`drop ≤ ${limit.max_drop}`);
-  if (limit.max_rise !== undefined) parts.push(`rise ≤ ${limit.max_rise}`);
-  return parts.join(', ');
-}
-
-function status(d: MetricDelta, allowUnmeasured: boolean): string {
-  if (d.limit === null) return d.basis === 'unmeasured' ? 'unmeasured' : '';
-  if (d.basis === 'unmeasured') return allowUnmeasured ? 'unmeasured (allowed)' : '**UNMEASURED**';
-  const whole = d.basis === 'whole_log' ? ' (whole log)' : '';
-  return `${d.breached ? '**BREACHED**' : 'ok'}${whole}`;
-}
-
-export function renderDeltasMarkdown(
-  name: string,
-  deltas: readonly MetricDelta[],
-  options: { allowUnmeasured?: boolean } = {},
-): string {
-  const allow = options.allowUnmeasured === true;
-  const rows = deltas.map((d) => {
-    const delta = d.delta === null ? 'n/a' : `${d.delta > 0 ? '+' : ''}${formatValue(d.delta)}`;
-    return `| ${d.name} | ${formatValue(d.baseline)} | ${formatValue(d.current)} | ${delta} | ${describeLimit(d.limit)} | ${status(d, allow)} |`;
-  });
-  const breached = deltas.filter((d) => d.breached).length;
-  const unmeasured = unmeasuredGated(deltas).length;
-  const summary = [
-    breached === 0 ? 'No limit breached.' : `${breached} limit${breached === 1 ? '' : 's'} breached.`,
-    ...(unmeasured === 0
-      ? []
-      : [
-          `${unmeasured} gated metric${unmeasured === 1 ? '' : 's'} unmeasured${allow ? ' (allowed by --allow-unmeasured)' : ': the compare fails (--allow-unmeasured lets it pass)'}.`,
-        ]),
-  ].join(' ');
-  const notes = deltas
-    .filter((d) => d.note !== null && d.limit !== null)
-    .map((d) => `- ${d.name}: ${d.note}`);
-  return [
-    `## afterburn compare: baseline \`${name}\``,
-    '',
-    summary,
-    '',
-    '| metric | baseline | current | delta | limit | status |',
-    '|---|---|---|---|---|---|',
-    ...rows,
-    ...(notes.length > 0 ? ['', ...notes] : []),
-    '',
-  ].join('\n');
 }

@@ -1,5 +1,6 @@
 import { LATENCY } from '../analyzers/latency-findings.js';
 import { ROLLING_RATE } from '../analyzers/rolling-findings.js';
+import { decimal, integer, stateNote } from '../common/format.js';
 import { LatencyData, RollingRateData } from '../findings/data.js';
 import type { Finding, FindingDraft } from '../findings/schema.js';
 
@@ -25,6 +26,9 @@ export interface SnapshotMetric {
   readonly whole_log_value?: number | null;
   /** Items of the scope in the log; absent in older baselines. */
   readonly items?: number;
+  /** The hysteresis levels of a rolling rate (null without thresholds); absent in older baselines. */
+  readonly up?: number | null;
+  readonly down?: number | null;
 }
 
 /** A finding fresh from an analyzer or read back from the store (its data is parsed here either way). */
@@ -56,6 +60,8 @@ export function snapshotOf(findings: readonly AnyFinding[]): SnapshotMetric[] {
         fallback: data.fallback ?? false,
         whole_log_value: data.whole_log_value ?? null,
         items: data.items ?? data.n,
+        up: data.up,
+        down: data.down,
       });
     } else if (finding.type === LATENCY) {
       const data = LatencyData.parse(finding.data);
@@ -86,13 +92,23 @@ export function snapshotOf(findings: readonly AnyFinding[]): SnapshotMetric[] {
   );
 }
 
-export function formatValue(value: number | null): string {
-  return value === null ? 'undefined' : String(Math.round(value * 10_000) / 10_000);
+/** A health value for people: four decimals at most, the missing glyph when unmeasured. */
+export const formatValue = (value: number | null): string => decimal(value);
+
+/** The state of a rolling rate, explained when its levels are known (`above: it has not yet …`). */
+export function stateText(metric: SnapshotMetric, form: 'long' | 'short' = 'long'): string | null {
+  if (metric.state === null) return null;
+  if (typeof metric.up !== 'number' || typeof metric.down !== 'number') return metric.state;
+  return stateNote(metric.state, metric.value, metric.up, metric.down, form);
 }
 
-/** `first_pass_merge_rate = 0.86 (n=50/50)`, `rebase_conflict_rate = undefined (n=23/100)`, `ms_elapsed_p95 = 1234 (n=80)`. */
+/**
+ * `first_pass_merge_rate = 0.86 (n=50/50) above: at or over the 0.85 up level`,
+ * `rebase_conflict_rate = – (n=23/100) unknown: …`, `ms_elapsed_p95 = 1,234 (n=80)`.
+ */
 export function formatMetricLine(metric: SnapshotMetric): string {
   const n = metric.window === null ? `n=${metric.n}` : `n=${metric.n}/${metric.window}`;
-  const notes = [metric.state, metric.fallback ? 'global fallback' : null].filter((x) => x !== null);
-  return `${metric.name} = ${formatValue(metric.value)} (${n})${notes.length > 0 ? ` ${notes.join(', ')}` : ''}`;
+  const notes = [stateText(metric), metric.fallback ? 'global fallback' : null].filter((x) => x !== null);
+  const value = metric.window === null ? integer(metric.value) : formatValue(metric.value);
+  return `${metric.name} = ${value} (${n})${notes.length > 0 ? ` ${notes.join(', ')}` : ''}`;
 }

@@ -1,24 +1,19 @@
-/** Number and text formatting shared by the human renderers. */
+/** Number and text formatting shared by the human renderers (table, markdown, HTML, GitHub, CLI). */
 
-export function integer(value: number | null | undefined): string {
-  return value === null || value === undefined ? '–' : Math.round(value).toLocaleString('en-US');
-}
-
-export function signedInteger(value: number | null | undefined): string {
-  if (value === null || value === undefined) return '–';
-  const rounded = Math.round(value);
-  return rounded > 0 ? `+${rounded.toLocaleString('en-US')}` : rounded.toLocaleString('en-US');
-}
-
-export function pValue(value: number | null | undefined): string {
-  if (value === null || value === undefined) return '–';
-  if (value < 0.0001) return '<0.0001';
-  return value.toFixed(4);
-}
-
-export function ratio(value: number | null | undefined): string {
-  return value === null || value === undefined ? '–' : value.toFixed(2);
-}
+// The number rules live below the analyzers (which write them into descriptions too); renderers
+// import them from here.
+export {
+  decimal,
+  integer,
+  MISSING,
+  plural,
+  pText,
+  pValue,
+  ratio,
+  signedInteger,
+  slope,
+  stateNote,
+} from '../common/format.js';
 
 /**
  * Log text on one line: control characters (C0 and C1, so terminal escape sequences too), line

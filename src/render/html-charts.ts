@@ -2,13 +2,14 @@ import { max } from 'd3-array';
 import { scaleBand, scaleLinear, scaleUtc } from 'd3-scale';
 import { area, line } from 'd3-shape';
 import type { DailySummary } from '../analyzers/trend-chart-data.js';
-import { integer, oneLine, signedInteger } from './format.js';
+import { integer, oneLine, plural, slope } from './format.js';
 import { html, type SafeHtml } from './html-escape.js';
 
 /** SVG charts drawn on the server side: d3 computes scales and path strings, no DOM or script. */
 const WIDTH = 640;
 const HEIGHT = 240;
-const MARGIN = { top: 12, right: 16, bottom: 28, left: 64 };
+// Room on the left and at the bottom for the axis titles (with their units) beside the tick labels.
+const MARGIN = { top: 12, right: 16, bottom: 44, left: 84 };
 const DAY_MS = 86_400_000;
 const NOON = DAY_MS / 2;
 
@@ -26,7 +27,13 @@ export function resetChartIds(): void {
 function svg(label: { title: string; description: string }, body: SafeHtml, height = HEIGHT): SafeHtml {
   const titleId = chartId('title');
   const descId = chartId('desc');
-  return html`<svg class="chart" viewBox="0 0 ${WIDTH} ${height}" role="img" aria-labelledby="${titleId} ${descId}"><title id="${titleId}">${label.title}</title><desc id="${descId}">${label.description}</desc>${body}</svg>`;
+  return html`<div class="chart-box"><svg class="chart" viewBox="0 0 ${WIDTH} ${height}" role="img" aria-labelledby="${titleId} ${descId}"><title id="${titleId}">${label.title}</title><desc id="${descId}">${label.description}</desc>${body}</svg></div>`;
+}
+
+/** Axis titles: what each axis measures and in which unit. */
+function axisTitles(x: string, y: string, height: number): SafeHtml {
+  const middle = (MARGIN.top + height - MARGIN.bottom) / 2;
+  return html`<text class="axis-title" x="${(MARGIN.left + WIDTH - MARGIN.right) / 2}" y="${height - 6}" text-anchor="middle">${x}</text><text class="axis-title" transform="translate(14 ${middle}) rotate(-90)" text-anchor="middle">${y}</text>`;
 }
 
 function yAxis(ticks: number[], y: (v: number) => number, format: (v: number) => string): SafeHtml {
@@ -81,16 +88,16 @@ export function trendChart(input: TrendChartInput): SafeHtml {
   const lastDay = input.daily[input.daily.length - 1];
   const description =
     firstDay && lastDay
-      ? `Daily median input tokens per completed task for ${oneLine(input.scope)} over ${input.daily.length} day(s), from ${integer(firstDay.median)} on ${firstDay.day} to ${integer(lastDay.median)} on ${lastDay.day}; the shaded band is the interquartile range; the dashed line is the Theil–Sen fit (${signedInteger(input.theilSenSlope)} tokens/day).`
+      ? `Daily median input tokens per completed task for ${oneLine(input.scope)} over ${plural(input.daily.length, 'day')}, from ${integer(firstDay.median)} on ${firstDay.day} to ${integer(lastDay.median)} on ${lastDay.day}; the shaded band is the interquartile range; the dashed line is the Theil–Sen fit (${slope(input.theilSenSlope, { signed: true })} tokens/day).`
       : `No completed tasks for ${oneLine(input.scope)}.`;
   return svg(
     { title: `Input tokens per completed task: ${oneLine(input.scope)}`, description },
-    html`${yAxis(y.ticks(5), y, (v) => integer(v))}<g class="axis">${xTicks.map(
+    html`${axisTitles('day (UTC)', 'input tokens per task', HEIGHT)}${yAxis(y.ticks(5), y, (v) => integer(v))}<g class="axis">${xTicks.map(
       (t) =>
         html`<text x="${x(t)}" y="${HEIGHT - MARGIN.bottom + 18}" text-anchor="middle">${xFormat(t)}</text>`,
     )}</g><path class="band" d="${band ?? ''}"></path><path class="median" d="${medianPath ?? ''}"></path>${points.map(
       (p) =>
-        html`<circle class="dot" cx="${x(p.at)}" cy="${y(p.median)}" r="3"><title>${p.day}: median ${integer(p.median)} (IQR ${integer(p.q1)}–${integer(p.q3)}), n = ${p.n}</title></circle>`,
+        html`<circle class="dot" cx="${x(p.at)}" cy="${y(p.median)}" r="3"><title>${p.day}: median ${integer(p.median)} tokens (IQR ${integer(p.q1)}–${integer(p.q3)}), ${plural(p.n, 'task')}</title></circle>`,
     )}${fitPath ? html`<path class="fit" d="${fitPath}"></path>` : ''}`,
   );
 }
@@ -110,21 +117,21 @@ export function cacheRatioChart(scope: string, counts: readonly number[]): SafeH
     .nice()
     .range([height - MARGIN.bottom, MARGIN.top]);
   const total = counts.reduce((a, b) => a + b, 0);
-  const description = `Distribution of the cache-read ratio over ${total} task(s) for ${oneLine(scope)}: ${counts
-    .map((c, i) => `${labels[i]}: ${c}`)
+  const description = `Distribution of the cache-read ratio over ${plural(total, 'task')} for ${oneLine(scope)}: ${counts
+    .map((c, i) => `${labels[i]}: ${integer(c)}`)
     .join(', ')}.`;
   return svg(
     { title: `Cache-read ratio distribution: ${oneLine(scope)}`, description },
-    html`${yAxis(
+    html`${axisTitles('cache-read ratio (share of input tokens read from cache)', 'tasks', height)}${yAxis(
       y.ticks(3).filter((t) => Number.isInteger(t)),
       y,
-      (v) => String(v),
+      (v) => integer(v),
     )}<g class="axis">${labels.map(
       (label) =>
         html`<text x="${(x(label) ?? 0) + x.bandwidth() / 2}" y="${height - MARGIN.bottom + 18}" text-anchor="middle">${label}</text>`,
     )}</g>${counts.map((count, i) => {
       const label = labels[i] as string;
-      return html`<path class="bar" d="M${x(label) ?? 0},${y(0)}V${y(count)}H${(x(label) ?? 0) + x.bandwidth()}V${y(0)}Z"><title>${label}: ${count} task(s)</title></path>`;
+      return html`<path class="bar" d="M${x(label) ?? 0},${y(0)}V${y(count)}H${(x(label) ?? 0) + x.bandwidth()}V${y(0)}Z"><title>${label}: ${plural(count, 'task')}</title></path>`;
     })}`,
     height,
   );
@@ -135,8 +142,8 @@ export interface BarRow {
   readonly count: number;
 }
 
-/** Horizontal bars, most frequent first (the friction ranking). */
-export function barChart(title: string, rows: readonly BarRow[]): SafeHtml {
+/** Horizontal bars, most frequent first (the friction ranking); `unit` names what a bar counts. */
+export function barChart(title: string, rows: readonly BarRow[], unit = 'count'): SafeHtml {
   const rowHeight = 24;
   const height = MARGIN.top + MARGIN.bottom + rows.length * rowHeight;
   const labelWidth = 300;
@@ -148,16 +155,18 @@ export function barChart(title: string, rows: readonly BarRow[]): SafeHtml {
   const x = scaleLinear()
     .domain([0, Math.max(1, max(rows, (r) => r.count) ?? 0)])
     .range([labelWidth, WIDTH - MARGIN.right - 32]);
-  const description = `${title}: ${rows.map((r) => `${oneLine(r.label)} (${r.count})`).join(', ')}.`;
+  const description = `${title}, ${unit}: ${rows.map((r) => `${oneLine(r.label)} (${integer(r.count)})`).join(', ')}.`;
   return svg(
     { title, description },
-    html`${rows.map((row, i) => {
-      const top = yBand(String(i)) ?? 0;
-      const mid = top + yBand.bandwidth() / 2;
-      const text = oneLine(row.label);
-      const shown = text.length > 38 ? `${text.slice(0, 37)}…` : text;
-      return html`<g class="bar-row"><text class="label" x="${labelWidth - 8}" y="${mid}" dy="0.32em" text-anchor="end">${shown}<title>${text}</title></text><path class="bar" d="M${x(0)},${top}H${x(row.count)}V${top + yBand.bandwidth()}H${x(0)}Z"></path><text class="value" x="${x(row.count) + 6}" y="${mid}" dy="0.32em">${row.count}</text></g>`;
-    })}`,
+    html`<text class="axis-title" x="${(labelWidth + WIDTH - MARGIN.right) / 2}" y="${height - 6}" text-anchor="middle">${unit}</text>${rows.map(
+      (row, i) => {
+        const top = yBand(String(i)) ?? 0;
+        const mid = top + yBand.bandwidth() / 2;
+        const text = oneLine(row.label);
+        const shown = text.length > 38 ? `${text.slice(0, 37)}…` : text;
+        return html`<g class="bar-row"><text class="label" x="${labelWidth - 8}" y="${mid}" dy="0.32em" text-anchor="end">${shown}<title>${text}</title></text><path class="bar" d="M${x(0)},${top}H${x(row.count)}V${top + yBand.bandwidth()}H${x(0)}Z"></path><text class="value" x="${x(row.count) + 6}" y="${mid}" dy="0.32em">${integer(row.count)}</text></g>`;
+      },
+    )}`,
     height,
   );
 }

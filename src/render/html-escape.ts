@@ -32,3 +32,12 @@ export function html(strings: TemplateStringsArray, ...values: HtmlValue[]): Saf
   for (let i = 0; i < values.length; i++) out += render(values[i] as HtmlValue) + (strings[i + 1] ?? '');
   return new SafeHtml(out);
 }
+
+/**
+ * Text whose `code spans` (remediations name commands that way) become <code> elements, so no
+ * raw backtick reaches the page; everything stays escaped. A lone backtick is left as text.
+ */
+export function codeSpans(text: string): SafeHtml {
+  const parts = text.split(/`([^`]+)`/);
+  return html`${parts.map((part, i) => (i % 2 === 1 ? html`<code>${part}</code>` : part))}`;
+}

@@ -26,8 +26,10 @@ th, td { text-align: left; padding: 4px 8px; border-bottom: 1px solid var(--line
 td.num, th.num { text-align: right; }
 td.wrap { overflow-wrap: anywhere; }
 code { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 0.85rem; overflow-wrap: anywhere; }
+.chart-box { overflow-x: auto; }
 .chart { width: 100%; height: auto; display: block; }
-.chart text { fill: var(--muted); font-size: 11px; }
+.chart text { fill: var(--muted); font-size: 12px; }
+.chart .axis-title { fill: var(--fg); font-size: 12px; }
 .chart .grid { stroke: var(--line); stroke-width: 1; }
 .chart .band { fill: var(--band); stroke: none; }
 .chart .median { fill: none; stroke: var(--accent); stroke-width: 2; }
@@ -37,4 +39,12 @@ code { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; fo
 .chart .label, .chart .value { fill: var(--fg); font-size: 12px; }
 .legend span { margin-right: 16px; } .legend i { display: inline-block; width: 18px; height: 4px; vertical-align: middle; margin-right: 4px; }
 details { margin: 6px 0; } summary { cursor: pointer; color: var(--muted); }
+/* A phone (390 px): the page keeps its width, wide tables scroll inside themselves, and a chart
+   keeps a minimum drawing width (scrolling in its box) so its 12-unit text stays about 11 px. */
+@media (max-width: 600px) {
+  body { padding: 12px; font-size: 14px; }
+  table { display: block; overflow-x: auto; }
+  .chart { min-width: 560px; }
+  .counts { grid-template-columns: repeat(auto-fill, minmax(110px, 1fr)); }
+}
 `;

@@ -1,7 +1,7 @@
 import { EfficiencyTrendData, type Finding, type RunReport } from '../findings/schema.js';
-import { integer, pValue, ratio, signedInteger } from './format.js';
+import { integer, plural, pText, ratio, slope } from './format.js';
 import { barChart, cacheRatioChart, resetChartIds, trendChart } from './html-charts.js';
-import { html, SafeHtml } from './html-escape.js';
+import { codeSpans, html, SafeHtml } from './html-escape.js';
 import { REPORT_CSS } from './html-style.js';
 import { hiddenRejectedNote, reviewMark } from './review.js';
 import { slicedSections } from './sections.js';
@@ -80,11 +80,12 @@ function trendSection(finding: Finding): SafeHtml {
   const heading = `${scope}${reviewMark(finding)}`;
   const parsed = EfficiencyTrendData.safeParse(finding.data);
   const data = parsed.success ? parsed.data : null;
-  const summary = html`<p>${verdictBadge(finding.verdict)} n = ${data?.n ?? finding.frequency} · Theil–Sen ${signedInteger(
+  const summary = html`<p>${verdictBadge(finding.verdict)} n = ${integer(data?.n ?? finding.frequency)} · Theil–Sen ${slope(
     data?.theil_sen_slope,
-  )} tokens/day · Mann–Kendall p = ${pValue(data?.mk_p_value)} · first → last decile median ${integer(
+    { signed: true },
+  )} tokens/day · Mann–Kendall ${pText(data?.mk_p_value)} · first → last decile median ${integer(
     data?.first_decile_median,
-  )} → ${integer(data?.last_decile_median)}</p><p class="note">${finding.description}</p>`;
+  )} → ${integer(data?.last_decile_median)} tokens</p><p class="note">${codeSpans(finding.description)}</p>`;
   if (data?.daily === undefined) {
     return html`<div class="card"><h3>${heading}</h3>${summary}<p class="note">This store has no chart data for this finding: run afterburn discover again to add it.</p></div>`;
   }
@@ -97,13 +98,20 @@ function trendSection(finding: Finding): SafeHtml {
     origin: data.origin ?? null,
   })}<p class="legend note"><span><i style="background: var(--accent)"></i>daily median</span><span><i style="background: var(--band); height: 10px"></i>interquartile range</span><span><i style="background: var(--fit)"></i>Theil–Sen line</span></p><details><summary>Daily values</summary><table><thead><tr><th>day</th><th class="num">tasks</th><th class="num">q1</th><th class="num">median</th><th class="num">q3</th></tr></thead><tbody>${data.daily.map(
     (d) =>
-      html`<tr><td>${d.day}</td><td class="num">${d.n}</td><td class="num">${integer(d.q1)}</td><td class="num">${integer(d.median)}</td><td class="num">${integer(d.q3)}</td></tr>`,
-  )}</tbody></table></details><h4>Cache-read ratio</h4><p class="note">n = ${cache.n} · p10 ${ratio(cache.p10)} · p50 ${ratio(cache.p50)} · p90 ${ratio(cache.p90)} · mean ${ratio(cache.mean)}</p>${
+      html`<tr><td>${d.day}</td><td class="num">${integer(d.n)}</td><td class="num">${integer(d.q1)}</td><td class="num">${integer(d.median)}</td><td class="num">${integer(d.q3)}</td></tr>`,
+  )}</tbody></table></details><h4>Cache-read ratio</h4><p class="note">n = ${integer(cache.n)} · p10 ${ratio(cache.p10)} · p50 ${ratio(cache.p50)} · p90 ${ratio(cache.p90)} · mean ${ratio(cache.mean)}</p>${
     data.cache_read_ratio_histogram && cache.n > 0
       ? cacheRatioChart(scope, data.cache_read_ratio_histogram)
       : ''
   }</div>`;
 }
+
+/** What a friction bar counts, for the chart's axis title. */
+const KIND_UNIT: Readonly<Record<string, string>> = {
+  block_reason: 'denied dispatches',
+  rationalization: 'denied dispatches',
+  quality_gate: 'failed tasks',
+};
 
 const KIND_TITLE: Readonly<Record<string, string>> = {
   block_reason: 'Top block reasons',
@@ -121,11 +129,12 @@ function frictionSection(view: ReportView, headings: SectionHeadings): SafeHtml 
     return html`<h3>${title}</h3>${barChart(
       title,
       top.map((r) => ({ label: r.value, count: r.count })),
+      KIND_UNIT[kind] ?? 'occurrences',
     )}`;
   });
   return html`${charts}<table><caption>Friction and how to remove it</caption><thead><tr><th class="num">rank</th><th>kind</th><th>value</th><th class="num">count</th><th>remediation</th></tr></thead><tbody>${rows.map(
     (r) =>
-      html`<tr><td class="num">${r.rank}</td><td>${r.kind}</td><td class="wrap">${r.value}</td><td class="num">${r.count}</td><td>${r.remediation}</td></tr>`,
+      html`<tr><td class="num">${r.rank}</td><td>${r.kind}</td><td class="wrap">${r.value}</td><td class="num">${integer(r.count)}</td><td>${codeSpans(r.remediation)}</td></tr>`,
   )}</tbody></table>`;
 }
 
@@ -134,11 +143,11 @@ function suggestionsSection(view: ReportView): SafeHtml {
   if (rows.length === 0) return html`<p>None proposed.</p>`;
   return html`<table><thead><tr><th class="num">times</th><th>arms</th><th>status</th><th>suggestion</th></tr></thead><tbody>${rows.map(
     (s) =>
-      html`<tr><td class="num">${s.occurrences}</td><td>${s.arms}</td><td>${s.status}</td><td><code>${s.suggestion}</code></td></tr>`,
+      html`<tr><td class="num">${integer(s.occurrences)}</td><td>${s.arms}</td><td>${s.status}</td><td><code>${s.suggestion}</code></td></tr>`,
   )}</tbody></table>`;
 }
 
-/** A titled table of plain cells; columns listed in `numeric` are right-aligned. */
+/** A titled table of plain cells (`code` spans become <code>); columns in `numeric` are right-aligned. */
 function plainTable(
   title: string,
   headers: string[],
@@ -150,10 +159,10 @@ function plainTable(
     numeric.includes(i)
       ? tag === 'th'
         ? html`<th class="num">${text}</th>`
-        : html`<td class="num">${text}</td>`
+        : html`<td class="num">${codeSpans(text)}</td>`
       : tag === 'th'
         ? html`<th>${text}</th>`
-        : html`<td>${text}</td>`;
+        : html`<td>${codeSpans(text)}</td>`;
   return html`<h2>${title}</h2><table><thead><tr>${headers.map((h, i) => cell(i, h, 'th'))}</tr></thead><tbody>${rows.map(
     (row) => html`<tr>${row.map((text, i) => cell(i, text, 'td'))}</tr>`,
   )}</tbody></table>`;
@@ -169,7 +178,7 @@ export function renderRunHtml(report: RunReport, options: HtmlOptions = {}): str
 <html lang="en"><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="${CSP}"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="color-scheme" content="light dark">
 <title>afterburn report: ${report.source}</title><style>${new SafeHtml(REPORT_CSS)}</style></head>
 <body><header><h1>afterburn: ${report.source} ${verdictBadge(report.verdict)}</h1>
-<p class="muted">${options.runAt ? html`Run at ${options.runAt} · ` : ''}${report.inputs.length} input(s): ${report.inputs.join(', ')}</p>
+<p class="muted">${options.runAt ? html`Run at ${options.runAt} · ` : ''}${plural(report.inputs.length, 'input')}: ${report.inputs.join(', ')}</p>
 <p class="note">The overall verdict answers: is input-tokens-per-completed-task trending down over all arms? PASS = a significant decrease (one-sided Mann–Kendall test), FAIL = flat or rising, INCONCLUSIVE = too few tasks.</p>
 ${countsGrid(report)}</header>
 <main><h2>Efficiency trend: input tokens per completed task</h2>${
@@ -180,7 +189,7 @@ ${slicedTables(report)}
 ${plainTable(
   'Latency (ms)',
   ['arm', 'n', 'p50', 'p95', 'p99'],
-  view.latency.map((l) => [l.scope, String(l.n), integer(l.p50), integer(l.p95), integer(l.p99)]),
+  view.latency.map((l) => [l.scope, integer(l.n), integer(l.p50), integer(l.p95), integer(l.p99)]),
   [1, 2, 3, 4],
 )}
 ${headings.showSuggestions ? html`<h2>Registry suggestions</h2>${suggestionsSection(view)}` : ''}

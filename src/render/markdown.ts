@@ -1,5 +1,5 @@
 import type { RunReport } from '../findings/schema.js';
-import { integer, oneLine, pValue, ratio, signedInteger } from './format.js';
+import { integer, oneLine, pValue, ratio, slope } from './format.js';
 import { hiddenRejectedNote } from './review.js';
 import { slicedSections } from './sections.js';
 import { countsLines, reportView, sectionHeadings } from './view.js';
@@ -13,11 +13,18 @@ export function escapeMarkdown(text: string): string {
     .replace(/([\\`*_{}[\]()#+!|~])/g, '\\$1');
 }
 
+/** Headers in sentence case, whether they came written for the terminal (`UTIL P50`) or not. */
+export function sentenceCase(header: string): string {
+  const text = header === header.toUpperCase() ? header.toLowerCase() : header;
+  return `${text.slice(0, 1).toUpperCase()}${text.slice(1)}`;
+}
+
+/** Every cell is escaped here, so no caller can forget one; headers are escaped too. */
 function table(headers: string[], rows: string[][]): string[] {
   return [
-    `| ${headers.join(' | ')} |`,
+    `| ${headers.map((h) => escapeMarkdown(sentenceCase(h))).join(' | ')} |`,
     `|${headers.map(() => '---').join('|')}|`,
-    ...rows.map((row) => `| ${row.join(' | ')} |`),
+    ...rows.map((row) => `| ${row.map(escapeMarkdown).join(' | ')} |`),
   ];
 }
 
@@ -26,7 +33,7 @@ export function renderRunMarkdown(report: RunReport, options: { hiddenRejected?:
   const headings = sectionHeadings(report, view);
   const verdict = report.verdict === null ? 'no verdict' : `**${report.verdict.toUpperCase()}**`;
   const out = [
-    `## afterburn: ${report.source}: ${verdict}`,
+    `## afterburn: ${escapeMarkdown(report.source)}: ${verdict}`,
     '',
     countsLines(report).map(escapeMarkdown).join('<br>'),
     '',
@@ -46,10 +53,10 @@ export function renderRunMarkdown(report: RunReport, options: { hiddenRejected?:
           'Cache-read p50',
         ],
         view.trends.map((t) => [
-          escapeMarkdown(t.scope),
+          t.scope,
           t.verdict,
-          String(t.n),
-          signedInteger(t.theilSen),
+          integer(t.n),
+          slope(t.theilSen, { signed: true }),
           pValue(t.pValue),
           `${integer(t.firstDecile)} → ${integer(t.lastDecile)}`,
           ratio(t.cacheP50),
@@ -63,24 +70,17 @@ export function renderRunMarkdown(report: RunReport, options: { hiddenRejected?:
       '',
       ...table(
         section.columns.map((column) => column.header),
-        section.rows.map((row) => row.map(escapeMarkdown)),
+        section.rows,
       ),
     );
   }
-  out.push('', `### ${headings.friction}`, '');
-  if (view.friction.length === 0)
-    out.push(`${headings.noFriction[0]?.toUpperCase()}${headings.noFriction.slice(1)}.`);
+  out.push('', `### ${escapeMarkdown(headings.friction)}`, '');
+  if (view.friction.length === 0) out.push(`${escapeMarkdown(sentenceCase(headings.noFriction))}.`);
   else
     out.push(
       ...table(
         ['Rank', 'Kind', 'Value', 'Count', 'Remediation'],
-        view.friction.map((f) => [
-          String(f.rank),
-          f.kind,
-          escapeMarkdown(f.value),
-          String(f.count),
-          escapeMarkdown(f.remediation),
-        ]),
+        view.friction.map((f) => [String(f.rank), f.kind, f.value, integer(f.count), f.remediation]),
       ),
     );
   if (view.latency.length > 0) {
@@ -90,13 +90,7 @@ export function renderRunMarkdown(report: RunReport, options: { hiddenRejected?:
       '',
       ...table(
         ['Arm', 'n', 'p50', 'p95', 'p99'],
-        view.latency.map((l) => [
-          escapeMarkdown(l.scope),
-          String(l.n),
-          integer(l.p50),
-          integer(l.p95),
-          integer(l.p99),
-        ]),
+        view.latency.map((l) => [l.scope, integer(l.n), integer(l.p50), integer(l.p95), integer(l.p99)]),
       ),
     );
   }
@@ -107,12 +101,7 @@ export function renderRunMarkdown(report: RunReport, options: { hiddenRejected?:
       out.push(
         ...table(
           ['Times', 'Arms', 'Status', 'Suggestion'],
-          view.suggestions.map((s) => [
-            String(s.occurrences),
-            escapeMarkdown(s.arms),
-            s.status,
-            escapeMarkdown(s.suggestion),
-          ]),
+          view.suggestions.map((s) => [integer(s.occurrences), s.arms, s.status, s.suggestion]),
         ),
       );
   }
@@ -121,11 +110,11 @@ export function renderRunMarkdown(report: RunReport, options: { hiddenRejected?:
     out.push(
       ...table(
         ['Type', 'Scope', 'Description'],
-        view.others.map((o) => [o.type, escapeMarkdown(o.scope), escapeMarkdown(o.description)]),
+        view.others.map((o) => [o.type, o.scope, o.description]),
       ),
     );
   }
   const hidden = hiddenRejectedNote(options.hiddenRejected);
-  if (hidden !== null) out.push('', `_${hidden}_`);
+  if (hidden !== null) out.push('', `_${escapeMarkdown(hidden)}_`);
   return `${out.join('\n')}\n`;
 }

@@ -1,7 +1,7 @@
 import { dollarsFromMicros } from '../common/money.js';
 import type { Finding } from '../findings/schema.js';
-import { formatValue, type SnapshotMetric, snapshotOf } from '../health/snapshot.js';
-import { integer, ratio } from './format.js';
+import { type SnapshotMetric, snapshotOf, stateText } from '../health/snapshot.js';
+import { decimal, integer, MISSING, plural, ratio } from './format.js';
 import { reviewMark } from './review.js';
 
 /**
@@ -28,13 +28,13 @@ function scopeOf(data: Data): string {
 }
 
 function signedPercent(value: number | null): string {
-  if (value === null) return '–';
+  if (value === null) return MISSING;
   const rounded = Math.round(value);
   return `${rounded > 0 ? '+' : ''}${rounded}%`;
 }
 
 function share(value: number | null): string {
-  return value === null ? '–' : `${Math.round(100 * value)}%`;
+  return value === null ? MISSING : `${Math.round(100 * value)}%`;
 }
 
 const METRIC_LABEL: Readonly<Record<string, string>> = {
@@ -57,8 +57,8 @@ function estimateSection(findings: readonly Finding[]): Section | null {
       return [
         METRIC_LABEL[String(d.metric)] ?? String(d.metric),
         `${scopeOf(d)}${reviewMark(f)}`,
-        String(num(d.n) ?? 0),
-        String(num(d.missing) ?? 0),
+        integer(num(d.n) ?? 0),
+        integer(num(d.missing) ?? 0),
         signedPercent(num(d.bias_pct)),
         share(num(d.mape_pct) === null ? null : (num(d.mape_pct) as number) / 100),
         share(num(d.p90_abs_error_pct) === null ? null : (num(d.p90_abs_error_pct) as number) / 100),
@@ -106,7 +106,7 @@ function outcomeSection(findings: readonly Finding[]): Section | null {
     ],
     rows: outcomes.map((f) => [
       `${scopeOf(f.data)}${reviewMark(f)}`,
-      String(num(f.data.n) ?? 0),
+      integer(num(f.data.n) ?? 0),
       ...names.map((name) => share(num(obj(f.data.shares)[name]) ?? 0)),
     ]),
   };
@@ -120,7 +120,7 @@ function pressureSection(findings: readonly Finding[]): Section | null {
       const retries = obj(f.data.retries);
       return [
         `${scopeOf(f.data)}${reviewMark(f)}`,
-        String(num(f.data.n) ?? 0),
+        integer(num(f.data.n) ?? 0),
         ratio(num(utilization.p50)),
         ratio(num(utilization.p95)),
         share(num(utilization.above_threshold_share)),
@@ -164,9 +164,9 @@ export function healthRows(metrics: readonly SnapshotMetric[]): string[][] {
     return [
       ...shown.map((m) => [
         m.name,
-        m.value === null ? '–' : formatValue(m.value),
-        m.window === null ? String(m.n) : `${m.n}/${m.window}`,
-        [m.state, m.fallback ? 'global fallback' : null].filter((x) => x !== null).join(', '),
+        decimal(m.value),
+        m.window === null ? integer(m.n) : `${integer(m.n)}/${integer(m.window)}`,
+        [stateText(m, 'short'), m.fallback ? 'global fallback' : null].filter((x) => x !== null).join(', '),
       ]),
       ...waitingRow(waiting),
     ];
@@ -179,13 +179,13 @@ function waitingRow(scoped: readonly SnapshotMetric[]): string[][] {
   const ns = scoped.map((m) => m.n);
   const low = Math.min(...ns);
   const high = Math.max(...ns);
-  const kind = (first.scope ?? '').split('=')[0];
+  const kind = (first.scope ?? '').split('=')[0] ?? 'scope';
   return [
     [
       `${first.metric}[${kind}=*]`,
-      '–',
-      `${low === high ? low : `${low}–${high}`}/${first.window}`,
-      `${scoped.length} ${kind}(s) on the global window`,
+      MISSING,
+      `${low === high ? integer(low) : `${integer(low)}–${integer(high)}`}/${integer(first.window)}`,
+      `${plural(scoped.length, kind)} on the global window`,
     ],
   ];
 }

@@ -1,6 +1,6 @@
 import { styleText } from 'node:util';
 import type { RunReport } from '../findings/schema.js';
-import { integer, oneLine, pValue, ratio, signedInteger } from './format.js';
+import { integer, oneLine, plural, pValue, ratio, slope } from './format.js';
 import { hiddenRejectedNote } from './review.js';
 import { slicedSections } from './sections.js';
 import { type Column, renderTextTable, truncate } from './text-table.js';
@@ -66,8 +66,8 @@ function section<R>(
 const TREND_COLUMNS: RunColumn<TrendRow>[] = [
   { header: 'ARM', flexible: true, cell: (t) => oneLine(t.scope) },
   { header: 'VERDICT', cell: (t) => t.verdict },
-  { header: 'N', align: 'right', cell: (t) => String(t.n) },
-  { header: 'TOKENS/DAY', align: 'right', cell: (t) => signedInteger(t.theilSen) },
+  { header: 'N', align: 'right', cell: (t) => integer(t.n) },
+  { header: 'TOKENS/DAY', align: 'right', cell: (t) => slope(t.theilSen, { signed: true }) },
   { header: 'MK P', align: 'right', cell: (t) => pValue(t.pValue) },
   {
     header: 'FIRST → LAST DECILE',
@@ -81,12 +81,12 @@ const FRICTION_COLUMNS: RunColumn<FrictionRow>[] = [
   { header: 'RANK', align: 'right', cell: (f) => String(f.rank) },
   { header: 'KIND', secondary: true, cell: (f) => f.kind },
   { header: 'VALUE', cell: (f) => oneLine(f.value) },
-  { header: 'COUNT', align: 'right', cell: (f) => String(f.count) },
+  { header: 'COUNT', align: 'right', cell: (f) => integer(f.count) },
   { header: 'REMEDIATION', flexible: true, cell: (f) => oneLine(f.remediation) },
 ];
 
 const SUGGESTION_COLUMNS: RunColumn<SuggestionRow>[] = [
-  { header: 'TIMES', align: 'right', cell: (s) => String(s.occurrences) },
+  { header: 'TIMES', align: 'right', cell: (s) => integer(s.occurrences) },
   { header: 'ARMS', secondary: true, cell: (s) => oneLine(s.arms) },
   { header: 'STATUS', cell: (s) => s.status },
   { header: 'SUGGESTION', flexible: true, cell: (s) => oneLine(s.suggestion) },
@@ -94,7 +94,7 @@ const SUGGESTION_COLUMNS: RunColumn<SuggestionRow>[] = [
 
 const LATENCY_COLUMNS: RunColumn<LatencyRow>[] = [
   { header: 'ARM', flexible: true, cell: (l) => oneLine(l.scope) },
-  { header: 'N', align: 'right', cell: (l) => String(l.n) },
+  { header: 'N', align: 'right', cell: (l) => integer(l.n) },
   { header: 'P50', align: 'right', cell: (l) => integer(l.p50) },
   { header: 'P95', align: 'right', cell: (l) => integer(l.p95) },
   { header: 'P99', align: 'right', cell: (l) => integer(l.p99) },
@@ -113,7 +113,7 @@ export function renderRunTable(report: RunReport, options: TerminalOptions): str
   const out: string[] = [];
   const verdict = report.verdict === null ? 'NO VERDICT' : report.verdict.toUpperCase();
   out.push(
-    `${paint(options, 'bold', 'afterburn')} · ${report.source} · ${report.inputs.length} input(s) · verdict ${paint(options, VERDICT_STYLE[verdict] ?? 'dim', verdict)}`,
+    `${paint(options, 'bold', 'afterburn')} · ${report.source} · ${plural(report.inputs.length, 'input')} · verdict ${paint(options, VERDICT_STYLE[verdict] ?? 'dim', verdict)}`,
   );
   out.push(...countsLines(report));
   if (options.width < COMPACT_BELOW) {

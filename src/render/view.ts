@@ -1,4 +1,5 @@
 import { CountsShape, type Finding, type RunReport } from '../findings/schema.js';
+import { integer, plural } from './format.js';
 import { reviewMark } from './review.js';
 
 /**
@@ -76,7 +77,7 @@ export function sectionHeadings(report: RunReport, view: ReportView): SectionHea
   const failed = report.counts.failed;
   if (typeof failed === 'number' && report.counts.denied === 0) {
     return {
-      friction: `Subagent friction: ${failed} failed subagent call(s)`,
+      friction: `Subagent friction: ${plural(failed, 'failed subagent call')}`,
       noFriction: 'no failed subagent calls',
       showSuggestions: view.suggestions.length > 0,
     };
@@ -85,7 +86,7 @@ export function sectionHeadings(report: RunReport, view: ReportView): SectionHea
     return { friction: 'Friction', noFriction: 'none found', showSuggestions: view.suggestions.length > 0 };
   }
   return {
-    friction: `Gate friction: ${report.counts.denied} denied dispatch(es)`,
+    friction: `Gate friction: ${plural(report.counts.denied, 'denied dispatch', 'denied dispatches')}`,
     noFriction: 'no denied dispatches',
     showSuggestions: true,
   };
@@ -199,16 +200,15 @@ export function eventSource(report: RunReport): boolean {
  */
 export function countsLines(report: RunReport): string[] {
   const c = report.counts;
-  const own = ownCounts(report).map(([key, value]) => `${key} ${String(value)}`);
-  if (eventSource(report)) {
-    return [
-      `${c.lines} lines (${c.blank} blank, ${c.skipped} skipped) · ${c.duplicates} duplicate(s)`,
-      own.join(' · '),
-    ];
-  }
+  const own = ownCounts(report).map(
+    ([key, value]) => `${key} ${typeof value === 'number' ? integer(value) : String(value)}`,
+  );
+  const lines = `${plural(c.lines, 'line')} (${integer(c.blank)} blank, ${integer(c.skipped)} skipped)`;
+  const duplicates = plural(c.duplicates, 'duplicate');
+  if (eventSource(report)) return [`${lines} · ${duplicates}`, own.join(' · ')];
   return [
-    `${c.lines} lines (${c.blank} blank, ${c.skipped} skipped) · ${c.dispatch} dispatch (${c.denied} denied) · ${c.finalize} finalize`,
-    `${c.joined} joined · unmatched: ${c.unmatched_dispatch} dispatch, ${c.unmatched_finalize} finalize · ${c.duplicates} duplicate(s)`,
+    `${lines} · ${plural(c.dispatch, 'dispatch', 'dispatches')} (${integer(c.denied)} denied) · ${plural(c.finalize, 'finalize', 'finalizes')}`,
+    `${integer(c.joined)} joined · unmatched: ${integer(c.unmatched_dispatch)} dispatch, ${integer(c.unmatched_finalize)} finalize · ${duplicates}`,
     ...(own.length > 0 ? [own.join(' · ')] : []),
   ];
 }

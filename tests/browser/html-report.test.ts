@@ -144,4 +144,26 @@ describe('HTML report in headless chromium', () => {
     await page.screenshot({ path: path.join(ARTIFACTS, 'report-dark.png'), fullPage: true });
     await page.close();
   });
+
+  it('stays readable on a 390 px phone: no page-wide sideways scroll, chart text about 11 px', async () => {
+    const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+    await page.goto(pathToFileURL(reportFile).href, { waitUntil: 'load' });
+    const layout = await page.evaluate(() => {
+      const svgs = [...document.querySelectorAll('svg.chart')] as SVGSVGElement[];
+      // A chart's text is drawn at 12 user units; its size on screen scales with the drawn width.
+      const scale = (svg: SVGSVGElement) => svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+      return {
+        pageWidth: document.documentElement.scrollWidth,
+        smallestChartText: Math.min(...svgs.map((svg) => 12 * scale(svg))),
+        axisTitles: document.querySelectorAll('svg.chart text.axis-title').length,
+        charts: svgs.length,
+      };
+    });
+    expect(layout.pageWidth).toBeLessThanOrEqual(390);
+    expect(layout.smallestChartText).toBeGreaterThanOrEqual(10);
+    expect(layout.axisTitles).toBeGreaterThanOrEqual(layout.charts);
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: path.join(ARTIFACTS, 'report-390.png'), fullPage: true });
+    await page.close();
+  });
 });

@@ -43,7 +43,7 @@ describe('progress', () => {
       expect(code, stderr.text()).toBe(0);
       const drawn = stderr.text();
       expect(drawn.startsWith('\r\x1b[K'), drawn).toBe(true);
-      expect(drawn.slice(4)).toMatch(/^afterburn: 0\.0 MB of 0\.0 MB \(100%\), 0\.0 MB\/s, \d+\.\d s/);
+      expect(drawn.slice(4)).toMatch(/^afterburn: 0\.1 MB of 0\.1 MB \(100%\), \d+\.\d MB\/s, \d+\.\d s/);
       expect(stdout.text()).not.toMatch(/\r|MB\/s/);
       if (format === 'json') expect(() => JSON.parse(stdout.text())).not.toThrow();
     });

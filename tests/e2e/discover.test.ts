@@ -6,12 +6,12 @@ import { FIXTURE, runCli, tempDir } from '../helpers/cli.js';
 import { DAY, dispatchLine, finalizeLine, T0, taskSeries } from '../helpers/records.js';
 
 const FIXTURE_COUNTS = {
-  lines: 90,
+  lines: 246,
   blank: 1,
   skipped: 1,
-  dispatch: 47,
-  finalize: 41,
-  joined: 39,
+  dispatch: 125,
+  finalize: 119,
+  joined: 117,
   denied: 7,
   unmatched_dispatch: 8,
   unmatched_finalize: 1,
@@ -39,9 +39,41 @@ describe('e2e: afterburn discover', () => {
     expect(report.counts).toEqual(FIXTURE_COUNTS);
     expect(result.stderr).toMatch(/outcomes\.jsonl:\d+: skipped: not valid JSON/);
     const types = new Set(report.findings.map((f: { type: string }) => f.type));
-    // The health rates and latency join the original three; no window is full, so no crossing.
+    // The health rates and latency join the original three. The sample fills every global window
+    // (50 tasks, 100 dispatches), so the quick start shows real rates, and first-pass success
+    // crosses its up level on the way.
     expect(types).toEqual(
-      new Set(['efficiency_trend', 'friction', 'registry_suggestion', 'rolling_rate', 'latency']),
+      new Set([
+        'efficiency_trend',
+        'friction',
+        'registry_suggestion',
+        'rolling_rate',
+        'threshold_crossed',
+        'latency',
+      ]),
+    );
+    const globalRates = report.findings.filter(
+      (f: { type: string; scope: { arm: string | null } }) =>
+        f.type === 'rolling_rate' && f.scope.arm === null,
+    );
+    expect(globalRates.map((f: { data: { metric: string } }) => f.data.metric).sort()).toEqual([
+      'acceptance_pass_rate',
+      'completion_rate',
+      'deny_rate',
+      'first_pass_success_rate',
+      'p95_attempts_to_success',
+    ]);
+    for (const rate of globalRates) {
+      expect(rate.data.value, rate.data.metric).not.toBeNull();
+      expect(rate.data.n).toBe(rate.data.window);
+    }
+    // Below the up level again, but above until it reaches the down level: and the text says so.
+    const firstPass = globalRates.find(
+      (f: { data: { metric: string } }) => f.data.metric === 'first_pass_success_rate',
+    );
+    expect(firstPass.data).toMatchObject({ value: 0.84, state: 'above', up: 0.85, down: 0.7 });
+    expect(firstPass.description).toContain(
+      '0.84 (n=50/50); above: it has not yet crossed the 0.7 down level',
     );
     const trend = (arm: string | null) =>
       report.findings.find(
@@ -355,7 +387,7 @@ describe('e2e: afterburn discover', () => {
     expect(result.code).toBe(0);
     const warnings = result.stderr.trim().split('\n');
     expect(warnings.filter((l) => l.includes('skipped: not valid JSON'))).toHaveLength(20);
-    expect(warnings.at(-2)).toMatch(/5 more skipped line\(s\) not shown \(25 in all/);
+    expect(warnings.at(-2)).toMatch(/5 more skipped lines not shown \(25 in all/);
     // 25 of 27 lines skipped: the run says so loudly, last.
     expect(warnings.at(-1)).toMatch(
       /^afterburn: warning: 25 of 27 non-blank lines were skipped; most common skip reason: not valid JSON \(25\)/,

@@ -45,15 +45,16 @@ function dispatchLog(
 }
 
 describe('afterburn metrics', () => {
-  it('prints one line per rate, undefined with n while a window is not full', async () => {
+  it('prints one line per rate, the missing-value dash with n while a window is not full', async () => {
     const cwd = tempDir();
     const file = mergeLog(cwd, 23, () => true);
     const { code, stdout } = await runCli(['metrics', '--source', 'merge-queue', '--path', file], { cwd });
     expect(code).toBe(0);
     const lines = stdout.trim().split('\n');
-    expect(lines).toContain('first_pass_merge_rate = undefined (n=23/50) unknown');
-    expect(lines).toContain('rebase_conflict_rate = undefined (n=23/100) unknown');
-    expect(lines).toContain('p95_attempts_to_merge = undefined (n=23/100)');
+    expect(lines).toContain('first_pass_merge_rate = – (n=23/50) unknown: the window is not full yet');
+    expect(lines).toContain('rebase_conflict_rate = – (n=23/100) unknown: the window is not full yet');
+    expect(lines).toContain('p95_attempts_to_merge = – (n=23/100)');
+    expect(stdout).not.toContain('undefined');
   });
 
   it('prints exact values and --json for scripts, with the path from the variable (cron)', async () => {
@@ -64,7 +65,10 @@ describe('afterburn metrics', () => {
       cwd,
       env: { AFTERBURN_MERGE_QUEUE_PATH: file },
     });
-    expect(text.stdout).toContain('first_pass_merge_rate = 0.86 (n=50/50) above\n');
+    // Above the 0.85 up level; the state says why it is what it is.
+    expect(text.stdout).toContain(
+      'first_pass_merge_rate = 0.86 (n=50/50) above: at or over the 0.85 up level\n',
+    );
     const json = await runCli(['metrics', '--source', 'merge-queue', '--path', file, '--json'], { cwd });
     const report = JSON.parse(json.stdout) as {
       metrics: { name: string; value: number | null; n: number; window: number }[];
@@ -124,7 +128,7 @@ describe('afterburn baseline save / compare', () => {
     });
     expect(badRun.code).toBe(1);
     expect(badRun.stdout).toMatch(
-      /\| completion_rate \| 0\.9 \| 0\.87 \| -0\.03 \| drop ≤ 0\.02 \| \*\*BREACHED\*\* \|/,
+      /\| completion\\_rate \| 0\.9 \| 0\.87 \| -0\.03 \| drop ≤ 0\.02 \| \*\*BREACHED\*\* \|/,
     );
     expect(badRun.stderr).toMatch(/gate failed: completion_rate/);
   });
@@ -225,9 +229,9 @@ describe('afterburn baseline save / compare', () => {
       cwd,
     });
     expect(same.code, same.stderr).toBe(0);
-    expect(same.stdout).toMatch(/\| completion_rate \| 1 \| 1 \| 0 \| drop ≤ 0\.02 \| ok \(whole log\) \|/);
+    expect(same.stdout).toMatch(/\| completion\\_rate \| 1 \| 1 \| 0 \| drop ≤ 0\.02 \| ok \(whole log\) \|/);
     expect(same.stdout).toContain(
-      '- completion_rate: whole-log values compared: the baseline holds 30 of a 100-item window',
+      '- completion\\_rate: whole-log values compared: the baseline holds 30 of a 100-item window',
     );
   });
 
@@ -266,7 +270,7 @@ describe('afterburn baseline save / compare', () => {
     );
     expect(allowed.code).toBe(0);
     expect(allowed.stdout).toMatch(
-      /\| completion_rate \| 1 \| undefined \| n\/a \| drop ≤ 0\.02 \| unmeasured \(allowed\) \|/,
+      /\| completion\\_rate \| 1 \| – \| – \| drop ≤ 0\.02 \| unmeasured \(allowed\) \|/,
     );
     const byVariable = await runCli(['compare', '--baseline', 'b', '--path', 'empty.jsonl'], {
       cwd,
@@ -394,7 +398,7 @@ describe('discover renders health', () => {
     expect(table.stdout).toContain('Health rates');
     expect(table.stdout).not.toContain('Other findings');
     // Last 50 of 80: items 30..79, first-pass 20 of them.
-    expect(table.stdout).toMatch(/ {2}first_pass_merge_rate +0\.4 +50\/50 +below\n/);
+    expect(table.stdout).toMatch(/ {2}first_pass_merge_rate +0\.4 +50\/50 +below \(≤ 0\.7\)\n/);
     expect(table.stdout).toMatch(/first_pass_merge_rate overall crossed up through 0\.85 at item #50 /);
     const markdown = await runCli(
       ['discover', '--source', 'merge-queue', '--path', file, '--format', 'markdown'],

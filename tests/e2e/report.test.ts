@@ -82,9 +82,15 @@ describe('e2e: afterburn report', () => {
     expect(result.stdout).not.toContain('::');
     const annotations = result.stderr.split('\n').filter((line) => line.startsWith('::'));
     // The reviewer arm fails, but the gate is on the global verdict (PASS): a warning, not an error.
+    // The sample's first-pass success crosses its up level overall and in each arm: four more.
     expect(annotations).toEqual([
       expect.stringMatching(
         /^::warning title=afterburn efficiency_trend FAIL%3A reviewer::Input tokens .* not trending down/,
+      ),
+      ...['overall', 'arm "coder"', 'arm "planner"', 'arm "reviewer"'].map((scope) =>
+        expect.stringContaining(
+          `::warning title=afterburn threshold_crossed%3A first_pass_success_rate crossed its threshold::first_pass_success_rate ${scope} crossed up through 0.85`,
+        ),
       ),
     ]);
     const written = readFileSync(summary, 'utf8');
@@ -101,9 +107,12 @@ describe('e2e: afterburn report', () => {
       { cwd, env: { GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: summary } },
     );
     expect(gated.code).toBe(1);
-    expect(gated.stderr.split('\n').filter((line) => line.startsWith('::'))).toEqual([
-      expect.stringMatching(/^::error title=afterburn efficiency_trend FAIL%3A reviewer::/),
-    ]);
+    const gatedAnnotations = gated.stderr.split('\n').filter((line) => line.startsWith('::'));
+    expect(gatedAnnotations[0]).toMatch(/^::error title=afterburn efficiency_trend FAIL%3A reviewer::/);
+    // The crossings stay warnings: they fail no gate.
+    expect(gatedAnnotations.slice(1)).toHaveLength(4);
+    for (const line of gatedAnnotations.slice(1))
+      expect(line).toMatch(/^::warning title=afterburn threshold_crossed/);
     // A gate that fails on nothing analysed says so as an error too.
     writeFileSync(path.join(cwd, 'empty.jsonl'), '');
     const nothing = await runCli(['discover', '--path', 'empty.jsonl', '--fail-on', 'fail'], {

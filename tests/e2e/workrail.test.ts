@@ -215,8 +215,8 @@ describe('e2e: afterburn discover --source workrail', () => {
     const metrics = (...flags: string[]) =>
       runCli(['metrics', '--source', 'workrail', '--path', root, ...flags]).then((r) => r.stdout);
     const byDefault = await metrics();
-    expect(byDefault).toMatch(/^session_success_rate = undefined \(n=17\/20\) unknown/m);
-    expect(byDefault).toMatch(/^session_success_rate\[workflow=wf\.review\] = undefined .*global fallback/m);
+    expect(byDefault).toMatch(/^session_success_rate = – \(n=17\/20\) unknown: the window is not full yet$/m);
+    expect(byDefault).toMatch(/^session_success_rate\[workflow=wf\.review\] = – .*global fallback/m);
     // With levels 0.2 / 0.1 the review workflow's fall to 0.25 no longer crosses down.
     const configured = await metrics(
       '--window',
@@ -224,7 +224,9 @@ describe('e2e: afterburn discover --source workrail', () => {
       '--threshold',
       'session_success_rate=0.2:0.1',
     );
-    expect(configured).toMatch(/^session_success_rate\[workflow=wf\.review\] = 0\.25 \(n=4\/4\) above$/m);
+    expect(configured).toMatch(
+      /^session_success_rate\[workflow=wf\.review\] = 0\.25 \(n=4\/4\) above: at or over the 0\.2 up level$/m,
+    );
   });
 
   it('reads $WORKRAIL_DATA_DIR by default and gives the same findings', async () => {

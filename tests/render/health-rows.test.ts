@@ -29,7 +29,7 @@ describe('health rows of the terminal table', () => {
       ['deny_rate[arm=coder]', '0.2', '100/100', ''],
       // A fallback that has a value (the global one) is shown: it is a number someone reads.
       ['deny_rate[arm=tester]', '0.05', '100/100', 'global fallback'],
-      ['deny_rate[arm=*]', '–', '100/100', '2 arm(s) on the global window'],
+      ['deny_rate[arm=*]', '–', '100/100', '2 arms on the global window'],
     ]);
   });
 

@@ -115,4 +115,61 @@ describe('HTML report', () => {
     expect(page).toContain('<title id="title-1">Input tokens per completed task: all arms</title>');
     expect(page).not.toContain('NaN');
   });
+
+  it('labels every chart axis with what it measures and its unit', () => {
+    const daily = [
+      { day: '2026-01-01', n: 2, median: 12_000, q1: 9_000, q3: 15_000 },
+      { day: '2026-01-02', n: 1, median: 8_000, q1: 8_000, q3: 8_000 },
+    ];
+    const withChart = {
+      ...trend,
+      data: {
+        ...trend.data,
+        daily,
+        theil_sen_intercept: 12_000,
+        origin: '2026-01-01T12:00:00.000Z',
+        cache_read_ratio: { n: 3, p10: 0.1, p50: 0.3, p90: 0.6, mean: 0.3 },
+        cache_read_ratio_histogram: [1, 0, 1, 0, 0, 1, 0, 0, 0, 0],
+      },
+    };
+    const friction: Finding = {
+      ...trend,
+      id: 'friction-1',
+      type: 'friction',
+      verdict: undefined,
+      frequency: 1_200,
+      data: { rank: 1, kind: 'block_reason', value: 'too many files', remediation: 'run `npm test` first' },
+    };
+    const page = renderRunHtml(report([withChart, friction]));
+    const titles = [...page.matchAll(/<text class="axis-title"[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]);
+    expect(titles).toEqual([
+      'day (UTC)',
+      'input tokens per task',
+      'cache-read ratio (share of input tokens read from cache)',
+      'tasks',
+      'denied dispatches',
+    ]);
+    // Thousands separators on the axis and in the bars; the code span of a remediation is <code>.
+    expect(page).toMatch(/text-anchor="end">10,000<\/text>/);
+    expect(page).toMatch(/dy="0\.32em">1,200<\/text>/);
+    expect(page).toContain('run <code>npm test</code> first');
+    expect(page).toContain('Mann–Kendall p = 0.01');
+  });
+
+  it('keeps raw backticks out of the page text', () => {
+    const described = { ...trend, description: 'rerun `afterburn discover` to add chart data' };
+    const page = renderRunHtml(report([described]));
+    const text = page.replace(/<style>[\s\S]*?<\/style>/, '').replace(/<[^>]+>/g, '');
+    expect(text).not.toContain('`');
+    expect(page).toContain('rerun <code>afterburn discover</code> to add chart data');
+  });
+
+  it('stays readable at 390 px: charts keep a minimum drawing width and scroll in their box', () => {
+    const page = renderRunHtml(report([trend]));
+    const narrow = /@media \(max-width: 600px\) \{([\s\S]*?)\n\}/.exec(page)?.[1] ?? '';
+    expect(narrow).toMatch(/\.chart \{ min-width: 560px; \}/);
+    expect(narrow).toMatch(/table \{ display: block; overflow-x: auto; \}/);
+    expect(page).toMatch(/\.chart-box \{ overflow-x: auto; \}/);
+    expect(page).toMatch(/\.chart text \{ fill: var\(--muted\); font-size: 12px; \}/);
+  });
 });

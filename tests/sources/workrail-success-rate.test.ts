@@ -218,7 +218,8 @@ describe('workrail: success rate per workflow', () => {
     expect(findings).toHaveLength(1);
     const { data, finding } = rate(findings);
     expect(data).toMatchObject({ n: 0, value: null, items: 0 });
-    expect(finding.evidence).toContain('undefined (n=0/20); 2 sessions left out');
+    expect(finding.evidence).toContain('session_success_rate = – (n=0/20); 2 sessions left out');
+    expect(finding.evidence).not.toContain('undefined');
     const onlyRunning = writeTree([
       { id: 'running', workflow: 'wf.a', outcome: 'success', start: T0, completed: false },
     ]);

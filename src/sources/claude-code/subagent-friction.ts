@@ -5,7 +5,7 @@ import type { FailureRecord } from '../../records/records.js';
 const WORDING: FrictionWording = {
   themePrefix: 'subagent_friction',
   label: { subagent_error: 'Subagent error' },
-  unit: 'failed subagent call(s)',
+  unit: 'failed subagent call',
   units: 'failed subagent calls',
   totalName: 'failures',
 };

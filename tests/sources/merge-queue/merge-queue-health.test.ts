@@ -85,7 +85,9 @@ describe('merge-queue health', () => {
     const findings = mergeQueueHealth.analyze({ merges: history.slice(0, 23) }, context);
     const conflicts = rate(findings, 'rebase_conflict_rate', { project: null });
     expect(conflicts?.data).toMatchObject({ value: null, n: 23, window: 100, state: 'unknown' });
-    expect(conflicts?.evidence).toBe('rebase_conflict_rate = undefined (n=23/100)');
+    expect(conflicts?.evidence).toBe('rebase_conflict_rate = – (n=23/100)');
+    // Unmeasured is no evidence: no confidence either (it used to be n/window).
+    expect(conflicts?.confidence).toBe(0);
     expect(findings.filter((f) => f.type === 'threshold_crossed')).toEqual([]);
   });
 
