@@ -1,5 +1,5 @@
 import type { Finding } from '../findings/schema.js';
-import { integer, oneLine, pValue, ratio, signedInteger } from './format.js';
+import { integer, MISSING, oneLine, pText, pValue, ratio, slope } from './format.js';
 import type { TerminalOptions } from './table.js';
 import { renderTextTable, truncate } from './text-table.js';
 
@@ -45,7 +45,7 @@ export function headline(finding: Finding): string {
   const d = finding.data;
   switch (finding.type) {
     case 'efficiency_trend':
-      return `${(finding.verdict ?? 'inconclusive').toUpperCase()} ${signedInteger(num(d.theil_sen_slope))} tokens/day, p ${pValue(num(d.mk_p_value))}`;
+      return `${(finding.verdict ?? 'inconclusive').toUpperCase()} ${slope(num(d.theil_sen_slope), { signed: true })} tokens/day, ${pText(num(d.mk_p_value))}`;
     case 'friction':
       return `${String(d.kind)}: ${String(d.value)}`;
     case 'rolling_rate':
@@ -102,14 +102,14 @@ export function renderFindingsTable(
 /** A number of `data` as the renderers write it: p-values, slopes, counts and shares each their way. */
 function numberText(key: string, value: number): string {
   if (key.includes('p_value')) return pValue(value);
-  if (key.includes('slope')) return signedInteger(value);
+  if (key.includes('slope')) return slope(value, { signed: true });
   if (Number.isInteger(value) || Math.abs(value) >= 100) return integer(value);
   return ratio(value);
 }
 
 function valueText(key: string, value: unknown): string | null {
   if (typeof value === 'number') return numberText(key, value);
-  if (value === null) return '–';
+  if (value === null) return MISSING;
   if (typeof value === 'string' || typeof value === 'boolean') return oneLine(String(value));
   if (Array.isArray(value)) return `${value.length} values (--json shows them)`;
   if (typeof value === 'object') {
@@ -119,7 +119,7 @@ function valueText(key: string, value: unknown): string | null {
       return key === 'suggestion'
         ? oneLine(JSON.stringify(value))
         : `${entries.length} fields (--json shows them)`;
-    return entries.map(([k, v]) => `${oneLine(k)} ${valueText(k, v) ?? ''}`).join(', ') || '–';
+    return entries.map(([k, v]) => `${oneLine(k)} ${valueText(k, v) ?? ''}`).join(', ') || MISSING;
   }
   return null;
 }
@@ -161,7 +161,7 @@ export function renderFindingDetail(finding: Finding): string {
       'confidence',
       `${ratio(finding.confidence)} · frequency ${integer(finding.frequency)} · occurrences ${integer(finding.occurrences)}`,
     ),
-    field('seen', `${finding.first_seen ?? '–'} … ${finding.last_seen ?? '–'}`),
+    field('seen', `${finding.first_seen ?? MISSING} … ${finding.last_seen ?? MISSING}`),
     field('created', finding.created_at),
   );
   if (finding.verification) lines.push(field('verify with', oneLine(finding.verification)));

@@ -92,9 +92,9 @@ describe('findings show', () => {
     const lines = result.stdout.trimEnd().split('\n');
     expect(lines.length).toBeLessThan(50);
     expect(result.stdout).toMatch(/^verdict +PASS$/m);
-    expect(result.stdout).toMatch(/^evidence +n = 37 /m);
+    expect(result.stdout).toMatch(/^evidence +n = 103 /m);
     expect(result.stdout).toMatch(/^status +candidate \(not reviewed/m);
-    expect(result.stdout).toMatch(/^ {2}theil_sen_slope +-78$/m);
+    expect(result.stdout).toMatch(/^ {2}theil_sen_slope +-132$/m);
     expect(result.stdout).toMatch(/^ {2}daily +\d+ values \(--json shows them\)$/m);
     expect(result.stdout).toContain(`all fields: afterburn findings show ${trend.id} --json`);
   });
