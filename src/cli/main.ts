@@ -54,8 +54,8 @@ Environment variables (a flag beats its variable; a blank variable counts as uns
 
 Exit codes: 0 ok, 1 a gate failed (--fail-on, nothing analysed under --fail-on, or a compare limit or
 unmeasured metric), 2 usage, input, config or store error, 70 an internal error (a bug: rerun with
---debug and report it). stdout closed early (| head) is not an error: the command finishes and keeps
-its own code.`;
+--debug and report it).
+stdout closed early (| head) is not an error: the command finishes and keeps its own code.`;
 
 const DEBUG: OptionSpec<boolean> = {
   flags: '--debug',
