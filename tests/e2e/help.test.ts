@@ -26,3 +26,14 @@ describe('--help', () => {
       expect(stdout).toMatch(new RegExp(`^  ${command}\\b`, 'm'));
   });
 });
+
+describe('README source table', () => {
+  it('lists exactly the sources the binary registers, each with its docs page', async () => {
+    const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+    const listed = [...readme.matchAll(/^\| \[`([a-z-]+)`\]\(docs\/sources\/\1\.md\) \|/gm)].map((m) => m[1]);
+    const { stdout } = await runCli(['sources', '--json']);
+    const registered = (JSON.parse(stdout) as { sources: { name: string }[] }).sources.map((s) => s.name);
+    expect(registered).toHaveLength(6);
+    expect([...listed].sort()).toEqual([...registered].sort());
+  });
+});
