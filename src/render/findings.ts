@@ -25,17 +25,40 @@ export function scopeLabel(finding: Pick<Finding, 'scope'>): string {
 /**
  * The shortest form of each id that `findings show` still resolves: the type part and
  * SHORT_HASH hex characters, longer where two ids of `all` (the whole store) would share it.
+ * Another id starts with a prefix exactly when their common prefix is at least as long, and the
+ * longest common prefix with any id is the one with a neighbour in sorted order: so one sort and
+ * a binary search per id, not a scan of the whole store per id and length.
  */
 export function shortIds(ids: readonly string[], all: readonly string[]): Map<string, string> {
+  const sorted = [...new Set(all)].sort();
   const result = new Map<string, string>();
   for (const id of ids) {
     const hash = id.lastIndexOf('-');
-    let length = hash < 0 ? id.length : Math.min(id.length, hash + 1 + SHORT_HASH);
-    while (length < id.length && all.some((other) => other !== id && other.startsWith(id.slice(0, length))))
-      length++;
-    result.set(id, id.slice(0, length));
+    const base = hash < 0 ? id.length : Math.min(id.length, hash + 1 + SHORT_HASH);
+    const at = lowerBound(sorted, id);
+    const after = sorted[at] === id ? at + 1 : at;
+    const shared = Math.max(commonPrefix(id, sorted[at - 1]), commonPrefix(id, sorted[after]));
+    result.set(id, id.slice(0, Math.min(id.length, Math.max(base, shared + 1))));
   }
   return result;
+}
+
+/** The first index of `sorted` whose item is not below `value`. */
+function lowerBound(sorted: readonly string[], value: string): number {
+  let [low, high] = [0, sorted.length];
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if ((sorted[middle] as string) < value) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
+function commonPrefix(a: string, b: string | undefined): number {
+  if (b === undefined) return 0;
+  let length = 0;
+  while (length < a.length && length < b.length && a[length] === b[length]) length++;
+  return length;
 }
 
 const num = (value: unknown): number | null => (typeof value === 'number' ? value : null);

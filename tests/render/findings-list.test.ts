@@ -1,5 +1,6 @@
 import { copyFileSync } from 'node:fs';
 import path from 'node:path';
+import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Finding } from '../../src/findings/schema.js';
 import { renderFindingDetail, shortIds } from '../../src/render/findings.js';
@@ -79,6 +80,33 @@ describe('shortIds', () => {
     expect(short.get('latency-89abcdef01234567')).toBe('latency-89abcdef');
     expect(short.get('friction-0123456789abcdef')).toBe('friction-012345678');
     expect(short.get('friction-01234567ffffffff')).toBe('friction-01234567f');
+  });
+
+  it('gives the shortest prefix of 8+ hash characters that no other id of the store starts with', () => {
+    // Stems of 7 to 9 characters make ids that share the 8 kept characters, and more, often.
+    const hash = fc
+      .tuple(
+        fc.constantFrom('', '0000000', '00000000', '000000001'),
+        fc.string({ unit: fc.constantFrom('0', '1', 'a'), maxLength: 4 }),
+      )
+      .map(([stem, tail]) => stem + tail);
+    const id = fc.tuple(fc.constantFrom('friction', 'latency'), hash).map(([type, h]) => `${type}-${h}`);
+    fc.assert(
+      fc.property(fc.uniqueArray(id, { minLength: 1, maxLength: 30 }), (all) => {
+        const short = shortIds(all, all);
+        for (const full of all) {
+          const text = short.get(full) as string;
+          const base = Math.min(full.length, full.lastIndexOf('-') + 1 + 8);
+          const sharedBy = (prefix: string) =>
+            all.some((other) => other !== full && other.startsWith(prefix));
+          expect(full.startsWith(text)).toBe(true);
+          expect(text.length).toBeGreaterThanOrEqual(base);
+          if (text !== full) expect(sharedBy(text)).toBe(false);
+          if (text.length > base) expect(sharedBy(text.slice(0, -1))).toBe(true);
+        }
+      }),
+      { seed: 16, numRuns: 300 },
+    );
   });
 });
 
