@@ -8,18 +8,23 @@
 /** A value that could not be measured (a window not yet full, no data), everywhere but JSON. */
 export const MISSING = '–';
 
+/** Unmeasured: no value, or NaN from a statistic over nothing. */
+function isMissing(value: number | null | undefined): value is null | undefined {
+  return value === null || value === undefined || Number.isNaN(value);
+}
+
 const INTEGER_FORMAT = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
 
 /** `12,345`; rounding never leaves a `-0`. */
 export function integer(value: number | null | undefined): string {
-  if (value === null || value === undefined || Number.isNaN(value)) return MISSING;
+  if (isMissing(value)) return MISSING;
   const rounded = Math.round(value);
   return INTEGER_FORMAT.format(rounded === 0 ? 0 : rounded);
 }
 
 /** `+1,234`, `-56`, `0`. */
 export function signedInteger(value: number | null | undefined): string {
-  if (value === null || value === undefined || Number.isNaN(value)) return MISSING;
+  if (isMissing(value)) return MISSING;
   const text = integer(value);
   return Math.round(value) > 0 ? `+${text}` : text;
 }
@@ -29,7 +34,7 @@ export function signedInteger(value: number | null | undefined): string {
  * (`-0.054`), so a small slope neither rounds to a misleading `-0` nor shows float noise.
  */
 export function slope(value: number | null | undefined, options: { signed?: boolean } = {}): string {
-  if (value === null || value === undefined || Number.isNaN(value)) return MISSING;
+  if (isMissing(value)) return MISSING;
   if (Math.abs(value) >= 10) return options.signed ? signedInteger(value) : integer(value);
   if (value === 0) return '0';
   const text = String(Number(value.toPrecision(2)));
@@ -41,7 +46,7 @@ export const P_FLOOR = 0.0001;
 
 /** A p-value for a table cell under a `p` header: `< 0.0001`, `0.032`, `0.54`. */
 export function pValue(value: number | null | undefined): string {
-  if (value === null || value === undefined || Number.isNaN(value)) return MISSING;
+  if (isMissing(value)) return MISSING;
   if (value < P_FLOOR) return `< ${P_FLOOR}`;
   return String(Number(value.toPrecision(2)));
 }
@@ -54,14 +59,14 @@ export function pText(value: number | null | undefined): string {
 
 /** A ratio in [0, 1] to two decimals (`0.28`). */
 export function ratio(value: number | null | undefined): string {
-  return value === null || value === undefined || Number.isNaN(value) ? MISSING : value.toFixed(2);
+  return isMissing(value) ? MISSING : value.toFixed(2);
 }
 
 const DECIMAL_FORMAT = new Intl.NumberFormat('en-US', { maximumFractionDigits: 4 });
 
 /** A rate, or any value that may have a fraction, at up to four decimals (`0.8571`, `1`, `1,250`). */
 export function decimal(value: number | null | undefined): string {
-  if (value === null || value === undefined || Number.isNaN(value)) return MISSING;
+  if (isMissing(value)) return MISSING;
   const rounded = Math.round(value * 10_000) / 10_000;
   return DECIMAL_FORMAT.format(rounded === 0 ? 0 : rounded);
 }
