@@ -100,7 +100,7 @@ export function renderFindingsTable(
     ids.get(f.id) ?? f.id,
     f.status,
     truncate(scopeLabel(f), SCOPE_WIDTH),
-    String(f.frequency),
+    integer(f.frequency),
     oneLine(headline(f)),
   ]);
   const lines = renderTextTable(
