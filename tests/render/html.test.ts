@@ -52,6 +52,22 @@ const trend: Finding = {
   },
 };
 
+/** The trend with chart data: a first day of two tasks (median and quartiles given), a second of one. */
+function trendWithDays(
+  [median, q1, q3]: [number, number, number],
+  second: number,
+  extra: Record<string, unknown> = {},
+): Finding {
+  const daily = [
+    { day: '2026-01-01', n: 2, median, q1, q3 },
+    { day: '2026-01-02', n: 1, median: second, q1: second, q3: second },
+  ];
+  return {
+    ...trend,
+    data: { ...trend.data, daily, theil_sen_intercept: median, origin: '2026-01-01T12:00:00.000Z', ...extra },
+  };
+}
+
 function report(findings: Finding[]): RunReport {
   return {
     schema_version: 1,
@@ -101,14 +117,7 @@ describe('HTML report', () => {
   });
 
   it('draws the chart once the finding carries daily data', () => {
-    const daily = [
-      { day: '2026-01-01', n: 2, median: 100, q1: 90, q3: 110 },
-      { day: '2026-01-02', n: 1, median: 80, q1: 80, q3: 80 },
-    ];
-    const withChart = {
-      ...trend,
-      data: { ...trend.data, daily, theil_sen_intercept: 100, origin: '2026-01-01T12:00:00.000Z' },
-    };
+    const withChart = trendWithDays([100, 90, 110], 80);
     const page = renderRunHtml(report([withChart]));
     expect(page).toMatch(/<path class="median" d="M[^"]+L[^"]+"/);
     expect(page).toMatch(/<path class="fit" d="M[^"]+"/);
@@ -117,21 +126,10 @@ describe('HTML report', () => {
   });
 
   it('labels every chart axis with what it measures and its unit', () => {
-    const daily = [
-      { day: '2026-01-01', n: 2, median: 12_000, q1: 9_000, q3: 15_000 },
-      { day: '2026-01-02', n: 1, median: 8_000, q1: 8_000, q3: 8_000 },
-    ];
-    const withChart = {
-      ...trend,
-      data: {
-        ...trend.data,
-        daily,
-        theil_sen_intercept: 12_000,
-        origin: '2026-01-01T12:00:00.000Z',
-        cache_read_ratio: { n: 3, p10: 0.1, p50: 0.3, p90: 0.6, mean: 0.3 },
-        cache_read_ratio_histogram: [1, 0, 1, 0, 0, 1, 0, 0, 0, 0],
-      },
-    };
+    const withChart = trendWithDays([12_000, 9_000, 15_000], 8_000, {
+      cache_read_ratio: { n: 3, p10: 0.1, p50: 0.3, p90: 0.6, mean: 0.3 },
+      cache_read_ratio_histogram: [1, 0, 1, 0, 0, 1, 0, 0, 0, 0],
+    });
     const friction: Finding = {
       ...trend,
       id: 'friction-1',
