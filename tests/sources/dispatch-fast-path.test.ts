@@ -5,6 +5,7 @@ import { collectSegments } from '../../src/sources/dispatch-outcomes/collect.js'
 import { createFastLines } from '../../src/sources/dispatch-outcomes/fast-lines.js';
 import { type Segment, SegmentBuilder } from '../../src/sources/dispatch-outcomes/segment.js';
 import { SecondsTimestamps } from '../../src/sources/timestamp-units.js';
+import { feedInChunks } from '../helpers/chunks.js';
 
 /**
  * The fast path against JSON.parse + zod, on random valid, near-valid and hostile lines: the
@@ -35,13 +36,7 @@ function run(bytes: Buffer, chunkSizes: readonly number[], fastPath: boolean): R
     },
     { maxLineBytes: MAX_LINE_BYTES },
   );
-  let offset = 0;
-  for (let i = 0; offset < bytes.length; i += 1) {
-    const size = Math.max(1, chunkSizes[i % chunkSizes.length] ?? 1);
-    splitter.push(bytes.subarray(offset, offset + size));
-    offset += size;
-  }
-  splitter.end(true);
+  feedInChunks(splitter, bytes, chunkSizes);
   return { segment: collector.segment(), skips, notice: collector.secondsNotice() };
 }
 

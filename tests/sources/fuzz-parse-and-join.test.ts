@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { Counts, FindingDraft } from '../../src/findings/schema.js';
 import { LineSplitter } from '../../src/input/line-splitter.js';
 import { dispatchOutcomesAdapter } from '../../src/sources/dispatch-outcomes/index.js';
+import { feedInChunks } from '../helpers/chunks.js';
 import { DAY, DEFAULT_OPTIONS, T0 } from '../helpers/records.js';
 
 /**
@@ -38,14 +39,7 @@ function runBytes(
     },
     { maxLineBytes },
   );
-  const buffer = Buffer.from(bytes);
-  let offset = 0;
-  for (let i = 0; offset < buffer.length; i += 1) {
-    const size = Math.max(1, chunkSizes[i % chunkSizes.length] ?? 1);
-    splitter.push(buffer.subarray(offset, offset + size));
-    offset += size;
-  }
-  splitter.end(true);
+  feedInChunks(splitter, bytes, chunkSizes);
   const context = {
     source: 'dispatch-outcomes',
     inputs: ['fuzz.jsonl'],
