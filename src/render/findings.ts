@@ -1,5 +1,6 @@
 import type { Finding } from '../findings/schema.js';
 import { integer, MISSING, oneLine, pText, pValue, ratio, slope } from './format.js';
+import { scopeLabel } from './scope.js';
 import type { TerminalOptions } from './table.js';
 import { renderTextTable, truncate } from './text-table.js';
 
@@ -13,14 +14,6 @@ import { renderTextTable, truncate } from './text-table.js';
 const SHORT_HASH = 8;
 /** Longer scopes (arm or slice names come from the log) are cut, so the headline keeps its room. */
 const SCOPE_WIDTH = 16;
-
-/** "all arms", the arm, or `dimension=key` for a per-slice finding (scope.dimension). */
-export function scopeLabel(finding: Pick<Finding, 'scope'>): string {
-  const { arm, dimension } = finding.scope as { arm: string | null; dimension?: unknown };
-  if (arm === null) return 'all arms';
-  const name = oneLine(arm);
-  return typeof dimension === 'string' && dimension !== 'arm' ? `${oneLine(dimension)}=${name}` : name;
-}
 
 /**
  * The shortest form of each id that `findings show` still resolves: the type part and
