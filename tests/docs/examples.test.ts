@@ -33,7 +33,7 @@ const COMMAND = /^(npx )?afterburn\s/;
 const lineOf = (text: string, index: number) => text.slice(0, index).split('\n').length;
 
 /** Code spans (a span may wrap a line: the line break is a space) and the lines of fenced blocks. */
-export function examplesOf(page: string, markdown: string): Example[] {
+function examplesOf(page: string, markdown: string): Example[] {
   const examples: Example[] = [];
   const fence = /^(`{3,}).*\n([\s\S]*?)^\1\s*$/gm;
   for (const block of markdown.matchAll(fence)) {
