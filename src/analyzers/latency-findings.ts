@@ -54,7 +54,8 @@ export function latencyFindings(
       type: LATENCY,
       source: context.source,
       description: `${metric} ${label}: ${summary}.`,
-      confidence: Math.min(1, n / 100),
+      // No percentile at all (too few values) is no measurement: like an unfilled rate window.
+      confidence: data.p50 === null ? 0 : Math.min(1, n / 100),
       frequency: n,
       sessions: [],
       evidence: summary,

@@ -63,7 +63,8 @@ function toFinding(
     type: LATENCY,
     source: context.source,
     description: `Task latency for ${scope}: p50 ${formatMs(data.p50)}, p95 ${formatMs(data.p95)} (n = ${data.n}).`,
-    confidence: Math.min(1, data.n / 100),
+    // No percentile at all (too few values) is no measurement: like an unfilled rate window.
+    confidence: data.p50 === null ? 0 : Math.min(1, data.n / 100),
     frequency: data.n,
     sessions: [],
     evidence: `n = ${data.n}; p50 ${formatMs(data.p50)}, p95 ${formatMs(data.p95)}, p99 ${formatMs(data.p99)} (a percentile p needs n ≥ 1/(1−p))`,

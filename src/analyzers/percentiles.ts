@@ -98,7 +98,8 @@ function sliceFinding(
     description: enough
       ? `${capitalized(options.label)} for ${label}: ${shown} (n = ${n}).`
       : `Too few ${options.noun}s for percentiles of ${options.label} for ${label} (n = ${n}; needs ${options.minSamples}).`,
-    confidence: Math.min(1, n / 30),
+    // Below min-samples there are no percentiles: no measurement, so no confidence either.
+    confidence: enough ? Math.min(1, n / 30) : 0,
     frequency: n,
     sessions: [...sessions].sort().slice(0, 50),
     evidence: `n = ${n} (min ${options.minSamples}); ${shown}`,

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { toJson } from '../common/json.js';
+import { isUnmeasured } from '../findings/measured.js';
 import { FINDING_TYPES, FindingStatus } from '../findings/schema.js';
 import { FindingStore } from '../findings/store.js';
 import { renderFindingDetail, renderFindingsTable } from '../render/findings.js';
@@ -22,6 +23,20 @@ const FINDINGS_JSON: OptionSpec<boolean> = {
   ...JSON_OUTPUT,
   description: 'print JSON (every field) instead of the human view',
   defaultDescription: 'off on a terminal, on when stdout is not one',
+};
+
+/**
+ * Findings that measured nothing yet (a rate whose window is not full, percentiles over too few
+ * values) are no candidates: the table leaves them out and says how many. JSON keeps listing
+ * them (data.value / p50 null, confidence 0), as it did, so scripts see every stored finding.
+ */
+const UNMEASURED: OptionSpec<boolean> = {
+  flags: '--unmeasured',
+  description:
+    'also list findings that measured nothing yet (a rate whose window is not full, too few values)',
+  env: 'AFTERBURN_UNMEASURED',
+  parse: boolean,
+  defaultDescription: 'off in the table, on with JSON',
 };
 
 const TYPE_FILTER: OptionSpec<string> = {
@@ -56,19 +71,34 @@ export function registerFindings(program: Command, io: CliIo): void {
     .addOption(envOption(STATUS_FILTER))
     .addOption(envOption(FINDINGS_JSON))
     .addOption(negatedOption(FINDINGS_JSON))
+    .addOption(envOption(UNMEASURED))
+    .addOption(negatedOption(UNMEASURED))
     .addOption(envOption(STORE))
-    .action(async (flags: { type?: string; status?: string; json?: boolean; store?: string }) => {
-      const type = resolve<string | undefined>(TYPE_FILTER, flags.type, io.env, undefined);
-      const status = resolve<string | undefined>(STATUS_FILTER, flags.status, io.env, undefined);
-      const json = jsonWanted(io, flags.json);
-      const all = await openStore(io, flags.store).list();
-      const selected = all.filter(
-        (f) => (type === undefined || f.type === type) && (status === undefined || f.status === status),
-      );
-      io.stdout.write(
-        json ? `${toJson(selected, 2)}\n` : renderFindingsTable(selected, terminalOptions(io), all),
-      );
-    });
+    .action(
+      async (flags: {
+        type?: string;
+        status?: string;
+        json?: boolean;
+        unmeasured?: boolean;
+        store?: string;
+      }) => {
+        const type = resolve<string | undefined>(TYPE_FILTER, flags.type, io.env, undefined);
+        const status = resolve<string | undefined>(STATUS_FILTER, flags.status, io.env, undefined);
+        const json = jsonWanted(io, flags.json);
+        const unmeasured = resolve(UNMEASURED, flags.unmeasured, io.env, json);
+        const all = await openStore(io, flags.store).list();
+        const matching = all.filter(
+          (f) => (type === undefined || f.type === type) && (status === undefined || f.status === status),
+        );
+        const selected = unmeasured ? matching : matching.filter((f) => !isUnmeasured(f));
+        const hidden = matching.length - selected.length;
+        io.stdout.write(
+          json
+            ? `${toJson(selected, 2)}\n`
+            : renderFindingsTable(selected, terminalOptions(io), all, { hiddenUnmeasured: hidden }),
+        );
+      },
+    );
 
   findings
     .command('show')

@@ -41,6 +41,7 @@ Environment variables (a flag beats its variable; a blank variable counts as uns
   AFTERBURN_OTEL                    export --otel (true/false)
   AFTERBURN_LOCK_TIMEOUT_MS         ms to wait for a store locked by another run (default 10000)
   AFTERBURN_TYPE, AFTERBURN_STATUS  findings list filters
+  AFTERBURN_UNMEASURED              --unmeasured of findings list (true/false)
   AFTERBURN_JSON                    --json of findings list/show, metrics and sources (true/false)
   AFTERBURN_CONFIG                  --config (health windows, thresholds, limits)
   AFTERBURN_WINDOW, AFTERBURN_THRESHOLD  --window/--threshold (comma-separated metric=value)

@@ -1,5 +1,7 @@
+import { isUnmeasured } from '../findings/measured.js';
 import type { Finding } from '../findings/schema.js';
-import { integer, MISSING, oneLine, pText, pValue, ratio, slope } from './format.js';
+import { integer, MISSING, oneLine, plural, pText, pValue, ratio, slope } from './format.js';
+import { scopeLabel } from './scope.js';
 import type { TerminalOptions } from './table.js';
 import { renderTextTable, truncate } from './text-table.js';
 
@@ -13,14 +15,6 @@ import { renderTextTable, truncate } from './text-table.js';
 const SHORT_HASH = 8;
 /** Longer scopes (arm or slice names come from the log) are cut, so the headline keeps its room. */
 const SCOPE_WIDTH = 16;
-
-/** "all arms", the arm, or `dimension=key` for a per-slice finding (scope.dimension). */
-export function scopeLabel(finding: Pick<Finding, 'scope'>): string {
-  const { arm, dimension } = finding.scope as { arm: string | null; dimension?: unknown };
-  if (arm === null) return 'all arms';
-  const name = oneLine(arm);
-  return typeof dimension === 'string' && dimension !== 'arm' ? `${oneLine(dimension)}=${name}` : name;
-}
 
 /**
  * The shortest form of each id that `findings show` still resolves: the type part and
@@ -85,20 +79,37 @@ export function headline(finding: Finding): string {
   }
 }
 
-/** `findings list` as a table; `all` is the whole store, so the shortened ids stay unambiguous. */
+/** An unreviewed finding that measured nothing is not a candidate: the list says what it is. */
+function statusText(finding: Finding): string {
+  return finding.status === 'candidate' && isUnmeasured(finding) ? 'unmeasured' : finding.status;
+}
+
+/** The closing line's note on findings the list left out because they measured nothing yet. */
+function hiddenNote(hidden: number): string {
+  return hidden === 0
+    ? ''
+    : `${plural(hidden, 'unmeasured finding')} not listed (too few values yet); --unmeasured lists ${hidden === 1 ? 'it' : 'them'}`;
+}
+
+/**
+ * `findings list` as a table; `all` is the whole store, so the shortened ids stay unambiguous;
+ * `hiddenUnmeasured` counts the matching findings left out as unmeasured, so the list says so.
+ */
 export function renderFindingsTable(
   findings: readonly Finding[],
   options: TerminalOptions,
   all: readonly Finding[] = findings,
+  { hiddenUnmeasured = 0 }: { hiddenUnmeasured?: number } = {},
 ): string {
-  if (findings.length === 0) return 'no findings match\n';
+  const hidden = hiddenNote(hiddenUnmeasured);
+  if (findings.length === 0) return `no findings match${hidden ? `: ${hidden}` : ''}\n`;
   const ids = shortIds(
     findings.map((f) => f.id),
     all.map((f) => f.id),
   );
   const rows = findings.map((f) => [
     ids.get(f.id) ?? f.id,
-    f.status,
+    statusText(f),
     truncate(scopeLabel(f), SCOPE_WIDTH),
     integer(f.frequency),
     oneLine(headline(f)),
@@ -119,6 +130,7 @@ export function renderFindingsTable(
     '',
     truncate(`${count}; afterburn findings show <id> for one, --json for all fields`, options.width),
   );
+  if (hidden) lines.push(truncate(hidden, options.width));
   return `${lines.join('\n')}\n`;
 }
 
@@ -155,14 +167,23 @@ function reviewLines(finding: Finding): string[] {
   const lines = [
     field(
       'status',
-      finding.status === 'candidate'
-        ? `candidate (not reviewed: afterburn findings verify ${finding.id} [--reject] [--note …])`
-        : finding.status,
+      finding.status !== 'candidate'
+        ? finding.status
+        : isUnmeasured(finding)
+          ? 'unmeasured (nothing to review until a run measures it)'
+          : `candidate (not reviewed: afterburn findings verify ${finding.id} [--reject] [--note …])`,
     ),
   ];
   for (const note of notes)
     lines.push(field('', `${note.at} ${note.status}${note.text ? `: ${oneLine(note.text)}` : ''}`));
   return lines;
+}
+
+/** No confidence for what was not measured: it says why instead (the evidence has the n). */
+function confidenceText(finding: Finding): string {
+  return isUnmeasured(finding)
+    ? `${MISSING} (unmeasured: window not full or too few values)`
+    : ratio(finding.confidence);
 }
 
 /** `findings show` for people: what it says, its numbers, evidence, the fix and its review. */
@@ -182,7 +203,7 @@ export function renderFindingDetail(finding: Finding): string {
   lines.push(
     field(
       'confidence',
-      `${ratio(finding.confidence)} · frequency ${integer(finding.frequency)} · occurrences ${integer(finding.occurrences)}`,
+      `${confidenceText(finding)} · frequency ${integer(finding.frequency)} · occurrences ${integer(finding.occurrences)}`,
     ),
     field('seen', `${finding.first_seen ?? MISSING} … ${finding.last_seen ?? MISSING}`),
     field('created', finding.created_at),

@@ -1,6 +1,7 @@
 import { CountsShape, type Finding, type RunReport } from '../findings/schema.js';
 import { integer, plural } from './format.js';
 import { reviewMark } from './review.js';
+import { scopeLabel } from './scope.js';
 
 /**
  * The parts of a run report that the human renderers show, pulled out once so the table and
@@ -108,6 +109,13 @@ const SECTION_TYPES = new Set([
 const num = (value: unknown): number | null => (typeof value === 'number' ? value : null);
 
 /** The all-arms row leads; per-arm rows follow in arm order. */
+function byOverallThenLabel(a: string, b: string): number {
+  if (a === b) return 0;
+  if (a === 'all arms') return -1;
+  if (b === 'all arms') return 1;
+  return a < b ? -1 : 1;
+}
+
 export function allArmsFirstThenByArm(a: Finding, b: Finding): number {
   return a.scope.arm === null
     ? -1
@@ -172,9 +180,10 @@ export function reportView(findings: readonly Finding[]): ReportView {
     }));
   const latency = findings
     .filter((f) => f.type === 'latency')
-    .sort(allArmsFirstThenByArm)
+    // By scope label, overall first: per-channel latency has no arm to sort on.
+    .sort((a, b) => byOverallThenLabel(scopeLabel(a), scopeLabel(b)))
     .map((f) => ({
-      scope: `${f.scope.arm ?? 'all arms'}${reviewMark(f)}`,
+      scope: `${scopeLabel(f)}${reviewMark(f)}`,
       n: num(f.data.n) ?? 0,
       p50: num(f.data.p50),
       p95: num(f.data.p95),

@@ -1,4 +1,4 @@
-import { cpSync, writeFileSync } from 'node:fs';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Readable, Writable } from 'node:stream';
 import type { Command } from 'commander';
@@ -80,7 +80,7 @@ interface Family {
   gates?: boolean;
 }
 
-let seeded: { store: string; id: string; rejected: string; baselineDir: string };
+let seeded: { store: string; id: string; rejected: string; baselineDir: string; short: string };
 
 beforeAll(async () => {
   const dir = tempDir();
@@ -98,7 +98,19 @@ beforeAll(async () => {
   const saved = await runIn(baselineDir, ['baseline', 'save', 'b', '--path', FIXTURE]);
   expect(saved.code, saved.stderr).toBe(0);
   writeFileSync(path.join(baselineDir, 'empty.jsonl'), '');
-  seeded = { store: path.join(dir, '.afterburn'), id, rejected, baselineDir };
+  // A store from a log shorter than the health windows, whose rates are unmeasured, for --unmeasured.
+  const shortDir = tempDir();
+  const head = readFileSync(FIXTURE, 'utf8').split('\n').slice(0, 60).join('\n');
+  writeFileSync(path.join(shortDir, 'short.jsonl'), `${head}\n`);
+  const short = await runIn(shortDir, ['discover', '--path', 'short.jsonl', '--format', 'json']);
+  expect(short.code, short.stderr).toBe(0);
+  seeded = {
+    store: path.join(dir, '.afterburn'),
+    id,
+    rejected,
+    baselineDir,
+    short: path.join(shortDir, '.afterburn'),
+  };
 });
 
 /** A copy of the store with a rejected finding. */
@@ -167,6 +179,15 @@ const FAMILIES: Family[] = [
     env: 'AFTERBURN_JSON',
     argv: (dir) => ['findings', 'show', seeded.id, '--store', seededStore(dir)],
     isOn: (out) => parsesAsJson(out.stdout),
+  },
+  {
+    name: 'findings list --unmeasured',
+    command: 'list',
+    flag: '--unmeasured',
+    env: 'AFTERBURN_UNMEASURED',
+    argv: () => ['findings', 'list', '--no-json', '--store', seeded.short],
+    // A row (its id starts with a letter) marked unmeasured; the closing count line starts with a digit.
+    isOn: (out) => /^[a-z]\S*\s+unmeasured\s/m.test(out.stdout),
   },
   {
     name: 'metrics --json',

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import {
   copyFileSync,
   existsSync,
@@ -8,12 +7,12 @@ import {
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { BIN, type CliResult, collectOutput, FIXTURE, ROOT, tempDir } from '../helpers/cli.js';
+import { type CliResult, FIXTURE, ROOT, tempDir } from '../helpers/cli.js';
+import { project, shell } from '../helpers/recipe-shell.js';
 import { T0 } from '../helpers/records.js';
 
 /**
@@ -79,37 +78,6 @@ function allRecipes(): { recipes: Recipe[]; unmarked: string[] } {
   return { recipes, unmarked };
 }
 
-/** Runs a script as a shell would, with only the PATH a user's machine has plus the project's bin. */
-function shell(
-  script: string,
-  options: { cwd: string; env?: Record<string, string>; shellPath?: string },
-): Promise<CliResult> {
-  return collectOutput(
-    spawn(options.shellPath ?? 'bash', ['-e', '-c', script], {
-      cwd: options.cwd,
-      env: {
-        PATH: `${path.join(options.cwd, 'node_modules/.bin')}:${path.dirname(process.execPath)}:/usr/local/bin:/usr/bin:/bin`,
-        HOME: options.cwd,
-        TZ: 'UTC',
-        NO_COLOR: '1',
-        npm_config_update_notifier: 'false',
-        // HOME is the sandbox, but npm keeps using the user's cache (where `npm ci` left the tarballs).
-        npm_config_cache: NPM_CACHE,
-        ...options.env,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    }),
-  );
-}
-
-/** A project that has installed afterburn: what `npm ci` in the user's repository leaves behind. */
-function project(dir = tempDir('afterburn-recipe-')): string {
-  mkdirSync(path.join(dir, 'node_modules/.bin'), { recursive: true });
-  writeFileSync(path.join(dir, 'package.json'), '{"name":"recipe-project","private":true}\n');
-  symlinkSync(BIN, path.join(dir, 'node_modules/.bin/afterburn'));
-  return dir;
-}
-
 function copyInto(dir: string, relative: string, from = FIXTURE): string {
   const target = path.join(dir, relative);
   mkdirSync(path.dirname(target), { recursive: true });
@@ -141,8 +109,6 @@ function mergeQueueLog(count: number, nth: number): string {
 
 const lines = (body: string) => body.split('\n').filter((line) => line.trim() !== '');
 const withoutComment = (line: string) => line.replace(/\s+#.*$/, '').trim();
-
-const NPM_CACHE = process.env.npm_config_cache || path.join(os.homedir(), '.npm');
 
 type Runner = (recipe: Recipe) => Promise<void>;
 

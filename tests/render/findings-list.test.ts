@@ -2,6 +2,7 @@ import { copyFileSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { isUnmeasured } from '../../src/findings/measured.js';
 import type { Finding } from '../../src/findings/schema.js';
 import { renderFindingDetail, shortIds } from '../../src/render/findings.js';
 import { FIXTURE, runCli, tempDir } from '../helpers/cli.js';
@@ -39,7 +40,9 @@ describe('findings list', () => {
     for (const line of text.split('\n')) expect([...line].length, line).toBeLessThanOrEqual(80);
     expect(text.split('\n')[0]).toMatch(/^ID +STATUS +SCOPE +N +SUMMARY$/);
     const body = rows(text);
-    expect(body).toHaveLength(stored.length);
+    // Every stored finding but the three of planner's rates its 4 tasks leave unmeasured (findings-unmeasured.test.ts).
+    expect(body).toHaveLength(stored.filter((f) => !isUnmeasured(f)).length);
+    expect(stored.length - body.length).toBe(3);
     // Without their ids, no two rows read the same.
     const withoutIds = body.map((row) => row.replace(/^\S+\s+/, ''));
     expect(new Set(withoutIds).size).toBe(body.length);
