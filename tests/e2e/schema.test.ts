@@ -5,7 +5,7 @@ import addFormatsModule from 'ajv-formats';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FINDING_TYPES } from '../../src/findings/schema.js';
 import { DAY as CLAUDE_DAY, T0 as CLAUDE_T0, MINUTE, writeTree } from '../helpers/claude-code.js';
-import { FIXTURE, runCli, tempDir } from '../helpers/cli.js';
+import { FIXTURE, ROOT, runCli, tempDir } from '../helpers/cli.js';
 import { T0 } from '../helpers/records.js';
 import { generateEvents, toLines } from '../helpers/task-completions.js';
 import { SessionBuilder, DAY as WORKRAIL_DAY, T0 as WORKRAIL_T0, writeSession } from '../helpers/workrail.js';
@@ -136,6 +136,16 @@ const SOURCES: SourceRun[] = [
   { source: 'merge-queue', args: (cwd) => ['--path', mergeQueueLog(cwd)] },
 ];
 
+/** The committed sample of each source (fixtures/, made by scripts/make-fixture*.{mjs,ts}). */
+const SAMPLES: Record<string, string> = {
+  'dispatch-outcomes': 'outcomes.jsonl',
+  'task-completions': 'task-completions.jsonl',
+  workrail: 'workrail',
+  'claude-code': 'claude-code',
+  'flynn-audit': 'flynn-audit',
+  'merge-queue': 'merge-queue.csv',
+};
+
 function explain(validate: ValidateFunction, what: string): string {
   return `${what}: ${JSON.stringify(validate.errors?.slice(0, 3))}`;
 }
@@ -180,30 +190,44 @@ describe('afterburn schema describes every output', () => {
     expect(finding({ ...sample, type: 'no_such_type' })).toBe(false);
   });
 
-  it("validates every source's run report, finding and finding data, and the stored findings", async () => {
+  /** Validates one discover run's report, findings, data and stored findings; returns the types seen. */
+  async function validateRun(source: string, args: string[], cwd: string): Promise<string[]> {
     const runReport = ajv.compile(schemas.run_report);
     const finding = ajv.compile(schemas.finding);
-    const dataOf = new Map(Object.entries(schemas.finding_data).map(([type, s]) => [type, ajv.compile(s)]));
+    const run = await runCli(['discover', '--source', source, ...args, '--format', 'json'], { cwd });
+    expect(run.code, `${source}: ${run.stderr}`).toBe(0);
+    const report = JSON.parse(run.stdout) as { findings: PrintedFinding[] };
+    expect(report.findings.length, source).toBeGreaterThan(0);
+    expect(runReport(report), explain(runReport, `${source} run report`)).toBe(true);
+    for (const f of report.findings) {
+      expect(finding(f), explain(finding, `${source} ${f.id}`)).toBe(true);
+      const data = ajv.compile(schemas.finding_data[f.type] as object);
+      expect(data(f.data), explain(data, `${source} ${f.id} data`)).toBe(true);
+    }
+    const listed = await runCli(['findings', 'list', '--json'], { cwd });
+    const stored = JSON.parse(listed.stdout) as PrintedFinding[];
+    expect(stored.map((f) => f.id).sort()).toEqual(report.findings.map((f) => f.id).sort());
+    for (const f of stored) expect(finding(f), explain(finding, `stored ${f.id}`)).toBe(true);
+    return report.findings.map((f) => f.type);
+  }
+
+  it("validates every source's run report, finding and finding data, and the stored findings", async () => {
     const seen = new Set<string>();
     for (const { source, args } of SOURCES) {
       const cwd = tempDir();
-      const run = await runCli(['discover', '--source', source, ...args(cwd), '--format', 'json'], { cwd });
-      expect(run.code, `${source}: ${run.stderr}`).toBe(0);
-      const report = JSON.parse(run.stdout) as { findings: PrintedFinding[] };
-      expect(report.findings.length, source).toBeGreaterThan(0);
-      expect(runReport(report), explain(runReport, `${source} run report`)).toBe(true);
-      for (const f of report.findings) {
-        seen.add(f.type);
-        expect(finding(f), explain(finding, `${source} ${f.id}`)).toBe(true);
-        const data = dataOf.get(f.type) as ValidateFunction;
-        expect(data(f.data), explain(data, `${source} ${f.id} data`)).toBe(true);
-      }
-      const listed = await runCli(['findings', 'list', '--json'], { cwd });
-      const stored = JSON.parse(listed.stdout) as PrintedFinding[];
-      expect(stored.map((f) => f.id).sort()).toEqual(report.findings.map((f) => f.id).sort());
-      for (const f of stored) expect(finding(f), explain(finding, `stored ${f.id}`)).toBe(true);
+      for (const type of await validateRun(source, args(cwd), cwd)) seen.add(type);
     }
     // Every type is written by some fixture here, so none of its schema goes untested.
     expect([...seen].sort()).toEqual([...FINDING_TYPES].sort());
+  });
+
+  it('validates the outputs of every sample in fixtures/, the logs the README and docs run', async () => {
+    const { sources } = JSON.parse((await runCli(['sources', '--json'])).stdout) as {
+      sources: { name: string }[];
+    };
+    expect(Object.keys(SAMPLES).sort()).toEqual(sources.map((s) => s.name).sort());
+    for (const [source, sample] of Object.entries(SAMPLES)) {
+      await validateRun(source, ['--path', path.join(ROOT, 'fixtures', sample)], tempDir());
+    }
   });
 });
