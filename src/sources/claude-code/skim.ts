@@ -190,7 +190,8 @@ export function skim(line: Buffer, markers: Markers): Skim | null {
     const keyEnd = stringEnd(line, i);
     if (keyEnd === -1) return null;
     if (escaped(line, i, keyEnd)) return null;
-    const key = line.toString('utf8', i + 1, keyEnd - 1);
+    // Compared in place: a string per key of every line would be most of the skim's garbage.
+    const key = KEY_OF_BIT.get(ENVELOPE.of(line, i, keyEnd)) ?? '';
     fields.seen |= markers.of(line, i, keyEnd);
     i = skipSpace(line, keyEnd);
     if (line[i] !== COLON) return null;
@@ -228,6 +229,10 @@ export function skim(line: Buffer, markers: Markers): Skim | null {
     i = skipSpace(line, i + 1);
   }
 }
+
+const ENVELOPE_KEYS = ['type', 'sessionId', 'agentId', 'isSidechain', 'timestamp', 'toolUseResult'];
+const ENVELOPE = new Markers(ENVELOPE_KEYS);
+const KEY_OF_BIT = new Map(ENVELOPE_KEYS.map((key) => [ENVELOPE.bits([key]), key]));
 
 const SKIMMED: Readonly<Record<string, true>> = {
   type: true,
