@@ -21,6 +21,7 @@ import { measure, type Sample } from './measure.js';
  * ccusage (`ccusage daily --json --offline`, CLAUDE_CONFIG_DIR pointing at the tree) in the same
  * rounds, alternating; then `discover --incremental` after one new session file, against a full
  * run. ccusage is installed under the bench directory at bench time, never as a dependency.
+ * Before timing, an untimed check that both read the same data (checkSameData).
  */
 const ROOT = path.resolve(import.meta.dirname, '..');
 const SEED = 4242;
@@ -76,10 +77,12 @@ export async function claudeCodeBench(options: {
     'json',
     ...options.extraArgs,
   ];
+  const ccusageEnv = { CLAUDE_CONFIG_DIR: config };
+  const checked = checkSameData(ccusage, ccusageEnv, afterburn, discoverArgs);
   const ours: Sample[] = [];
   const theirs: Sample[] = [];
   for (let round = 0; round < options.rounds; round += 1) {
-    theirs.push(measure(ccusage, ['daily', '--json', '--offline'], { CLAUDE_CONFIG_DIR: config }));
+    theirs.push(measure(ccusage, ['daily', '--json', '--offline'], ccusageEnv));
     ours.push(measure(afterburn, discoverArgs));
   }
   // Incremental: a store that has read the tree, then one new session file before each run.
@@ -107,6 +110,9 @@ export async function claudeCodeBench(options: {
     `claude-code tree: ${(made.bytes / MB).toFixed(0)} MB in ${made.files} files, ccusage ${CCUSAGE_VERSION}, ${options.rounds} rounds (medians)`,
   );
   console.log(
+    `both read the same ${checked.sessions} sessions; ccusage's totals: ${checked.inputTokens} input, ${checked.outputTokens} output, ${checked.cacheReadTokens} cache-read tokens`,
+  );
+  console.log(
     'ccusage ms | discover ms | discover/ccusage | discover RSS MB | incremental ms (1 new session) | incremental/discover',
   );
   console.log(
@@ -119,6 +125,41 @@ export async function claudeCodeBench(options: {
       (incrementalMs / oursMs).toFixed(2),
     ].join(' | '),
   );
+}
+
+/**
+ * Untimed: that ccusage reads the tree afterburn reads. Pointed at the wrong directory (or
+ * skipping files by date or cache), it would answer fast over nothing; so its sessions must be
+ * afterburn's, and its token totals not zero.
+ */
+function checkSameData(
+  ccusage: string,
+  env: Readonly<Record<string, string>>,
+  afterburn: string,
+  discoverArgs: readonly string[],
+): { sessions: number; inputTokens: number; outputTokens: number; cacheReadTokens: number } {
+  const run = (program: string, args: readonly string[], extraEnv: Readonly<Record<string, string>> = {}) => {
+    const result = spawnSync(program, args, {
+      env: { ...process.env, ...extraEnv },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      maxBuffer: 256 * MB,
+    });
+    if (result.status !== 0) throw new Error(`${program} ${args.join(' ')} exited ${result.status}`);
+    return JSON.parse(result.stdout.toString()) as unknown;
+  };
+  const theirs = run(ccusage, ['session', '--json', '--offline'], env) as {
+    session: unknown[];
+    totals: { inputTokens: number; outputTokens: number; cacheReadTokens: number };
+  };
+  const store = mkdtempSync(path.join(tmpdir(), 'afterburn-bench-cc-check-'));
+  const ours = run(afterburn, [...discoverArgs, '--store', store]) as { counts: { sessions: number } };
+  rmSync(store, { recursive: true, force: true });
+  if (theirs.session.length !== ours.counts.sessions || theirs.totals.inputTokens <= 0) {
+    throw new Error(
+      `ccusage did not read the tree afterburn read: ${theirs.session.length} sessions and ${theirs.totals.inputTokens} input tokens against afterburn's ${ours.counts.sessions} sessions`,
+    );
+  }
+  return { sessions: ours.counts.sessions, ...theirs.totals };
 }
 
 /** Copies the one session file generated under `from` into `tree`'s first project; returns its path. */

@@ -124,7 +124,8 @@ export const PARALLEL_MIN_BYTES: OptionSpec<number> = {
 };
 export const THREADS: OptionSpec<number> = {
   flags: '--threads <n>',
-  description: 'how many threads parse a large file; 1 keeps the run on one core',
+  description:
+    'how many threads parse a large file, or the files of a claude-code tree; 1 keeps the run on one core',
   env: 'AFTERBURN_THREADS',
   parse: threadCount,
   defaultDescription: `the number of cores, at most ${MAX_DEFAULT_THREADS}`,

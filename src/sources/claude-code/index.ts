@@ -141,6 +141,8 @@ function open(diagnostics: SourceDiagnostics): SourceSession<ClaudeCodeDataset> 
   let finished = false;
   return {
     acceptLine: (text, location) => reader.acceptLine(text, location),
+    // Bytes: most lines are counted from their skim and never decoded (reader.ts).
+    acceptBytes: (bytes, start, end, location) => reader.acceptBytes(bytes, start, end, location),
     rejectLine: (location, reason) => reader.rejectLine(location, reason),
     beginInput: (saved) => reader.beginInput(saved),
     endInput: () => reader.endInput(),

@@ -5,8 +5,8 @@ import type { LineLocation, LineParser, SourceDiagnostics } from '../types.js';
 import type { ResultBlock } from './correlate.js';
 import { InputState, SavedInputState } from './input-state.js';
 import { agentCalls, assistantUsage, resultBlocks } from './lines.js';
-import { LineEnvelope, OTHER_LINE_TYPES, parseTimestamp } from './schema.js';
-import { type Skim, skim } from './skim.js';
+import { AGENT_TOOLS, LineEnvelope, OTHER_LINE_TYPES, parseTimestamp } from './schema.js';
+import { Markers, type Skim, skim, valuesAfter } from './skim.js';
 import { usageTuple } from './usage.js';
 
 /** `<session>/subagents/agent-<agentId>.jsonl`: every line there belongs to that subagent. */
@@ -28,12 +28,32 @@ export function fileKind(input: string): FileKind {
   return { kind: 'subagent', agentId, parentDir: dir === undefined || dir === '' ? null : dir };
 }
 
-/** Markers without which a line cannot hold a call, a result or usage (see `mayContribute`). */
-const AGENT_NAMES = ['"Task"', '"Agent"'];
-/** In a tool_result line: what an agent's result, an error or usage would carry. */
-const RESULT_MARKERS = ['"totalDurationMs"', '"is_error"', '"status"', '"usage"'];
-const TOOL_USE_ID = '"tool_use_id":"';
-const TOOL_USE_BLOCK = '"type":"tool_use","id":"';
+/**
+ * The strings without which a line cannot hold a call, a result or usage (see `mayContribute`),
+ * found by the skim among the line's string tokens before anything is decoded: what the parse
+ * path reads of a line (lines.ts: agentCalls, resultBlocks, assistantUsage) sits under these keys
+ * and names (AGENT_TOOLS in schema.ts are the tool names).
+ */
+const MARKERS = new Markers([
+  ...AGENT_TOOLS,
+  'usage',
+  'tool_result',
+  'agentId',
+  // In a tool_result line: what an agent's result or an error would carry.
+  'totalDurationMs',
+  'is_error',
+  'status',
+]);
+const AGENT_NAMES = MARKERS.bits(AGENT_TOOLS);
+const USAGE = MARKERS.bits(['usage']);
+const TOOL_RESULT = MARKERS.bits(['tool_result']);
+const AGENT_ID = MARKERS.bits(['agentId']);
+const RESULT_MARKERS = MARKERS.bits(['totalDurationMs', 'is_error', 'status', 'usage']);
+const TOOL_USE_ID = Buffer.from('"tool_use_id":"');
+const TOOL_USE_BLOCK = Buffer.from('"type":"tool_use","id":"');
+const OPEN_BRACE = 0x7b;
+/** A UTF-16 code unit without its pair: such a string has no UTF-8 form for the skim to read. */
+const LONE_SURROGATE = /\p{Cs}/u;
 
 /** The envelope fields every line is counted by, from a skim or a parse. */
 interface Envelope {
@@ -41,39 +61,6 @@ interface Envelope {
   readonly agentId?: string | undefined;
   readonly isSidechain?: boolean | undefined;
   readonly timestamp?: string | undefined;
-}
-
-function includesAny(text: string, needles: readonly string[]): boolean {
-  for (const needle of needles) if (text.includes(needle)) return true;
-  return false;
-}
-
-/**
- * A copy of a short piece of a line that owns its characters: a slice would keep the whole
- * decoded run of lines it came from alive for as long as the id is kept.
- */
-function detach(value: string): string {
-  return JSON.parse(`"${value}"`) as string;
-}
-
-/** The string values that follow each occurrence of `prefix`; null when one holds an escape. */
-function valuesAfter(text: string, prefix: string): string[] | null {
-  const values: string[] = [];
-  for (let at = text.indexOf(prefix); at !== -1; at = text.indexOf(prefix, at + prefix.length)) {
-    const start = at + prefix.length;
-    const end = text.indexOf('"', start);
-    if (end === -1) return null;
-    const value = text.slice(start, end);
-    if (value.includes('\\')) return null;
-    values.push(detach(value));
-  }
-  return values;
-}
-
-function occurrences(text: string, needle: string): number {
-  let count = 0;
-  for (let at = text.indexOf(needle); at !== -1; at = text.indexOf(needle, at + needle.length)) count++;
-  return count;
 }
 
 /**
@@ -135,16 +122,35 @@ export class TranscriptReader {
   }
 
   acceptLine(text: string, location: LineLocation): void {
+    // The skim reads bytes; a string that has no UTF-8 form goes straight to the parse.
+    const line = this.fastPath && !LONE_SURROGATE.test(text) ? Buffer.from(text, 'utf8') : null;
+    this.accept(line, text, location);
+  }
+
+  /** acceptLine for a line's bytes (valid UTF-8): decoded only when it has to be parsed. */
+  acceptBytes(bytes: Buffer, start: number, end: number, location: LineLocation): void {
+    this.accept(bytes.subarray(start, end), undefined, location);
+  }
+
+  /** One line, as bytes (null: parse only) and, where the caller had it, as text. */
+  private accept(line: Buffer | null, given: string | undefined, location: LineLocation): void {
     const state = this.current;
     state.lines += 1;
-    if (text.trim() === '') {
-      state.blank += 1;
-      return;
+    let text = given;
+    // A line that starts with `{` is not blank; anything else is decoded to be sure.
+    if (line === null || line[0] !== OPEN_BRACE) {
+      text ??= line?.toString('utf8') ?? '';
+      if (text.trim() === '') {
+        state.blank += 1;
+        return;
+      }
     }
     const kind = this.kind(location.input);
-    const fast = this.fastPath ? skim(text) : null;
-    if (fast !== null && !this.mayContribute(text, fast, kind) && this.countLight(text, fast, kind)) return;
-    this.parseLine(text, location, kind);
+    if (line !== null && this.fastPath) {
+      const fast = skim(line, MARKERS);
+      if (fast !== null && !this.mayContribute(fast, kind) && this.countLight(line, fast, kind)) return;
+    }
+    this.parseLine(text ?? (line as Buffer).toString('utf8'), location, kind);
   }
 
   private closeInput(): void {
@@ -178,16 +184,16 @@ export class TranscriptReader {
     return isSidechain === true ? (agentId ?? null) : null;
   }
 
-  private mayContribute(text: string, fast: Skim, kind: FileKind): boolean {
+  private mayContribute(fast: Skim, kind: FileKind): boolean {
     if (kind.kind === 'compaction') return false;
     if (fast.type === 'assistant') {
-      if (includesAny(text, AGENT_NAMES)) return true;
-      return this.agentOf(kind, fast.isSidechain, fast.agentId) !== null && text.includes('"usage"');
+      if ((fast.seen & AGENT_NAMES) !== 0) return true;
+      return this.agentOf(kind, fast.isSidechain, fast.agentId) !== null && (fast.seen & USAGE) !== 0;
     }
-    if (fast.type !== 'user' || !text.includes('"tool_result"')) return false;
-    if (fast.toolUseResult === 'string' || includesAny(text, RESULT_MARKERS)) return true;
+    if (fast.type !== 'user' || (fast.seen & TOOL_RESULT) === 0) return false;
+    if (fast.toolUseResult === 'string' || (fast.seen & RESULT_MARKERS) !== 0) return true;
     // A nested agentId is a subagent's result; a top-level one only names the line's own agent.
-    return occurrences(text, '"agentId"') > fast.agentIdKeys;
+    return (fast.nested & AGENT_ID) !== 0;
   }
 
   /** The envelope bookkeeping every line gets: its session or subagent, and its time. */
@@ -206,16 +212,16 @@ export class TranscriptReader {
   }
 
   /** Counts a line that cannot contribute from its skim; false when only a parse can read it. */
-  private countLight(text: string, fast: Skim, kind: FileKind): boolean {
+  private countLight(line: Buffer, fast: Skim, kind: FileKind): boolean {
     const state = this.current;
-    const results = fast.type === 'user' && kind.kind !== 'compaction' && text.includes('"tool_result"');
-    const ids = results ? valuesAfter(text, TOOL_USE_ID) : [];
+    const results = fast.type === 'user' && kind.kind !== 'compaction' && (fast.seen & TOOL_RESULT) !== 0;
+    const ids = results ? valuesAfter(line, TOOL_USE_ID) : [];
     // An id with an escape in it, or written otherwise than Claude Code writes it: the parse reads it.
     if (ids === null || (results && ids.length === 0)) return false;
     this.register(kind, fast);
     if (fast.type === 'assistant') {
       state.messages += 1;
-      for (const id of valuesAfter(text, TOOL_USE_BLOCK) ?? []) this.ordinary.add(id);
+      for (const id of valuesAfter(line, TOOL_USE_BLOCK) ?? []) this.ordinary.add(id);
     } else if (fast.type === 'user') {
       if (ids.every((id) => this.ordinary.has(id))) state.messages += 1;
       else {
@@ -295,9 +301,7 @@ export function openTranscriptParser(diagnostics: SourceDiagnostics): LineParser
   const reader = new TranscriptReader(diagnostics);
   return {
     acceptLine: (text, location) => reader.acceptLine(text, location),
-    // The same text the line splitter would decode: the skim works on strings.
-    acceptBytes: (bytes, start, end, location) =>
-      reader.acceptLine(bytes.toString('utf8', start, end), location),
+    acceptBytes: (bytes, start, end, location) => reader.acceptBytes(bytes, start, end, location),
     rejectLine: (location, reason) => reader.rejectLine(location, reason),
     beginInput: (saved) => reader.beginInput(saved),
     reserveBytes: () => {},
