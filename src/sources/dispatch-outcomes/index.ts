@@ -13,9 +13,9 @@ import {
 import { dispatchHealth } from './analyzers/dispatch-health.js';
 import { registrySuggestions } from './analyzers/registry-suggestions.js';
 import { collectSegments, DISPATCH_OUTCOMES } from './collect.js';
+import { loadHistory } from './history.js';
 import { joinSegment } from './join.js';
 import type { Segment } from './segment.js';
-import { loadSegment } from './segment-state.js';
 
 export { collectSegments, DISPATCH_OUTCOMES, type SegmentCollector } from './collect.js';
 
@@ -42,6 +42,8 @@ function open(diagnostics: SourceDiagnostics): SourceSession<DispatchDataset> {
     endInput: collector.endInput,
     reserveBytes: collector.reserveBytes,
     adoptSegment: collector.adoptSegment,
+    restoreHistory: collector.restoreHistory,
+    saveHistory: collector.saveHistory,
     finish() {
       const notice = collector.secondsNotice();
       if (notice !== null) diagnostics.notice?.(notice);
@@ -67,10 +69,11 @@ export const dispatchOutcomesAdapter: SourceAdapter<DispatchDataset> = {
   defaultPaths: () => [],
   analyzers: [efficiencyTrend, gateFriction, registrySuggestions, dispatchHealth, latency],
   incremental: true,
+  keepsHistory: true,
   analysed: (counts) => counts.joined,
   analysedNoun: 'joined tasks',
-  checkSaved: (saved) => {
-    loadSegment(saved, DISPATCH_OUTCOMES);
+  checkSaved: (saved, inputs) => {
+    loadHistory(saved, inputs, DISPATCH_OUTCOMES);
   },
   open,
 };
