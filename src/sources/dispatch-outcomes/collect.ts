@@ -44,6 +44,8 @@ interface Restored {
   readonly mark: SegmentMark;
   readonly inputs: number;
   kept: number;
+  /** Rows of inputs gone were left out: their strings may linger in the dictionaries. */
+  readonly dropped: boolean;
 }
 
 /** What a helper thread hands back: its segment (the buffers move) and its seconds-like timestamps. */
@@ -64,6 +66,8 @@ export interface SegmentCollector
   secondsNotice(): string | null;
   /** Lets go of everything read (after the last segment() or freshSegment() call). */
   release(): void;
+  /** Whether the saved history holds the builder's columns as they are (a join must not consume them). */
+  columnsKept(): boolean;
 }
 
 export function collectSegments(
@@ -76,6 +80,8 @@ export function collectSegments(
   const secondsTimestamps = new SecondsTimestamps();
   const currentPart = (): InputPart | undefined => parts[parts.length - 1];
   let restored: Restored | null = null;
+  // The saved history holds the builder's own columns: the join must not rewrite them.
+  let columnsKept = false;
 
   const reservation = new Reservation(builder);
 
@@ -193,18 +199,27 @@ export function collectSegments(
 
     restoreHistory(saved, inputOf, inputs) {
       if (builder.lines !== 0 || parts.length !== 0) throw new Error('restoreHistory after lines were read');
-      const base =
-        saved === undefined
-          ? null
-          : renumberHistory(loadHistory(saved, inputOf.length, DISPATCH_OUTCOMES), inputOf, inputs);
+      const loaded = saved === undefined ? null : loadHistory(saved, inputOf.length, DISPATCH_OUTCOMES);
+      const base = loaded === null ? null : renumberHistory(loaded, inputOf, inputs);
       if (base !== null) builder.append(base.segment, true);
-      restored = { base, mark: builder.mark(), inputs, kept: 0 };
+      const dropped =
+        loaded !== null &&
+        base !== null &&
+        (base.dispatchInput.length !== loaded.dispatchInput.length ||
+          base.finalizeInput.length !== loaded.finalizeInput.length);
+      restored = { base, mark: builder.mark(), inputs, kept: 0, dropped };
     },
 
     saveHistory() {
       if (restored === null) throw new Error('saveHistory without restoreHistory');
-      return storeHistory(historyOf(restored.base, restored.inputs, parts, builder));
+      const { history, dropped } = historyOf(restored.base, restored.inputs, parts, builder);
+      // Written as they are when every string is still used: the columns are then the builder's.
+      const asIs = !dropped && !restored.dropped;
+      if (asIs) columnsKept = true;
+      return storeHistory(history, asIs);
     },
+
+    columnsKept: () => columnsKept,
 
     freshSegment() {
       if (restored !== null) {

@@ -15,7 +15,7 @@ import {
   type SegmentBuilder,
   type SegmentMark,
 } from './segment.js';
-import { loadSegment, type StoredSegment, storeSegment } from './segment-state.js';
+import { loadSegment, type StoredSegment, storeAsIs, storeSegment } from './segment-state.js';
 
 /**
  * The whole history an incremental run keeps for dispatch-outcomes: one segment for every input
@@ -52,11 +52,16 @@ type StoredHistory = z.infer<typeof StoredHistory>;
 const bytesOf = (array: NumericArray): Uint8Array<ArrayBuffer> =>
   new Uint8Array(array.buffer as ArrayBuffer, array.byteOffset, array.byteLength);
 
-export function storeHistory(history: History): StoredHistory & { segment: StoredSegment } {
+/**
+ * The history as the state keeps it. `asIs` (no row was dropped, so every string of its
+ * dictionaries is used): the columns are written as they are, not compacted or copied, and must
+ * not change until the store has written them (the join then must not consume them).
+ */
+export function storeHistory(history: History, asIs = false): StoredHistory & { segment: StoredSegment } {
   return {
-    segment: storeSegment(history.segment),
-    dispatchInput: bytesOf(history.dispatchInput.slice()),
-    finalizeInput: bytesOf(history.finalizeInput.slice()),
+    segment: asIs ? storeAsIs(history.segment) : storeSegment(history.segment),
+    dispatchInput: bytesOf(asIs ? history.dispatchInput : history.dispatchInput.slice()),
+    finalizeInput: bytesOf(asIs ? history.finalizeInput : history.finalizeInput.slice()),
     inputCounts: bytesOf(history.inputCounts.slice()),
   };
 }
@@ -135,6 +140,9 @@ export function loadHistory(raw: unknown, inputs: number | undefined, source: st
  * the rest stay where they are.
  */
 export function renumberHistory(history: History, inputOf: Uint32Array, inputs: number): History {
+  // The usual cron run: the same inputs in the same order, nothing to renumber.
+  const same = inputOf.length === inputs && inputOf.every((input, old) => input === old);
+  if (same) return history;
   const dispatchInput = history.dispatchInput.map((input) => inputOf[input] as number);
   const finalizeInput = history.finalizeInput.map((input) => inputOf[input] as number);
   const inputCounts = new Float64Array(inputs * COUNTS_PER_INPUT);
@@ -217,7 +225,7 @@ export function historyOf(
   inputs: number,
   parts: readonly KeptPart[],
   builder: SegmentBuilder,
-): History {
+): { history: History; dropped: boolean } {
   builder.compact();
   const end = builder.mark();
   const segment = builder.build();
@@ -240,7 +248,6 @@ export function historyOf(
     inputCounts[at + 2] = (inputCounts[at + 2] as number) + to.skipped - part.start.skipped;
   }
   const whole = { segment, dispatchInput, finalizeInput, inputCounts };
-  const kept =
-    dispatchInput.includes(NO_INPUT) || finalizeInput.includes(NO_INPUT) ? withoutUnkept(whole) : whole;
-  return withTotals(kept);
+  const dropped = dispatchInput.includes(NO_INPUT) || finalizeInput.includes(NO_INPUT);
+  return { history: withTotals(dropped ? withoutUnkept(whole) : whole), dropped };
 }

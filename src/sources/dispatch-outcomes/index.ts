@@ -54,8 +54,9 @@ function open(diagnostics: SourceDiagnostics): SourceSession<DispatchDataset> {
       const countsThisRun = fresh === null ? null : joinParts(fresh, false).counts;
       // The builder's chunk list, dictionaries and maps can go; `all` keeps the columns it views.
       collector.release();
-      // Nothing reads `all` after the join: its finalize columns become the task columns.
-      const result = joinParts(all, true);
+      // Nothing reads `all` after the join: its finalize columns become the task columns, unless
+      // the saved history holds them until the store writes it.
+      const result = joinParts(all, !collector.columnsKept());
       return { ...result, countsThisRun: countsThisRun ?? result.counts };
     },
   };
