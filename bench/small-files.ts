@@ -95,7 +95,7 @@ export function smallFilesBench(options: {
   const bytes = Number(spawnSync('du', ['-sb', source]).stdout.toString().split('\t')[0]);
   console.log(`\n${files.toLocaleString('en')} one-line files (${(bytes / MB).toFixed(1)} MB on disk)`);
   console.log(
-    'build | full ms / RSS MB | first incremental ms / RSS MB | one line appended ms / RSS MB | nothing new ms / RSS MB | state KB | state B/file',
+    'build | full ms / RSS MB (CPU ms) | first incremental | one line appended | nothing new | state KB | state B/file',
   );
   const builds: [string, string][] = [
     ...(options.baseline ? [['baseline', options.baseline] as [string, string]] : []),
@@ -103,7 +103,8 @@ export function smallFilesBench(options: {
   ];
   for (const [name, bin] of builds) {
     const row = runAll(bin, source, options.extraArgs);
-    const cell = (sample: Sample) => `${sample.ms.toFixed(0)} / ${sample.rssMb.toFixed(0)}`;
+    const cell = (sample: Sample) =>
+      `${sample.ms.toFixed(0)} / ${sample.rssMb.toFixed(0)} (CPU ${sample.cpuMs.toFixed(0)})`;
     console.log(
       [
         name,
