@@ -16,6 +16,7 @@ import { median } from '../src/stats/quantiles.js';
 import { claudeCodeBench } from './claude-code.js';
 import { generateLogFile } from './generate.js';
 import { measure, type Sample } from './measure.js';
+import { smallFilesBench } from './small-files.js';
 
 /**
  * `npm run bench`: the real CLI (`discover`, all analyzers, store written) against the floor
@@ -27,6 +28,9 @@ import { measure, type Sample } from './measure.js';
  *   npm run bench -- --quick       4 MB and 16 MB, 2 rounds (smoke)
  *   npm run bench -- --sizes 64,1024 --rounds 5
  *   npm run bench -- --only claude-code   the Claude Code case alone (bench/claude-code.ts)
+ *   npm run bench -- --only small-files   10,000 one-line files alone (bench/small-files.ts)
+ *   npm run bench -- --baseline ../main/bin/afterburn.js   the small-files runs of another build too
+ *   npm run bench -- --skip claude-code   everything else
  * Then a Claude Code transcript tree (~500 MB over ~600 files; --quick: 24 MB over 60) against
  * ccusage on the same tree, and an incremental run after one new session file.
  * Generated logs are cached in $BENCH_DIR (default $TMPDIR/afterburn-bench).
@@ -104,11 +108,13 @@ function cronAfterOnePercent(file: string, bytes: number): { samples: Sample[]; 
 }
 
 const only = argValue('--only');
+const skip = argValue('--skip');
+const runs = (name: string): boolean => (only === undefined || only === name) && skip !== name;
 mkdirSync(benchDir, { recursive: true });
-if (only !== 'claude-code') {
+if (runs('dispatch-outcomes')) {
   console.log(`node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown cpu'})`);
   console.log(
-    'size MB | floor ms | discover ms | ratio | discover MB/s | floor RSS MB | discover RSS MB | 1-thread ms | 1-thread ratio | 1-thread RSS MB | CPU ms floor / discover / 1-thread | cron ms | cron RSS MB | cron 1% ms | cron 1% RSS MB | 1%/discover | state B/task',
+    'size MB | floor ms | discover ms | ratio | discover MB/s | floor RSS MB | discover RSS MB | 1-thread ms | 1-thread ratio | 1-thread RSS MB | CPU ms floor / discover / 1-thread | cron ms | cron RSS MB | cron 1% ms | cron 1% RSS MB | 1%/discover | CPU ms cron / cron 1% / discover (1%/discover) | state B/task',
   );
   const results: { bytes: number; discoverMs: number }[] = [];
   for (const sizeMb of sizes) {
@@ -179,6 +185,10 @@ if (only !== 'claude-code') {
         medianOf(onePercent.samples.map((s) => s.ms)).toFixed(0),
         Math.max(...onePercent.samples.map((s) => s.rssMb)).toFixed(0),
         (medianOf(onePercent.samples.map((s) => s.ms)) / discoverMs).toFixed(2),
+        // CPU time moves less than wall time on a shared machine.
+        `${[cron, onePercent.samples, discover].map((samples) => medianOf(samples.map((s) => s.cpuMs)).toFixed(0)).join(' / ')} (${(
+          medianOf(onePercent.samples.map((s) => s.cpuMs)) / medianOf(discover.map((s) => s.cpuMs))
+        ).toFixed(2)})`,
         onePercent.stateBytesPerTask.toFixed(0),
       ].join(' | '),
     );
@@ -192,6 +202,11 @@ if (only !== 'claude-code') {
   }
 }
 
-if (only === undefined || only === 'claude-code') {
+if (runs('small-files')) {
+  const baseline = argValue('--baseline');
+  smallFilesBench({ benchDir, quick, extraArgs, ...(baseline ? { baseline: path.resolve(baseline) } : {}) });
+}
+
+if (runs('claude-code')) {
   await claudeCodeBench({ benchDir, quick, rounds, extraArgs });
 }

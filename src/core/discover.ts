@@ -21,6 +21,7 @@ import {
   replaySkips,
 } from '../parallel/parallel-read.js';
 import type { LineLocation, SealedSession, Source, SourceDiagnostics } from '../sources/types.js';
+import { historyPlan } from './history-plan.js';
 import {
   analysisKey,
   CursorBook,
@@ -34,6 +35,7 @@ import {
   readIncrementalState,
   type SavedAnalysis,
   type SavedInput,
+  storedState,
 } from './incremental.js';
 
 export interface DiscoverRequest {
@@ -96,6 +98,8 @@ export async function analyze(
   const key = incremental && request.build !== undefined ? analysisKey(request.build, context) : null;
   const reused = key === null ? null : reuseAnalysis(request, previous, plans, cursors.allMatched(), key);
   if (reused !== null) return reused;
+  const history =
+    incremental && request.source.keepsHistory ? historyPlan(request.inputs, previous, plans) : null;
   // The notices the analysis prints, kept with it for a later run that reuses it.
   const notices: string[] = [];
   let analysing = false;
@@ -145,6 +149,18 @@ export async function analyze(
     wholeFiles,
   });
   const kept: SavedInput[] = [];
+  // With one history, an input's records stay in it: endInput() only says the input is kept.
+  const endInput = (): Pick<SavedInput, 'segment'> => {
+    const segment = session.endInput();
+    return history === null ? { segment } : {};
+  };
+  if (history !== null) {
+    (session.restoreHistory as NonNullable<SealedSession['restoreHistory']>)(
+      history.saved,
+      history.inputOf,
+      history.inputs,
+    );
+  }
   try {
     const pool =
       wholeFiles && helpers.length > 0
@@ -162,13 +178,14 @@ export async function analyze(
     for (const [index, input] of request.inputs.entries()) {
       const plan = plans[index] ?? null;
       if (plan?.action === 'reuse') {
-        session.beginInput(plan.saved.segment);
-        kept.push({ ...plan.saved, name: input.name, segment: session.endInput() });
+        session.beginInput(history === null ? plan.saved.segment : undefined);
+        const { segment: _segment, ...cursor } = plan.saved;
+        kept.push({ ...cursor, name: input.name, ...endInput() });
         continue;
       }
       if (plan?.notice) request.incremental?.notice(plan.notice);
       const saved = plan?.saved ?? null;
-      session.beginInput(saved?.segment);
+      session.beginInput(history === null ? saved?.segment : undefined);
       const read = pool?.has(index)
         ? await adoptWholeFile(session, input, await pool.take(index), saved?.lineNo ?? 0, request)
         : await readParallel(session, input, {
@@ -186,7 +203,7 @@ export async function analyze(
           });
       // A pipe, like stdin, is read in full every time: there is no file to keep a cursor in.
       if (incremental && input.path !== null && input.kind !== 'stdin' && !input.pipe) {
-        const segment = session.endInput();
+        const ended = endInput();
         const offset = input.kind === 'file' ? read.consumedOffset : 0;
         const seenSize = input.kind === 'file' ? (saved?.offset ?? 0) + read.bytesRead : undefined;
         kept.push({
@@ -195,13 +212,15 @@ export async function analyze(
           identity: await identify(input.path, offset, seenSize),
           offset,
           lineNo: read.lines,
-          segment,
+          ...ended,
         });
       }
     }
   } finally {
     await Promise.all(helpers.map((helper) => helper.close()));
   }
+  // Kept before the join, which may reuse the columns it reads.
+  const savedHistory = history === null ? undefined : session.saveHistory?.();
   analysing = true;
   const { counts, countsThisRun, findings } = session.finish(context);
   return {
@@ -212,6 +231,7 @@ export async function analyze(
       ? {
           state: {
             ...stateOf(request, kept),
+            ...(savedHistory === undefined ? {} : { history: savedHistory }),
             ...(key === null ? {} : { analysis: { key, counts, drafts: findings, notices } }),
           },
         }
@@ -255,16 +275,21 @@ function reuseAnalysis(
   const kept: SavedInput[] = [];
   for (const [index, plan] of plans.entries()) {
     if (plan?.action !== 'reuse') return null;
-    checkSaved(plan.saved.segment);
+    if (!request.source.keepsHistory) checkSaved(plan.saved.segment, 1);
     kept.push({ ...plan.saved, name: (request.inputs[index] as InputFile).name });
   }
+  if (request.source.keepsHistory) checkSaved(previous?.history, kept.length);
   for (const notice of saved.notices) request.diagnostics.notice?.(notice);
   const renamed = kept.some((input, index) => input.name !== previous?.inputs[index]?.name);
   return {
     counts: saved.counts,
     countsThisRun: nothingRead(saved.counts),
     drafts: saved.drafts,
-    state: { ...stateOf(request, kept), analysis: saved },
+    state: {
+      ...stateOf(request, kept),
+      ...(previous?.history === undefined ? {} : { history: previous.history }),
+      analysis: saved,
+    },
     stateUnchanged: !renamed,
   };
 }
@@ -339,7 +364,7 @@ export async function discover(
   const stored = await store.upsert(drafts, {
     source: request.source.name,
     summary: state ? { ...summary, counts_this_run: countsThisRun } : summary,
-    ...(state && !stateUnchanged ? { state } : {}),
+    ...(state && !stateUnchanged ? { state: storedState(state) } : {}),
   });
   return buildRunReport(
     request.source.name,

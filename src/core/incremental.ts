@@ -9,6 +9,7 @@ import { DamagedStateFile, UnknownStateFormat } from '../findings/state-file.js'
 import type { FindingStore } from '../findings/store.js';
 import type { InputFile } from '../input/inputs.js';
 import type { Source } from '../sources/types.js';
+import { loadCursors, StoredCursors, storeCursors } from './cursor-table.js';
 
 /**
  * What `--incremental` keeps per input file between runs: a cursor (the byte offset just past the
@@ -42,7 +43,8 @@ export const SavedInput = z.object({
   identity: FileIdentity,
   offset: Count,
   lineNo: Count,
-  segment: z.unknown(),
+  /** The source's state of this input; absent for a source that keeps one history for all inputs. */
+  segment: z.unknown().optional(),
 });
 export type SavedInput = z.infer<typeof SavedInput>;
 
@@ -51,18 +53,53 @@ export type SavedInput = z.infer<typeof SavedInput>;
  * 3: the columns are binary attachments of a state file (`.state`, no longer `.json`).
  * 4: the file carries a format version and a sha256 of its bytes; each cursor also hashes the
  *    4 KiB before it (a file truncated and grown again past the cursor is noticed).
+ * 5: a source that keeps one history (dispatch-outcomes) keeps it once for all inputs, in
+ *    `history`, instead of one segment per input; the cursors are one table (cursor-table.ts),
+ *    not one JSON object each.
  * A state of another version is not migrated: the logs are read again from the start, once.
  */
-export const INCREMENTAL_STATE_VERSION = 4;
+export const INCREMENTAL_STATE_VERSION = 5;
 
 export const IncrementalState = z.object({
   schema_version: z.literal(INCREMENTAL_STATE_VERSION),
   source: z.string(),
   inputs: z.array(SavedInput),
+  /** The history of a source that keeps one (SourceAdapter.keepsHistory), over `inputs` in order. */
+  history: z.unknown().optional(),
   /** The last run's analysis (SavedAnalysis), absent in states written before it was kept. */
   analysis: z.unknown().optional(),
 });
 export type IncrementalState = z.infer<typeof IncrementalState>;
+
+/** The state as its file holds it: the cursors as one table, per-input segments beside it. */
+const StoredState = z.object({
+  schema_version: z.literal(INCREMENTAL_STATE_VERSION),
+  source: z.string(),
+  cursors: StoredCursors,
+  segments: z.array(z.unknown()).optional(),
+  history: z.unknown().optional(),
+  analysis: z.unknown().optional(),
+});
+
+/** What the store writes for `state`. */
+export function storedState(state: IncrementalState): z.infer<typeof StoredState> {
+  const segments = state.inputs.map((input) => input.segment);
+  const { inputs, ...rest } = state;
+  return {
+    ...rest,
+    cursors: storeCursors(inputs),
+    ...(segments.every((segment) => segment === undefined) ? {} : { segments }),
+  };
+}
+
+/** The state back from what the store read, or null when it does not hold together. */
+function loadState(raw: unknown): IncrementalState | null {
+  const parsed = StoredState.safeParse(raw);
+  if (!parsed.success) return null;
+  const { cursors, segments, ...rest } = parsed.data;
+  const inputs = loadCursors(cursors, segments);
+  return inputs === null ? null : { ...rest, inputs };
+}
 
 /** sha256 of the bytes of `file` at [start, start + length) (fewer when it is shorter). */
 async function rangeHash(handle: FileHandle, start: number, length: number): Promise<string> {
@@ -268,17 +305,17 @@ export async function readIncrementalState(
     // A number is a version; anything else in a file that passed its checksum was never ours.
     if (typeof version === 'number') return otherVersion();
   }
-  const parsed = IncrementalState.safeParse(raw);
-  const analysis = parsed.data?.analysis;
+  const state = loadState(raw);
+  const analysis = state?.analysis;
   // The analysis is checked, not rebuilt by the schema: its findings keep their own key order.
   const damaged = analysis !== undefined && !SavedAnalysis.safeParse(analysis).success;
-  if (!parsed.success || parsed.data.source !== source.name || damaged) {
+  if (state === null || state.source !== source.name || damaged) {
     warning(
       `the incremental state of ${source.name} in ${store.dir} is damaged (not a state of this source); rebuilding it from the logs`,
     );
     return null;
   }
-  return parsed.data;
+  return state;
 }
 
 /** --incremental for a source that keeps no state: refused before anything is read. */

@@ -43,6 +43,17 @@ export interface SourceSession<D> {
   /** The current input's compact state so far (saved + read since beginInput), JSON-serialisable. */
   endInput?(): unknown;
   /**
+   * A source that keeps one history for all its inputs (SourceAdapter.keepsHistory): called once,
+   * before any line, with what saveHistory() returned in an earlier run (undefined for none).
+   * `inputOf` maps each input of that run (its place among the kept inputs) to its place in this
+   * run, or to 0xffffffff for an input gone or read again from its start, whose records are
+   * dropped; `inputs` is how many inputs this run keeps. Each kept input then ends with endInput()
+   * in that order, and endInput() returns null: its records stay in the history.
+   */
+  restoreHistory?(saved: unknown, inputOf: Uint32Array, inputs: number): void;
+  /** The history to keep: every kept input's records and counts (before finish()). */
+  saveHistory?(): unknown;
+  /**
    * About this many bytes of lines follow for the current input (including any other threads
    * parse and hand over): lets the session size its storage once instead of growing it.
    */
@@ -94,6 +105,12 @@ export interface SourceAdapter<D> {
   /** True when its sessions implement beginInput/endInput, so --incremental can keep its state. */
   readonly incremental?: boolean;
   /**
+   * True when its sessions also implement restoreHistory/saveHistory: the state then keeps one
+   * history for all inputs, not one state per input, so its cost follows the records, not the
+   * number of files. checkSaved then checks that history.
+   */
+  readonly keepsHistory?: boolean;
+  /**
    * True when a helper thread can read a whole input and hand over its state (adoptSegment):
    * a run over many files then spreads them over the cores (core/file-pool.ts).
    */
@@ -103,7 +120,7 @@ export interface SourceAdapter<D> {
    * only checks it: nothing is added to a session and `saved` is not changed. Lets a run that
    * reuses the last analysis still refuse a damaged state.
    */
-  readonly checkSaved?: (saved: unknown) => void;
+  readonly checkSaved?: (saved: unknown, inputs?: number) => void;
   /**
    * What the gate counts as analysed (`discover --fail-on`): joined tasks for a source that joins,
    * records for the rest. Default: every line that was neither blank nor skipped, as "records".
@@ -135,8 +152,10 @@ export interface Source {
   readonly incremental: boolean;
   /** See SourceAdapter.wholeFileParallel. */
   readonly wholeFileParallel: boolean;
-  /** See SourceAdapter.checkSaved. */
-  readonly checkSaved?: (saved: unknown) => void;
+  /** See SourceAdapter.keepsHistory. */
+  readonly keepsHistory: boolean;
+  /** See SourceAdapter.checkSaved: `inputs` is the number of cursors the state keeps. */
+  readonly checkSaved?: (saved: unknown, inputs?: number) => void;
   /** See SourceAdapter.analysed: what a gated run must have analysed more than none of. */
   analysed(counts: Counts): { readonly count: number; readonly noun: string };
   /** How many of `lines` (sampled skipped lines of another source) have this source's shape. */
@@ -151,6 +170,9 @@ export interface SealedSession {
   rejectLine(location: LineLocation, reason: string): void;
   beginInput(saved: unknown): void;
   endInput(): unknown;
+  /** Present when the source keeps one history (see SourceSession). */
+  readonly restoreHistory?: (saved: unknown, inputOf: Uint32Array, inputs: number) => void;
+  readonly saveHistory?: () => unknown;
   reserveBytes(bytes: number): void;
   /** Present when the source can parse on several threads (see SourceSession). */
   readonly adoptSegment?: (payload: unknown, lineOffset: number) => void;
@@ -169,6 +191,7 @@ export function defineSource<D>(adapter: SourceAdapter<D>): Source {
     analyzers: adapter.analyzers.map((analyzer) => analyzer.meta),
     incremental: adapter.incremental === true,
     wholeFileParallel: adapter.wholeFileParallel === true,
+    keepsHistory: adapter.keepsHistory === true,
     ...(adapter.checkSaved ? { checkSaved: adapter.checkSaved } : {}),
     analysed: (counts) => ({
       count: adapter.analysed?.(counts) ?? Math.max(0, counts.lines - counts.blank - counts.skipped),
@@ -177,7 +200,7 @@ export function defineSource<D>(adapter: SourceAdapter<D>): Source {
     recognisedCount: (lines) => recognisedCount(adapter, lines),
     open(diagnostics) {
       const session = adapter.open(diagnostics);
-      const { adoptSegment, acceptBytes } = session;
+      const { adoptSegment, acceptBytes, restoreHistory, saveHistory } = session;
       return {
         acceptLine: (text, location) => session.acceptLine(text, location),
         ...(acceptBytes
@@ -191,6 +214,13 @@ export function defineSource<D>(adapter: SourceAdapter<D>): Source {
         beginInput: (saved) => session.beginInput?.(saved),
         endInput: () => session.endInput?.(),
         reserveBytes: (bytes) => session.reserveBytes?.(bytes),
+        ...(restoreHistory && saveHistory
+          ? {
+              restoreHistory: (saved: unknown, inputOf: Uint32Array, inputs: number) =>
+                restoreHistory.call(session, saved, inputOf, inputs),
+              saveHistory: () => saveHistory.call(session),
+            }
+          : {}),
         ...(adoptSegment
           ? {
               adoptSegment: (payload: unknown, lineOffset: number) =>

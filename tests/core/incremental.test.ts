@@ -257,9 +257,9 @@ describe('incremental runs', () => {
       expect(analyses()).toBe(1);
       expect(results(renamed)).toEqual(results(first));
       const state = (await new FindingStore(store, { now: () => NOW }).readState('dispatch-outcomes')) as {
-        inputs: { name: string }[];
+        cursors: { names: string[] };
       };
-      expect(state.inputs.map((input) => path.basename(input.name))).toEqual(['outcomes.jsonl.1']);
+      expect(state.cursors.names.map((name) => path.basename(name))).toEqual(['outcomes.jsonl.1']);
     });
 
     it('prints the notices of the analysis it reuses', async () => {

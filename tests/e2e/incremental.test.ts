@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { INCREMENTAL_STATE_VERSION } from '../../src/core/incremental.js';
 import { decodeStateFile, encodeStateFile } from '../../src/findings/state-file.js';
 import { FIXTURE, runCli, tempDir } from '../helpers/cli.js';
 import { currentFile } from '../helpers/store.js';
@@ -75,7 +76,7 @@ describe('discover --incremental (real binary)', () => {
           schema_version: number;
         }
       ).schema_version,
-    ).toBe(4);
+    ).toBe(INCREMENTAL_STATE_VERSION);
   }
 
   it('rebuilds a truncated state file from the logs, with one warning', async () => {
@@ -132,7 +133,7 @@ describe('discover --incremental (real binary)', () => {
           schema_version: number;
         }
       ).schema_version,
-    ).toBe(4);
+    ).toBe(INCREMENTAL_STATE_VERSION);
     // The older file is gone once the new one is written.
     expect(existsSync(legacyFile)).toBe(false);
     // A state file of another format (version 3 wrote format 1, whose word here is its header length).
@@ -150,7 +151,7 @@ describe('discover --incremental (real binary)', () => {
 
   /** The parts of a stored state the tests below damage. */
   interface DamageableState {
-    inputs: { segment: { arms: string[]; finalizes: { columns: Record<string, Uint8Array> } } }[];
+    history: { segment: { arms: string[]; finalizes: { columns: Record<string, Uint8Array> } } };
     analysis: { drafts: unknown[] };
   }
 
@@ -171,7 +172,7 @@ describe('discover --incremental (real binary)', () => {
 
   it('rebuilds a state whose columns were damaged', async () => {
     const { result, store } = await rerunWithDamagedState((state) => {
-      const columns = state.inputs[0]?.segment.finalizes.columns ?? {};
+      const columns = state.history.segment.finalizes.columns;
       // One byte short: the column no longer holds `length` values.
       columns.at = (columns.at ?? new Uint8Array(0)).subarray(1);
     });
@@ -180,7 +181,7 @@ describe('discover --incremental (real binary)', () => {
 
   it('rebuilds a state with a dictionary index out of range', async () => {
     const { result, store } = await rerunWithDamagedState((state) => {
-      for (const input of state.inputs) input.segment.arms = [];
+      state.history.segment.arms = [];
     });
     await expectRebuilt(result, store, /dispatch agent index out of range/);
   });

@@ -6,6 +6,7 @@ import { parseJsonObject } from '../json-line.js';
 import { type SecondsSnapshot, SecondsTimestamps } from '../timestamp-units.js';
 import type { LineLocation, LineParser, SourceDiagnostics, SourceSession } from '../types.js';
 import { createFastLines, type FastLines } from './fast-lines.js';
+import { type History, historyOf, loadHistory, NO_INPUT, renumberHistory, storeHistory } from './history.js';
 import { RECORD_SCHEMAS } from './schema.js';
 import { concatSegments, type Segment, SegmentBuilder, type SegmentMark, segmentBuffers } from './segment.js';
 import { loadSegment, storeSegment } from './segment-state.js';
@@ -33,6 +34,18 @@ interface InputPart {
   readonly freshStart: SegmentMark;
   end: SegmentMark | null;
   readonly restored: boolean;
+  /** With a history: the input's index among those kept (endInput), NO_INPUT for one not kept. */
+  kept: number;
+}
+
+/** The history restored at the start of a run (restoreHistory), and where its rows end. */
+interface Restored {
+  readonly base: History | null;
+  readonly mark: SegmentMark;
+  readonly inputs: number;
+  kept: number;
+  /** Rows of inputs gone were left out: their strings may linger in the dictionaries. */
+  readonly dropped: boolean;
 }
 
 /** What a helper thread hands back: its segment (the buffers move) and its seconds-like timestamps. */
@@ -53,6 +66,8 @@ export interface SegmentCollector
   secondsNotice(): string | null;
   /** Lets go of everything read (after the last segment() or freshSegment() call). */
   release(): void;
+  /** Whether the saved history holds the builder's columns as they are (a join must not consume them). */
+  columnsKept(): boolean;
 }
 
 export function collectSegments(
@@ -64,6 +79,9 @@ export function collectSegments(
   const parts: InputPart[] = [];
   const secondsTimestamps = new SecondsTimestamps();
   const currentPart = (): InputPart | undefined => parts[parts.length - 1];
+  let restored: Restored | null = null;
+  // The saved history holds the builder's own columns: the join must not rewrite them.
+  let columnsKept = false;
 
   const reservation = new Reservation(builder);
 
@@ -130,11 +148,26 @@ export function collectSegments(
       if (part !== undefined && part.end === null) part.end = builder.mark();
       const start = builder.mark();
       if (saved !== undefined) builder.append(loadSegment(saved, DISPATCH_OUTCOMES), true);
-      parts.push({ start, freshStart: builder.mark(), end: null, restored: saved !== undefined });
+      parts.push({
+        start,
+        freshStart: builder.mark(),
+        end: null,
+        restored: saved !== undefined,
+        kept: NO_INPUT,
+      });
     },
 
     endInput() {
       const part = currentPart();
+      if (restored !== null) {
+        // The input's rows stay in the one history; saveHistory() writes which rows are its.
+        if (part === undefined || restored.kept >= restored.inputs)
+          throw new Error('endInput of no kept input');
+        part.end ??= builder.mark();
+        part.kept = restored.kept;
+        restored.kept += 1;
+        return null;
+      }
       // Lines read before any beginInput belong to no earlier input: all of them.
       if (part === undefined) return storeSegment(builder.build());
       part.end ??= builder.mark();
@@ -164,7 +197,36 @@ export function collectSegments(
       return builder.build();
     },
 
+    restoreHistory(saved, inputOf, inputs) {
+      if (builder.lines !== 0 || parts.length !== 0) throw new Error('restoreHistory after lines were read');
+      const loaded = saved === undefined ? null : loadHistory(saved, inputOf.length, DISPATCH_OUTCOMES);
+      const base = loaded === null ? null : renumberHistory(loaded, inputOf, inputs);
+      if (base !== null) builder.append(base.segment, true);
+      const dropped =
+        loaded !== null &&
+        base !== null &&
+        (base.dispatchInput.length !== loaded.dispatchInput.length ||
+          base.finalizeInput.length !== loaded.finalizeInput.length);
+      restored = { base, mark: builder.mark(), inputs, kept: 0, dropped };
+    },
+
+    saveHistory() {
+      if (restored === null) throw new Error('saveHistory without restoreHistory');
+      const { history, dropped } = historyOf(restored.base, restored.inputs, parts, builder);
+      // Written as they are when every string is still used: the columns are then the builder's.
+      const asIs = !dropped && !restored.dropped;
+      if (asIs) columnsKept = true;
+      return storeHistory(history, asIs);
+    },
+
+    columnsKept: () => columnsKept,
+
     freshSegment() {
+      if (restored !== null) {
+        if (restored.base === null) return null;
+        builder.compact();
+        return builder.build(restored.mark, builder.mark());
+      }
       if (!parts.some((part) => part.restored)) return null;
       builder.compact();
       const end = builder.mark();

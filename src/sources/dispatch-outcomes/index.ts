@@ -13,9 +13,9 @@ import {
 import { dispatchHealth } from './analyzers/dispatch-health.js';
 import { registrySuggestions } from './analyzers/registry-suggestions.js';
 import { collectSegments, DISPATCH_OUTCOMES } from './collect.js';
+import { loadHistory } from './history.js';
 import { joinSegment } from './join.js';
 import type { Segment } from './segment.js';
-import { loadSegment } from './segment-state.js';
 
 export { collectSegments, DISPATCH_OUTCOMES, type SegmentCollector } from './collect.js';
 
@@ -42,6 +42,8 @@ function open(diagnostics: SourceDiagnostics): SourceSession<DispatchDataset> {
     endInput: collector.endInput,
     reserveBytes: collector.reserveBytes,
     adoptSegment: collector.adoptSegment,
+    restoreHistory: collector.restoreHistory,
+    saveHistory: collector.saveHistory,
     finish() {
       const notice = collector.secondsNotice();
       if (notice !== null) diagnostics.notice?.(notice);
@@ -52,8 +54,9 @@ function open(diagnostics: SourceDiagnostics): SourceSession<DispatchDataset> {
       const countsThisRun = fresh === null ? null : joinParts(fresh, false).counts;
       // The builder's chunk list, dictionaries and maps can go; `all` keeps the columns it views.
       collector.release();
-      // Nothing reads `all` after the join: its finalize columns become the task columns.
-      const result = joinParts(all, true);
+      // Nothing reads `all` after the join: its finalize columns become the task columns, unless
+      // the saved history holds them until the store writes it.
+      const result = joinParts(all, !collector.columnsKept());
       return { ...result, countsThisRun: countsThisRun ?? result.counts };
     },
   };
@@ -67,10 +70,11 @@ export const dispatchOutcomesAdapter: SourceAdapter<DispatchDataset> = {
   defaultPaths: () => [],
   analyzers: [efficiencyTrend, gateFriction, registrySuggestions, dispatchHealth, latency],
   incremental: true,
+  keepsHistory: true,
   analysed: (counts) => counts.joined,
   analysedNoun: 'joined tasks',
-  checkSaved: (saved) => {
-    loadSegment(saved, DISPATCH_OUTCOMES);
+  checkSaved: (saved, inputs) => {
+    loadHistory(saved, inputs, DISPATCH_OUTCOMES);
   },
   open,
 };

@@ -36,14 +36,20 @@ function encodeColumns<L extends ColumnLayout>(
   columns: ColumnSet<L>,
   layout: L,
   dictionaries: Partial<Record<keyof L, CompactDictionary>>,
+  copy = true,
 ): z.infer<typeof StoredColumns> {
   const encoded: Record<string, Uint8Array<ArrayBuffer>> = {};
   for (const name of Object.keys(layout) as (keyof L & string)[]) {
     const column = (columns[name] as NumericArray).subarray(0, columns.length);
     const dictionary = dictionaries[name];
-    // A copy either way: the join may rewrite these columns in place before the store writes them.
+    // A copy unless the caller keeps the columns as they are until the store has written them:
+    // a consuming join rewrites them in place.
     const stored =
-      dictionary === undefined ? column.slice() : column.map((i) => (i < 0 ? i : dictionary.id(i)));
+      dictionary === undefined
+        ? copy
+          ? column.slice()
+          : column
+        : column.map((i) => (i < 0 ? i : dictionary.id(i)));
     encoded[name] = new Uint8Array(
       stored.buffer,
       stored.byteOffset,
@@ -59,6 +65,29 @@ function encodeColumns<L extends ColumnLayout>(
  * otherwise carry all the strings of the inputs before it.
  */
 export function storeSegment(segment: Segment): StoredSegment {
+  return storeCompacted(segment);
+}
+
+/**
+ * A segment whose dictionaries hold only strings its rows use (a session's history after a run
+ * that dropped no row), as the state keeps it without compacting or copying anything: its columns
+ * are written as they are, so they must not change until the store has written them.
+ */
+export function storeAsIs(segment: Segment): StoredSegment {
+  const { keys: _keys, ...rest } = segment;
+  return {
+    ...rest,
+    arms: [...segment.arms],
+    statuses: [...segment.statuses],
+    reasonLists: [...segment.reasonLists],
+    rationalizations: [...segment.rationalizations],
+    suggestions: [...segment.suggestions],
+    dispatches: encodeColumns(segment.dispatches, DISPATCH_LAYOUT, {}, false),
+    finalizes: encodeColumns(segment.finalizes, FINALIZE_LAYOUT, {}, false),
+  };
+}
+
+function storeCompacted(segment: Segment): StoredSegment {
   const arms = new CompactDictionary(segment.arms);
   const statuses = new CompactDictionary(segment.statuses);
   const reasonLists = new CompactDictionary(segment.reasonLists);

@@ -290,11 +290,18 @@ export interface SegmentMark {
 
 const EMPTY_MARK: SegmentMark = { lines: 0, blank: 0, skipped: 0, dispatches: 0, finalizes: 0 };
 
-/** Maps another dictionary's indexes to this one's, adding what is new. */
-function remap(dictionary: Dictionary, values: readonly string[]): Int32Array {
+/**
+ * Maps another dictionary's indexes to this one's, adding what is new; undefined when every index
+ * stays what it is (a first segment, such as a restored history), so its columns are not rewritten.
+ */
+function remap(dictionary: Dictionary, values: readonly string[]): Int32Array | undefined {
   const map = new Int32Array(values.length);
-  for (let i = 0; i < values.length; i += 1) map[i] = dictionary.id(values[i] as string);
-  return map;
+  let same = true;
+  for (let i = 0; i < values.length; i += 1) {
+    map[i] = dictionary.id(values[i] as string);
+    if (map[i] !== i) same = false;
+  }
+  return same ? undefined : map;
 }
 
 /** One segment of everything in `segments`, in order (the only one itself when there is one). */
