@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { AfterburnError } from '../common/errors.js';
 
 /**
  * The bytes of an incremental state file: a JSON header, then the binary attachments it points
@@ -34,6 +35,18 @@ export class DamagedStateFile extends Error {}
 
 /** A state file of another format (an older or newer afterburn): rebuilt, not misread. */
 export class UnknownStateFormat extends DamagedStateFile {}
+
+/**
+ * The error a source raises when its saved state passed the checksum but does not hold together
+ * (another version's layout, a bug): its DamagedStateFile cause makes an incremental run discard
+ * the state with a warning and re-read the logs (core/incremental.ts), like a checksum mismatch.
+ */
+export function corruptIncrementalState(source: string, why: string): AfterburnError {
+  return new AfterburnError('corrupt_store', `the incremental state of ${source} is corrupt (${why})`, {
+    hint: 'delete the state file under <store>/state/ to re-read the logs from the start',
+    cause: new DamagedStateFile(why),
+  });
+}
 
 function digestOf(chunks: readonly Uint8Array[]): Buffer {
   const hash = createHash('sha256');

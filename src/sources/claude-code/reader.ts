@@ -1,5 +1,5 @@
-import { AfterburnError } from '../../common/errors.js';
 import { describeIssue } from '../../common/zod-issue.js';
+import { corruptIncrementalState } from '../../findings/state-file.js';
 import { parseJsonObject } from '../json-line.js';
 import type { LineLocation, LineParser, SourceDiagnostics } from '../types.js';
 import type { ResultBlock } from './correlate.js';
@@ -289,11 +289,7 @@ export class TranscriptReader {
 export function restoreInput(saved: unknown): SavedInputState {
   const parsed = SavedInputState.safeParse(saved);
   if (parsed.success) return parsed.data;
-  throw new AfterburnError(
-    'corrupt_store',
-    `the incremental state of claude-code is corrupt (${describeIssue(parsed.error)})`,
-    { hint: 'delete the state file under <store>/state/ to re-read the logs from the start' },
-  );
+  throw corruptIncrementalState('claude-code', describeIssue(parsed.error));
 }
 
 /** The line handling alone: what a helper thread runs (parallel-sources.ts) to read a whole file. */

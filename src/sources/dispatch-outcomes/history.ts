@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import { AfterburnError } from '../../common/errors.js';
 import { describeIssue } from '../../common/zod-issue.js';
-import { DamagedStateFile } from '../../findings/state-file.js';
+import { corruptIncrementalState } from '../../findings/state-file.js';
 import {
   type ColumnLayout,
   type ColumnSet,
@@ -122,15 +121,7 @@ export function loadHistory(raw: unknown, inputs: number | undefined, source: st
     return { segment, dispatchInput, finalizeInput, inputCounts };
   } catch (error) {
     if (!(error instanceof DamagedHistory)) throw error;
-    throw new AfterburnError(
-      'corrupt_store',
-      `the incremental state of ${source} is corrupt (${error.message})`,
-      {
-        hint: 'delete the state file under <store>/state/ to re-read the logs from the start',
-        // A run that meets it rebuilds the state from the logs (core/incremental.ts).
-        cause: new DamagedStateFile(error.message),
-      },
-    );
+    throw corruptIncrementalState(source, error.message);
   }
 }
 

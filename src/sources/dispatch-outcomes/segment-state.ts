@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import { AfterburnError } from '../../common/errors.js';
 import { describeIssue } from '../../common/zod-issue.js';
-import { DamagedStateFile } from '../../findings/state-file.js';
+import { corruptIncrementalState } from '../../findings/state-file.js';
 import type { ColumnLayout, ColumnSet, NumericArray } from '../../records/column-table.js';
 import { MAX_EPOCH_MS } from './schema.js';
 import { DISPATCH_LAYOUT, FINALIZE_LAYOUT, type Segment } from './segment.js';
@@ -219,14 +218,6 @@ export function loadSegment(raw: unknown, source: string): Segment {
     return restoreSegment(parsed.data);
   } catch (error) {
     if (!(error instanceof DamagedState)) throw error;
-    throw new AfterburnError(
-      'corrupt_store',
-      `the incremental state of ${source} is corrupt (${error.message})`,
-      {
-        hint: 'delete the state file under <store>/state/ to re-read the logs from the start',
-        // A run that meets it rebuilds the state from the logs (core/incremental.ts).
-        cause: new DamagedStateFile(error.message),
-      },
-    );
+    throw corruptIncrementalState(source, error.message);
   }
 }

@@ -1,9 +1,8 @@
 import { z } from 'zod';
 import { efficiencyTrend } from '../../analyzers/efficiency-trend.js';
 import { canonicalJson } from '../../common/canonical-json.js';
-import { AfterburnError } from '../../common/errors.js';
 import { describeIssue } from '../../common/zod-issue.js';
-import { DamagedStateFile } from '../../findings/state-file.js';
+import { corruptIncrementalState } from '../../findings/state-file.js';
 import type { TaskRecord } from '../../records/records.js';
 import { eventSourceCounts, LineTally } from '../counts.js';
 import { parseJsonObject } from '../json-line.js';
@@ -83,15 +82,7 @@ type StoredInput = z.infer<typeof StoredInput>;
 function loadInput(saved: unknown): StoredInput {
   const parsed = StoredInput.safeParse(saved);
   if (parsed.success) return parsed.data;
-  const why = describeIssue(parsed.error);
-  throw new AfterburnError(
-    'corrupt_store',
-    `the incremental state of ${TASK_COMPLETIONS} is corrupt (${why})`,
-    {
-      hint: 'delete the state file under <store>/state/ to re-read the logs from the start',
-      cause: new DamagedStateFile(why),
-    },
-  );
+  throw corruptIncrementalState(TASK_COMPLETIONS, describeIssue(parsed.error));
 }
 
 /** Distinct events by event_id, keeping the preferred of duplicates, and how many were duplicates. */
