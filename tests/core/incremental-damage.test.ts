@@ -8,6 +8,7 @@ import { FindingStore } from '../../src/findings/store.js';
 import { resolveInputs } from '../../src/input/inputs.js';
 import { dispatchOutcomes } from '../../src/sources/dispatch-outcomes/index.js';
 import { tempDir } from '../helpers/cli.js';
+import { countsAndFindings } from '../helpers/findings.js';
 import { DEFAULT_OPTIONS } from '../helpers/records.js';
 import { currentFile } from '../helpers/store.js';
 
@@ -47,10 +48,7 @@ async function run(file: string, storeDir: string, incremental: boolean, said?: 
   );
 }
 
-const results = (report: RunReport) => ({
-  counts: report.counts,
-  findings: report.findings.map(({ created_at: _c, updated_at: _u, ...finding }) => finding),
-});
+const results = (report: RunReport) => countsAndFindings(report);
 
 /** A small deterministic generator (mulberry32), so the flipped positions are the same every run. */
 function random(seed: number): () => number {

@@ -11,6 +11,7 @@ import { resolveInputs } from '../../src/input/inputs.js';
 import { loadHistory, storeHistory } from '../../src/sources/dispatch-outcomes/history.js';
 import { dispatchOutcomes } from '../../src/sources/dispatch-outcomes/index.js';
 import { tempDir } from '../helpers/cli.js';
+import { countsAndFindings } from '../helpers/findings.js';
 import { DEFAULT_OPTIONS } from '../helpers/records.js';
 import { currentFile } from '../helpers/store.js';
 
@@ -44,10 +45,7 @@ async function run(paths: string[], store: string, incremental: boolean, stdin?:
   );
 }
 
-const results = (report: RunReport) => ({
-  counts: report.counts,
-  findings: report.findings.map(({ created_at: _c, updated_at: _u, ...finding }) => finding),
-});
+const results = (report: RunReport) => countsAndFindings(report);
 
 /** The state the store keeps for dispatch-outcomes, decoded. */
 function stateOf(store: string): { cursors: { names: string[] }; history: unknown; analysis: unknown } {

@@ -8,6 +8,7 @@ import { FindingStore } from '../../src/findings/store.js';
 import { resolveInputs } from '../../src/input/inputs.js';
 import { taskCompletions } from '../../src/sources/task-completions/index.js';
 import { tempDir } from '../helpers/cli.js';
+import { countsAndFindings } from '../helpers/findings.js';
 import { DEFAULT_OPTIONS } from '../helpers/records.js';
 import { generateEvents, taskEvent, toLines } from '../helpers/task-completions.js';
 
@@ -30,10 +31,7 @@ async function run(dir: string, storeDir: string, incremental: boolean): Promise
   );
 }
 
-const results = (report: RunReport) => ({
-  counts: report.counts,
-  findings: report.findings.map(({ created_at: _c, updated_at: _u, ...finding }) => finding),
-});
+const results = (report: RunReport) => countsAndFindings(report);
 
 /** Events with duplicate ids across files (a later copy that wins, one that loses), blank and bad lines. */
 function logText(seed: number): Buffer {

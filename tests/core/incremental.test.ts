@@ -17,6 +17,7 @@ import { resolveInputs } from '../../src/input/inputs.js';
 import { dispatchOutcomes } from '../../src/sources/dispatch-outcomes/index.js';
 import type { Source } from '../../src/sources/types.js';
 import { tempDir } from '../helpers/cli.js';
+import { countsAndFindings } from '../helpers/findings.js';
 import { DEFAULT_OPTIONS, dispatchLine, finalizeLine } from '../helpers/records.js';
 
 const NOW = Date.UTC(2026, 5, 1);
@@ -76,10 +77,7 @@ function countingSource(): { source: Source; analyses: () => number } {
 
 /** What must not depend on how the log was read: counts and findings (minus store timestamps). */
 function results(report: RunReport): unknown {
-  return {
-    counts: report.counts,
-    findings: report.findings.map(({ created_at: _c, updated_at: _u, ...finding }) => finding),
-  };
+  return countsAndFindings(report);
 }
 
 describe('incremental runs', () => {

@@ -3,16 +3,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { generateLog } from '../../bench/generate.js';
 import { SLOW_PATH_VAR } from '../../src/fast-path/fallback.js';
-import type { RunReport } from '../../src/findings/schema.js';
 import { runCli, tempDir } from '../helpers/cli.js';
-
-function withoutTimes(stdout: string): unknown {
-  const report = JSON.parse(stdout) as RunReport;
-  return {
-    ...report,
-    findings: report.findings.map(({ created_at: _c, updated_at: _u, ...finding }) => finding),
-  };
-}
+import { reportWithoutTimes } from '../helpers/findings.js';
 
 describe('discover with and without the fast path', () => {
   it('prints the same run report and warnings on a generated log, on one thread and on two', async () => {
@@ -63,7 +55,7 @@ describe('discover with and without the fast path', () => {
     expect(JSON.parse(slow1.stdout).counts.skipped).toBeGreaterThan(2);
     for (const run of [fast1, fast2, slow2]) {
       expect(run.code, run.stderr).toBe(0);
-      expect(withoutTimes(run.stdout)).toEqual(withoutTimes(slow1.stdout));
+      expect(reportWithoutTimes(run.stdout)).toEqual(reportWithoutTimes(slow1.stdout));
       expect(run.stderr).toBe(slow1.stderr);
     }
   });

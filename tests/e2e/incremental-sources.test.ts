@@ -3,6 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { generateLog } from '../../bench/generate.js';
 import { runCli, tempDir } from '../helpers/cli.js';
+import { countsAndFindings } from '../helpers/findings.js';
 import { currentFile } from '../helpers/store.js';
 import { generateEvents, toLines } from '../helpers/task-completions.js';
 
@@ -15,10 +16,7 @@ function generated(seed: number, bytes: number): Buffer {
 /** What must not depend on how the logs were read. */
 function results(stdout: string): unknown {
   const report = JSON.parse(stdout) as { counts: unknown; findings: Record<string, unknown>[] };
-  return {
-    counts: report.counts,
-    findings: report.findings.map(({ created_at: _c, updated_at: _u, ...finding }) => finding),
-  };
+  return countsAndFindings(report);
 }
 
 describe('discover --incremental across sources (real binary)', () => {

@@ -72,7 +72,7 @@ describe('discover --incremental (real binary)', () => {
     const stateFile = currentFile(store, 'state/dispatch-outcomes.state');
     expect(
       (
-        decodeStateFile(readFileSync(currentFile(store, 'state/dispatch-outcomes.state'))) as {
+        decodeStateFile(readFileSync(stateFile)) as {
           schema_version: number;
         }
       ).schema_version,

@@ -4,14 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { generateLog } from '../../bench/generate.js';
 import type { RunReport } from '../../src/findings/schema.js';
 import { runCli, tempDir } from '../helpers/cli.js';
-
-function withoutTimes(stdout: string): unknown {
-  const report = JSON.parse(stdout) as RunReport;
-  return {
-    ...report,
-    findings: report.findings.map(({ created_at: _c, updated_at: _u, ...finding }) => finding),
-  };
-}
+import { reportWithoutTimes } from '../helpers/findings.js';
 
 /** A generated log of about `bytes` in a fresh directory, its lines passed through `edit`. */
 function generatedLog(
@@ -52,7 +45,7 @@ async function sameReportOnThreads(dir: string, log: string, threads: string[], 
   );
   expect(one?.code, one?.stderr).toBe(0);
   for (const other of others) {
-    expect(withoutTimes(other.stdout)).toEqual(withoutTimes(one?.stdout ?? ''));
+    expect(reportWithoutTimes(other.stdout)).toEqual(reportWithoutTimes(one?.stdout ?? ''));
     expect(other.stderr).toBe(one?.stderr);
   }
   return one as Awaited<ReturnType<typeof runCli>>;
@@ -74,7 +67,7 @@ describe('parsing on several threads', () => {
       runCli(args('whole', '1000000000')),
     ]);
     expect(whole.code, whole.stderr).toBe(0);
-    expect(withoutTimes(split.stdout)).toEqual(withoutTimes(whole.stdout));
+    expect(reportWithoutTimes(split.stdout)).toEqual(reportWithoutTimes(whole.stdout));
     expect(split.stderr).toBe(whole.stderr);
   });
 
@@ -122,8 +115,8 @@ describe('parsing on several threads', () => {
       '--format',
       'json',
     ]);
-    const { counts_this_run: _, ...lastReport } = withoutTimes(last.stdout) as RunReport;
-    expect(lastReport).toEqual(withoutTimes(full.stdout));
+    const { counts_this_run: _, ...lastReport } = reportWithoutTimes(last.stdout) as RunReport;
+    expect(lastReport).toEqual(reportWithoutTimes(full.stdout));
   });
 
   it('names timestamps that look like seconds in both halves, with their real line numbers', async () => {
@@ -159,7 +152,7 @@ describe('parsing on several threads', () => {
     ]);
     expect(claimed.code, claimed.stderr).toBe(0);
     expect(unused.code, unused.stderr).toBe(0);
-    expect(withoutTimes(claimed.stdout)).toEqual(withoutTimes(unused.stdout));
+    expect(reportWithoutTimes(claimed.stdout)).toEqual(reportWithoutTimes(unused.stdout));
     expect(claimed.stderr).toBe(unused.stderr);
   });
 

@@ -14,6 +14,7 @@ import { describe, expect, it } from 'vitest';
 import { FindingStore } from '../../src/findings/store.js';
 import { mulberry32 } from '../../src/stats/random.js';
 import { BIN, baseEnv, FIXTURE, ROOT, runCli, tempDir } from '../helpers/cli.js';
+import { withoutTimes } from '../helpers/findings.js';
 import { busyLog } from '../helpers/logs.js';
 import { DAY, dispatchLine, finalizeLine, T0 } from '../helpers/records.js';
 import { storeFiles } from '../helpers/store.js';
@@ -53,7 +54,7 @@ function comparable(stdout: string): unknown {
   return {
     counts: report.counts,
     verdict: report.verdict,
-    findings: report.findings.map(({ created_at: _c, updated_at: _u, ...rest }) => rest),
+    findings: withoutTimes(report.findings),
   };
 }
 

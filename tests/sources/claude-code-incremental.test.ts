@@ -4,6 +4,7 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { generateClaudeCodeTree } from '../../bench/claude-code-tree.js';
+import { DamagedStateFile } from '../../src/findings/state-file.js';
 import { claudeCodeAdapter, summarize } from '../../src/sources/claude-code/index.js';
 import { TranscriptReader } from '../../src/sources/claude-code/reader.js';
 import { call, PROJECT, sessionFiles } from '../helpers/claude-code.js';
@@ -139,6 +140,14 @@ describe('claude-code per-file state', () => {
       /incremental state of claude-code is corrupt/,
     );
     expect(() => claudeCodeAdapter.checkSaved?.({ v: 99 })).toThrow(/corrupt/);
+    // Its cause marks a state to discard and rebuild from the logs, as for the other sources.
+    let thrown: unknown;
+    try {
+      session.beginInput?.({ v: 1, counts: [1, 2] });
+    } catch (error) {
+      thrown = error;
+    }
+    expect((thrown as Error).cause).toBeInstanceOf(DamagedStateFile);
     const good = fullRun(FILES.slice(0, 1));
     expect(good.counts.lines).toBeGreaterThan(0);
   });
