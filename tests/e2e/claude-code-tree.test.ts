@@ -20,8 +20,12 @@ interface Report {
   }[];
 }
 
-async function discover(root: string, extra: string[] = []): Promise<{ report: Report; stderr: string }> {
-  const store = tempDir('afterburn-cc-store-');
+/** A JSON discover of the tree; in a fresh store unless one is given (an incremental run's). */
+async function discover(
+  root: string,
+  extra: string[] = [],
+  store = tempDir('afterburn-cc-store-'),
+): Promise<{ report: Report; stderr: string }> {
   const result = await runCli([
     'discover',
     '--source',
@@ -91,22 +95,7 @@ describe('e2e: the claude-code fixture tree', () => {
     const root = path.join(tempDir('afterburn-cc-tree-'), 'projects');
     cpSync(FIXTURES, root, { recursive: true });
     const store = tempDir('afterburn-cc-store-');
-    const run = async () => {
-      const result = await runCli([
-        'discover',
-        '--source',
-        'claude-code',
-        '--path',
-        root,
-        '--format',
-        'json',
-        '--incremental',
-        '--store',
-        store,
-      ]);
-      expect(result.code, result.stderr).toBe(0);
-      return JSON.parse(result.stdout) as Report;
-    };
+    const run = async () => (await discover(root, ['--incremental'], store)).report;
     const first = await run();
     expect(first.counts_this_run?.lines).toBe(first.counts.lines);
     // The session grows: the old session's Task call is dispatched again (a retry) in it.
