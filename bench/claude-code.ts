@@ -11,9 +11,8 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { median } from '../src/stats/quantiles.js';
 import { generateClaudeCodeTree } from './claude-code-tree.js';
-import { measure, type Sample } from './measure.js';
+import { MB, measure, medianOf, ROOT, type Sample, SEED } from './measure.js';
 
 /**
  * The Claude Code case of `npm run bench`: a generated transcript tree in the real shape
@@ -23,13 +22,8 @@ import { measure, type Sample } from './measure.js';
  * run. ccusage is installed under the bench directory at bench time, never as a dependency.
  * Before timing, an untimed check that both read the same data (checkSameData).
  */
-const ROOT = path.resolve(import.meta.dirname, '..');
-const SEED = 4242;
-const MB = 1024 * 1024;
 /** The newest ccusage with a linux-x64 native binary on the registry when this was written. */
 export const CCUSAGE_VERSION = '20.0.24';
-
-const medianOf = (values: number[]): number => median(values) as number;
 
 function ccusageBinary(benchDir: string): string {
   const prefix = path.join(benchDir, `ccusage-${CCUSAGE_VERSION}`);

@@ -4,8 +4,15 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 
-const ROOT = path.resolve(import.meta.dirname, '..');
-const MB = 1024 * 1024;
+import { median } from '../src/stats/quantiles.js';
+
+/** The checkout the bench runs from, and what every case shares: the seed of its logs, a MiB. */
+export const ROOT = path.resolve(import.meta.dirname, '..');
+export const SEED = 4242;
+export const MB = 1024 * 1024;
+
+/** The median of a case's rounds (there is always at least one). */
+export const medianOf = (values: number[]): number => median(values) as number;
 
 export interface Sample {
   ms: number;

@@ -12,10 +12,9 @@ import {
 import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
 import { currentGenerationSync } from '../src/findings/generations.js';
-import { median } from '../src/stats/quantiles.js';
 import { claudeCodeBench } from './claude-code.js';
 import { generateLogFile } from './generate.js';
-import { measure, type Sample } from './measure.js';
+import { MB, measure, medianOf, ROOT, type Sample, SEED } from './measure.js';
 import { smallFilesBench } from './small-files.js';
 
 /**
@@ -35,9 +34,6 @@ import { smallFilesBench } from './small-files.js';
  * ccusage on the same tree, and an incremental run after one new session file.
  * Generated logs are cached in $BENCH_DIR (default $TMPDIR/afterburn-bench).
  */
-const ROOT = path.resolve(import.meta.dirname, '..');
-const SEED = 4242;
-const MB = 1024 * 1024;
 
 function argValue(name: string): string | undefined {
   const index = process.argv.indexOf(name);
@@ -49,9 +45,6 @@ const sizes = (argValue('--sizes') ?? (quick ? '4,16' : '64,256,1024')).split(',
 const rounds = Number(argValue('--rounds') ?? (quick ? 2 : 3));
 const extraArgs = argValue('--args')?.split(' ') ?? [];
 const benchDir = process.env.BENCH_DIR ?? path.join(tmpdir(), 'afterburn-bench');
-
-/** The median of a bench's rounds (there is always at least one). */
-const medianOf = (values: number[]): number => median(values) as number;
 
 /** The report's counts of `discover` over `args` (not timed). */
 function countsOf(args: readonly string[]): unknown {

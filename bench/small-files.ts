@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { currentGenerationSync } from '../src/findings/generations.js';
 import { generateLog } from './generate.js';
-import { measure, type Sample } from './measure.js';
+import { MB, measure, ROOT, type Sample, SEED } from './measure.js';
 
 /**
  * Many small files: a directory of one-line dispatch-outcomes logs (10,000 by default; --quick:
@@ -14,9 +14,6 @@ import { measure, type Sample } from './measure.js';
  * With `baseline` (another build's bin/afterburn.js, e.g. of main), the same runs of it are
  * printed on the row above, so a change is measured side by side in one run.
  */
-const ROOT = path.resolve(import.meta.dirname, '..');
-const SEED = 4242;
-const MB = 1024 * 1024;
 
 /** `files` one-line logs in a directory of `benchDir` (cached), from one generated log. */
 function smallFiles(benchDir: string, files: number): string {
