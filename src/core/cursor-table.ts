@@ -13,24 +13,42 @@ const COUNTS = new Set<string>(['size', 'headLength', 'tailLength', 'offset', 'l
 const HASH_BYTES = 32;
 const KINDS = { file: 'f', gzip: 'g' } as const;
 
-/** A saved cursor (incremental.ts's Cursor; spelled out here so that neither imports the other). */
-export interface Cursor {
-  readonly name: string;
-  readonly kind: 'file' | 'gzip';
-  readonly identity: {
-    readonly dev: number;
-    readonly ino: number;
-    readonly size: number;
-    readonly mtimeMs: number;
-    readonly headLength: number;
-    readonly headHash: string;
-    readonly tailLength: number;
-    readonly tailHash: string;
-  };
-  readonly offset: number;
-  readonly lineNo: number;
-  readonly segment?: unknown;
-}
+/**
+ * What `--incremental` keeps per input file between runs: a cursor (the byte offset just past the
+ * last complete line, and its line number) with enough identity to notice that the file was
+ * truncated, replaced or rotated, plus the source's compact state for that file.
+ */
+const Count = z.int().nonnegative();
+
+export const FileIdentity = z.object({
+  dev: z.number(),
+  ino: z.number(),
+  size: Count,
+  mtimeMs: z.number(),
+  /** sha256 of the first `headLength` bytes: a file rewritten in place no longer matches. */
+  headLength: Count,
+  headHash: z.string(),
+  /**
+   * sha256 of the `tailLength` bytes just before the cursor (after the head): a file cut back
+   * past its first 4 KiB and grown again beyond the cursor no longer matches.
+   */
+  tailLength: Count,
+  tailHash: z.string(),
+});
+export type FileIdentity = z.infer<typeof FileIdentity>;
+
+export const SavedInput = z.object({
+  name: z.string(),
+  kind: z.enum(['file', 'gzip']),
+  identity: FileIdentity,
+  offset: Count,
+  lineNo: Count,
+  /** The source's state of this input; absent for a source that keeps one history for all inputs. */
+  segment: z.unknown().optional(),
+});
+export type SavedInput = z.infer<typeof SavedInput>;
+
+type Cursor = SavedInput;
 
 export const StoredCursors = z.object({
   names: z.array(z.string()),

@@ -9,44 +9,12 @@ import { DamagedStateFile, UnknownStateFormat } from '../findings/state-file.js'
 import type { FindingStore } from '../findings/store.js';
 import type { InputFile } from '../input/inputs.js';
 import type { Source } from '../sources/types.js';
-import { loadCursors, StoredCursors, storeCursors } from './cursor-table.js';
+import { FileIdentity, loadCursors, SavedInput, StoredCursors, storeCursors } from './cursor-table.js';
 
-/**
- * What `--incremental` keeps per input file between runs: a cursor (the byte offset just past the
- * last complete line, and its line number) with enough identity to notice that the file was
- * truncated, replaced or rotated, plus the source's compact state for that file.
- */
 const HEAD_BYTES = 4096;
 const TAIL_BYTES = 4096;
-const Count = z.int().nonnegative();
 
-export const FileIdentity = z.object({
-  dev: z.number(),
-  ino: z.number(),
-  size: Count,
-  mtimeMs: z.number(),
-  /** sha256 of the first `headLength` bytes: a file rewritten in place no longer matches. */
-  headLength: Count,
-  headHash: z.string(),
-  /**
-   * sha256 of the `tailLength` bytes just before the cursor (after the head): a file cut back
-   * past its first 4 KiB and grown again beyond the cursor no longer matches.
-   */
-  tailLength: Count,
-  tailHash: z.string(),
-});
-export type FileIdentity = z.infer<typeof FileIdentity>;
-
-export const SavedInput = z.object({
-  name: z.string(),
-  kind: z.enum(['file', 'gzip']),
-  identity: FileIdentity,
-  offset: Count,
-  lineNo: Count,
-  /** The source's state of this input; absent for a source that keeps one history for all inputs. */
-  segment: z.unknown().optional(),
-});
-export type SavedInput = z.infer<typeof SavedInput>;
+export { FileIdentity, SavedInput };
 
 /**
  * 2: dispatch-outcomes keeps typed-array columns (base64) instead of one tuple per record.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type Cursor, loadCursors, storeCursors } from '../../src/core/cursor-table.js';
+import { type SavedInput as Cursor, loadCursors, storeCursors } from '../../src/core/cursor-table.js';
 
 const hash = (digit: string) => digit.repeat(64);
 
