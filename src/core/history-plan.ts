@@ -1,4 +1,5 @@
 import type { InputFile } from '../input/inputs.js';
+import { NO_INPUT } from '../sources/types.js';
 import type { IncrementalState, InputPlan } from './incremental.js';
 
 /** Whether an incremental run keeps a cursor for `input`: a pipe, like stdin, has no file to keep it in. */
@@ -26,7 +27,7 @@ export function historyPlan(
   const earlier = new Map(
     (saved === undefined ? [] : (previous?.inputs ?? [])).map((input, i) => [input, i]),
   );
-  const inputOf = new Uint32Array(earlier.size).fill(NO_HISTORY_INPUT);
+  const inputOf = new Uint32Array(earlier.size).fill(NO_INPUT);
   let kept = 0;
   for (const [index, input] of inputs.entries()) {
     if (!keptInput(input)) continue;
@@ -37,6 +38,3 @@ export function historyPlan(
   }
   return { saved, inputOf, inputs: kept };
 }
-
-/** inputOf's mark of an earlier input whose records are dropped. */
-const NO_HISTORY_INPUT = 0xffffffff;

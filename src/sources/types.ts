@@ -24,6 +24,9 @@ export interface SourceDiagnostics {
   notice?(message: string): void;
 }
 
+/** In a history's `inputOf` and row inputs: no kept input (gone, read again, or stdin). */
+export const NO_INPUT = 0xffffffff;
+
 /** Reads the lines of one run; knows nothing about files, only text lines and their location. */
 export interface SourceSession<D> {
   acceptLine(text: string, location: LineLocation): void;
@@ -46,7 +49,7 @@ export interface SourceSession<D> {
    * A source that keeps one history for all its inputs (SourceAdapter.keepsHistory): called once,
    * before any line, with what saveHistory() returned in an earlier run (undefined for none).
    * `inputOf` maps each input of that run (its place among the kept inputs) to its place in this
-   * run, or to 0xffffffff for an input gone or read again from its start, whose records are
+   * run, or to NO_INPUT for an input gone or read again from its start, whose records are
    * dropped; `inputs` is how many inputs this run keeps. Each kept input then ends with endInput()
    * in that order, and endInput() returns null: its records stay in the history.
    */

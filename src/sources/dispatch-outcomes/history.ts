@@ -7,6 +7,7 @@ import {
   ColumnTable,
   type NumericArray,
 } from '../../records/column-table.js';
+import { NO_INPUT } from '../types.js';
 import {
   DISPATCH_LAYOUT,
   FINALIZE_LAYOUT,
@@ -25,8 +26,6 @@ import { loadSegment, type StoredSegment, storeAsIs, storeSegment } from './segm
  * what lets a run drop exactly the rows of a file that went away or must be read again.
  */
 
-/** A row of no kept input (stdin, a pipe): read this run, never saved. */
-export const NO_INPUT = 0xffffffff;
 /** Per input: lines, blank, skipped. */
 export const COUNTS_PER_INPUT = 3;
 
