@@ -4,7 +4,7 @@ import { toJson } from '../common/json.js';
 import { discover } from '../core/discover.js';
 import { evaluateGate, FAIL_ON, type FailOn, type GateRule } from '../core/gate.js';
 import { cannotRunIncrementally } from '../core/incremental.js';
-import type { RunReport, Verdict } from '../findings/schema.js';
+import type { RunReport } from '../findings/schema.js';
 import { FindingStore } from '../findings/store.js';
 import type { InputFile } from '../input/inputs.js';
 import { DEFAULT_MAX_LINE_BYTES } from '../input/read-lines.js';

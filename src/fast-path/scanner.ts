@@ -29,7 +29,6 @@ export const ARRAY_NOT_ALL_STRINGS = 4;
 export const MAX_SCAN_DEPTH = 64;
 
 const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
 const COMMA = 0x2c;
 const COLON = 0x3a;
 const OPEN_BRACE = 0x7b;
