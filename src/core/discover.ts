@@ -21,7 +21,7 @@ import {
   replaySkips,
 } from '../parallel/parallel-read.js';
 import type { LineLocation, SealedSession, Source, SourceDiagnostics } from '../sources/types.js';
-import { historyPlan } from './history-plan.js';
+import { historyPlan, keptInput } from './history-plan.js';
 import {
   analysisKey,
   CursorBook,
@@ -202,7 +202,7 @@ export async function analyze(
             emitPartial: !incremental || input.kind !== 'file' || input.pipe === true,
           });
       // A pipe, like stdin, is read in full every time: there is no file to keep a cursor in.
-      if (incremental && input.path !== null && input.kind !== 'stdin' && !input.pipe) {
+      if (incremental && keptInput(input)) {
         const ended = endInput();
         const offset = input.kind === 'file' ? read.consumedOffset : 0;
         const seenSize = input.kind === 'file' ? (saved?.offset ?? 0) + read.bytesRead : undefined;

@@ -3,7 +3,9 @@ import { NO_INPUT } from '../sources/types.js';
 import type { IncrementalState, InputPlan } from './incremental.js';
 
 /** Whether an incremental run keeps a cursor for `input`: a pipe, like stdin, has no file to keep it in. */
-export function keptInput(input: InputFile): boolean {
+export function keptInput(
+  input: InputFile,
+): input is InputFile & { readonly kind: 'file' | 'gzip'; readonly path: string } {
   return input.path !== null && input.kind !== 'stdin' && !input.pipe;
 }
 

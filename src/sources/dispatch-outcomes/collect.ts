@@ -4,8 +4,13 @@ import { fastPathEnabled, lineText } from '../../fast-path/fallback.js';
 import type { DispatchDataset } from '../../records/records.js';
 import { parseJsonObject } from '../json-line.js';
 import { type SecondsSnapshot, SecondsTimestamps } from '../timestamp-units.js';
-import type { LineLocation, LineParser, SourceDiagnostics, SourceSession } from '../types.js';
-import { NO_INPUT } from '../types.js';
+import {
+  type LineLocation,
+  type LineParser,
+  NO_INPUT,
+  type SourceDiagnostics,
+  type SourceSession,
+} from '../types.js';
 import { createFastLines, type FastLines } from './fast-lines.js';
 import { type History, historyOf, loadHistory, renumberHistory, storeHistory } from './history.js';
 import { RECORD_SCHEMAS } from './schema.js';
